@@ -1,0 +1,35 @@
+/*
+ * date.h - dates as Arabic readers, feeds and HTTP caches want them.
+ *
+ * All times are Unix seconds (UTC). `tz_offset` is the site's offset from UTC
+ * in seconds (site setting), applied before formatting human dates.
+ * The Hijri date uses the tabular (arithmetical) Islamic calendar, which may
+ * differ by a day from the announced moon-sighting calendar; the site shows
+ * it only when the setting asks for it.
+ */
+#ifndef NS_CORE_DATE_H
+#define NS_CORE_DATE_H
+
+#include <stdint.h>
+#include <time.h>
+#include "core/arena.h"
+
+/* «الخميس 31 مارس 2022» (weekday, day, Arabic month name, year; Latin digits). */
+char *date_ar_long(arena_t *a, int64_t t, int tz_offset);
+/* «31 مارس 2022» */
+char *date_ar_short(arena_t *a, int64_t t, int tz_offset);
+/* «28 شعبان 1443 هـ» */
+char *date_hijri(arena_t *a, int64_t t, int tz_offset);
+/* Gregorian (y, m 1..12, d) -> Hijri (hy, hm 1..12, hd), tabular calendar. */
+void date_to_hijri(int y, int m, int d, int *hy, int *hm, int *hd);
+
+/* "2022-03-31T10:00:00+03:00" (ISO 8601 / RFC 3339, with the site offset). */
+char *date_iso8601(arena_t *a, int64_t t, int tz_offset);
+/* "Thu, 31 Mar 2022 07:00:00 GMT" (RFC 7231 IMF-fixdate; also fine for RSS). */
+char *date_http(arena_t *a, int64_t t);
+/* Parse an IMF-fixdate (If-Modified-Since). NS_EINVAL if malformed. */
+int date_parse_http(const char *s, int64_t *out);
+/* Parse "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SSZ" as UTC. NS_EINVAL if malformed. */
+int date_parse_iso(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * err.h - the one error convention of nashra.
+ *
+ * Every function that can fail returns an int: 0 (NS_OK) on success, one of
+ * the negative NS_E* codes below on failure. Errors are returned upwards, not
+ * printed where they happen; the HTTP layer (http/respond.c) and the command
+ * line (cli/) are the only places that turn a code into a status or message.
+ * Out-of-memory is not a code: allocation failure aborts (see arena.h), as a
+ * news server that cannot allocate cannot do anything useful anyway.
+ */
+#ifndef NS_CORE_ERR_H
+#define NS_CORE_ERR_H
+
+enum {
+    NS_OK = 0,
+    NS_ENOTFOUND = -1,  /* no such row / file / route */
+    NS_EINVAL = -2,     /* malformed input (bad UTF-8, bad number, bad option) */
+    NS_EIO = -3,        /* read/write failure of a file or socket */
+    NS_EBUSY = -4,      /* database locked, port in use */
+    NS_ECORRUPT = -5,   /* database or file is not what it should be */
+    NS_ETOOBIG = -6,    /* input exceeds a limit */
+    NS_EEXIST = -7,     /* unique constraint, directory already initialised */
+    NS_ESYNTAX = -8,    /* template syntax error */
+    NS_EINTERNAL = -9,  /* a bug or an unexpected library failure */
+    NS_EPERM = -10,     /* permission denied */
+};
+
+/* Short English description of rc for logs and the command line. Returns a
+ * static string; never NULL. */
+const char *ns_strerror(int rc);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * store.h - the storage interface. Every SQL statement of nashra lives
+ * behind this header (store/sqlite.c today; a PostgreSQL backend will
+ * implement the same functions), so nothing above it knows about SQL.
+ *
+ * A store_t is one database connection and must be used by one thread at a
+ * time; the HTTP layer keeps one per worker thread. Results are returned as
+ * plain structs whose strings and arrays are allocated on the arena the
+ * caller passes, so they live exactly as long as the request.
+ *
+ * Times are Unix seconds UTC. "Visible" articles are those with status
+ * published and published_at <= now (scheduled articles appear by
+ * themselves when their time comes).
+ */
+#ifndef NS_STORE_STORE_H
+#define NS_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/arena.h"
+
+typedef struct store store_t;
+
+typedef enum {
+    ARTICLE_DRAFT, ARTICLE_PENDING, ARTICLE_SCHEDULED, ARTICLE_PUBLISHED
+} article_status;
+
+typedef enum {
+    COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH
+} comment_status;
+
+typedef struct store_author {
+    int64_t id;
+    const char *slug, *name, *bio, *email, *avatar_url;
+} store_author;
+
+typedef struct store_category {
+    int64_t id, parent_id;        /* parent_id 0: top level */
+    const char *slug, *name, *description;
+    int position;                 /* order in navigation */
+} store_category;
+
+typedef struct store_tag {
+    int64_t id;
+    const char *slug, *name;
+} store_tag;
+
+typedef struct store_article {
+    int64_t id;
+    const char *slug, *title, *kicker, *lead, *body_md;
+    const char *source;           /* dateline/source prefix, e.g. «وطن» */
+    const char *video_url;        /* NULL/"" : no video */
+    const char *image_url, *image_alt, *image_caption; /* featured image */
+    article_status status;
+    bool comments_open;
+    int64_t created_at, published_at, updated_at;
+    int64_t author_id, category_id;
+    /* Filled by reads: */
+    store_author author;          /* author.id == 0 if none */
+    store_category category;      /* primary category, id 0 if none */
+    store_tag *tags; size_t ntags;/* only where documented */
+    int64_t comment_count;        /* approved comments */
+} store_article;
+
+typedef struct store_comment {
+    int64_t id, article_id, parent_id; /* parent_id 0: top level */
+    const char *author_name, *author_email, *author_url, *body;
+    const char *ip, *user_agent;
+    comment_status status;
+    int64_t created_at;
+} store_comment;
+
+typedef struct store_page {
+    int64_t id;
+    const char *slug, *title, *body_md;
+    bool published;
+    int64_t published_at, updated_at;
+} store_page;
+
+typedef struct store_redirect {
+    const char *from_path, *to_path; /* decoded UTF-8 paths, e.g. "/2022/03/31/سلاح/" */
+    int status;                      /* 301 or 302 */
+} store_redirect;
+
+typedef struct store_setting {
+    const char *key, *value;
+} store_setting;
+
+/* Selection of visible articles for lists, archives, feeds and sitemaps. */
+typedef struct store_query {
+    int64_t category_id;  /* 0: any; else this category and its descendants */
+    int64_t tag_id;       /* 0: any */
+    int64_t author_id;    /* 0: any */
+    int64_t exclude_id;   /* 0: none */
+    int64_t since;        /* published_at >= since; 0: no bound */
+    int64_t now;          /* visibility cut-off (required) */
+    int limit, offset;    /* limit 1..1000 */
+    bool with_body;       /* fill lead and body_md (feeds) */
+    bool with_tags;       /* fill tags/ntags */
+} store_query;
+
+typedef struct store_article_list {
+    store_article *items; /* on the arena */
+    size_t n;
+} store_article_list;
+
+enum { STORE_CREATE = 1, STORE_READONLY = 2 };
+
+/* Open (and with STORE_CREATE create) the database at path, set WAL mode,
+ * foreign keys, a busy timeout, and run pending schema migrations (not with
+ * STORE_READONLY). NS_ENOTFOUND if missing and not creating, NS_ECORRUPT if
+ * the file is not a nashra database or is damaged, NS_EBUSY if locked,
+ * NS_EINVAL if the schema is newer than this binary. Caller owns *out. */
+int store_open(const char *path, int flags, store_t **out);
+void store_close(store_t *s);
+
+/* Current schema version number (after migrations). */
+int store_schema_version(store_t *s);
+
+/* A number that changes whenever any connection, in this process or
+ * another, commits a write. Cheap; called on every request to validate
+ * caches. */
+uint64_t store_generation(store_t *s);
+
+/* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */
+int store_check(store_t *s);
+
+int store_begin(store_t *s);
+int store_commit(store_t *s);
+int store_rollback(store_t *s);
+
+/* ---- reads: results on arena a; NS_ENOTFOUND when there is no row ---- */
+
+/* Visible article by slug, with author, category, tags and comment_count. */
+int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out);
+/* Any article by id whatever its status, same fields. */
+int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
+/* Visible articles, newest first, with author and category (and body/tags if asked). */
+int store_article_list(store_t *s, arena_t *a, const store_query *q, store_article_list *out);
+/* Number of visible articles matching q (limit/offset ignored). */
+int store_article_count(store_t *s, const store_query *q, int64_t *count);
+/* Related to article id: sharing most tags first, then same category, newest first. */
+int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, store_article_list *out);
+/* Earliest published_at > now of a published or scheduled article, 0 if none:
+ * when a cached page stops being current. */
+int store_next_publish(store_t *s, int64_t now, int64_t *when);
+/* Latest published_at/updated_at among visible articles (feeds' dates). */
+int store_last_modified(store_t *s, int64_t now, int64_t *when);
+
+/* Comments of an article with given status, oldest first (threads are built
+ * above). */
+int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status st,
+                       store_comment **out, size_t *n);
+
+int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out);
+int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out);
+/* All categories ordered by position then name. */
+int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n);
+
+int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out);
+int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out);
+int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n);
+
+/* Published page by slug. */
+int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out);
+/* All published pages (for sitemaps and footer links), by title. */
+int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n);
+
+/* Redirect for an exact decoded path. */
+int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
+
+/* Setting value, NS_ENOTFOUND if unset. */
+int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
+/* All settings by key. */
+int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
+
+/* ---- writes: each is atomic; ids are set in the struct on success ----
+ * NS_EEXIST on a duplicate slug/key, NS_EINVAL on a broken reference or an
+ * invalid field (empty title/slug, non-UTF-8). */
+int store_author_insert(store_t *s, store_author *au);
+int store_category_insert(store_t *s, store_category *c);
+/* Tag by name: returns the existing one (same slug) or inserts it. */
+int store_tag_ensure(store_t *s, store_tag *t);
+/* Insert article with its tags (tag ids) */
+int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+/* Update every field of ar (by ar->id) and replace its tags; sets updated_at
+ * if ar->updated_at is 0. */
+int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+int store_article_delete(store_t *s, int64_t id);
+int store_comment_insert(store_t *s, store_comment *c);
+int store_comment_set_status(store_t *s, int64_t id, comment_status st);
+int store_page_insert(store_t *s, store_page *p);
+int store_setting_set(store_t *s, const char *key, const char *value);
+int store_redirect_insert(store_t *s, const store_redirect *r);
+
+#endif
