@@ -18,7 +18,7 @@ LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TEST_SRCS := $(shell find tests -name 'test_*.c' 2>/dev/null | sort)
 TEST_BINS := $(TEST_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all clean check asan tests demo setup
+.PHONY: all clean check asan tests demo setup bench-render
 all: $(BUILD)/nashra
 
 $(BUILD)/%.o: %.c
@@ -37,6 +37,12 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libnashra.a
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka json-c) -Itests -o $@ $^ $(LDLIBS) $(TESTLIBS)
 
 tests: $(BUILD)/nashra $(TEST_BINS)
+
+$(BUILD)/bench/render: bench/render.c $(BUILD)/libnashra.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bench-render: $(BUILD)/bench/render
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \

@@ -15,8 +15,11 @@
 bool text_valid_utf8(const char *s, size_t n);
 
 /* Decode %XX escapes (upper- or lower-case hex) of a URL path. '+' is kept
- * as '+'. Fails with NS_EINVAL on a bad escape, on %00, or if the result is
- * not valid UTF-8. *out is NUL-terminated, owned by the arena. */
+ * as '+'. Fails with NS_EINVAL on a bad escape, on %00, if the result is
+ * not valid UTF-8, or if it holds any control character (C0 including
+ * \t \n \r, and DEL: a path has no use for them and they could reach a
+ * Location header or a log line). *out is NUL-terminated, owned by the
+ * arena, and left untouched on failure. */
 int text_url_decode(arena_t *a, const char *s, size_t n, char **out);
 
 /* Make a URL slug: NFC, lower-case Latin, Arabic letters and digits kept,
@@ -26,7 +29,9 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out);
 char *text_slugify(arena_t *a, const char *s, size_t max_bytes);
 
 /* At most max_chars code points of s, cut at a word boundary when one is
- * within the last 20 characters, with "…" appended if cut. Owned by arena. */
+ * within the last 20 characters, with "…" appended if cut. Runs of
+ * whitespace become one space (no leading/trailing space) and invalid bytes
+ * become U+FFFD. s may be NULL (gives ""). Owned by arena. */
 char *text_excerpt(arena_t *a, const char *s, size_t max_chars);
 
 /* Strip HTML tags and decode the five basic entities: plain text of a

@@ -9,8 +9,8 @@
  * caller passes, so they live exactly as long as the request.
  *
  * Times are Unix seconds UTC. "Visible" articles are those with status
- * published and published_at <= now (scheduled articles appear by
- * themselves when their time comes).
+ * published or scheduled and published_at <= now: a scheduled article
+ * appears by itself when its time comes, with no job to flip its status.
  */
 #ifndef NS_STORE_STORE_H
 #define NS_STORE_STORE_H
@@ -100,10 +100,12 @@ typedef struct store_query {
     bool with_tags;       /* fill tags/ntags */
 } store_query;
 
-typedef struct store_article_list {
+/* A list of articles (a struct tag, not a typedef: store_article_list is
+ * also the function that fills it). */
+struct store_article_list {
     store_article *items; /* on the arena */
     size_t n;
-} store_article_list;
+};
 
 enum { STORE_CREATE = 1, STORE_READONLY = 2 };
 
@@ -119,9 +121,15 @@ void store_close(store_t *s);
 int store_schema_version(store_t *s);
 
 /* A number that changes whenever any connection, in this process or
- * another, commits a write. Cheap; called on every request to validate
- * caches. */
+ * another, commits a write. Costs a SQLite read transaction (file locks):
+ * fine per cache miss, too dear for every cache hit. */
 uint64_t store_generation(store_t *s);
+
+/* The same number as last seen by this process, without asking the
+ * database: it moves at once on every commit made through any store_t of
+ * this process, and on commits by other processes once some connection
+ * of this process has called store_generation() since. Lock-free. */
+uint64_t store_generation_local(void);
 
 /* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */
 int store_check(store_t *s);
@@ -137,11 +145,11 @@ int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now,
 /* Any article by id whatever its status, same fields. */
 int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
 /* Visible articles, newest first, with author and category (and body/tags if asked). */
-int store_article_list(store_t *s, arena_t *a, const store_query *q, store_article_list *out);
+int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out);
 /* Number of visible articles matching q (limit/offset ignored). */
 int store_article_count(store_t *s, const store_query *q, int64_t *count);
 /* Related to article id: sharing most tags first, then same category, newest first. */
-int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, store_article_list *out);
+int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, struct store_article_list *out);
 /* Earliest published_at > now of a published or scheduled article, 0 if none:
  * when a cached page stops being current. */
 int store_next_publish(store_t *s, int64_t now, int64_t *when);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs every test of nashra: the cmocka unit tests, the end-to-end suite
+# against the real binary, the browser tests (Debian chromium driven by
+# playwright-core), then the unit and end-to-end tests again on the
+# AddressSanitizer/UBSan build. Each stage prints one summary line and
+# keeps its full output in build/test-logs/; the script closes with the
+# single line "N passed, N failed" and fails if anything failed or a stage
+# could not run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+LOGS=$ROOT/build/test-logs
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+mkdir -p "$LOGS"
+rm -f "$LOGS"/*.log
+
+TOTAL_PASS=0
+TOTAL_FAIL=0
+BROKEN=()      # stages that could not run
+
+note() { printf '%s\n' "$*"; }
+stage_result() {   # name passed failed
+    TOTAL_PASS=$((TOTAL_PASS + $2))
+    TOTAL_FAIL=$((TOTAL_FAIL + $3))
+    note "[$1] $2 passed, $3 failed"
+}
+broken() {         # name reason log
+    BROKEN+=("$1")
+    TOTAL_FAIL=$((TOTAL_FAIL + 1))
+    note "[$1] could not run: $2 (log: ${3#$ROOT/})"
+    if [ -s "$3" ]; then   # the errors if there are any, else the end of the log
+        local errs
+        errs=$(grep -E -A3 'error[: ]|Error [0-9]|ERROR' "$3" | grep -v -E '^(cc|gcc|clang|ar) ' | head -n 25)
+        if [ -n "$errs" ]; then printf '%s\n' "$errs"; else tail -n 15 "$3"; fi | sed 's/^/    /'
+    fi
+}
+
+# -- unit tests: every build/.../tests/**/test_* binary -------------------
+run_unit() {       # stage-name build-dir
+    local name=$1 dir=$2 pass=0 fail=0 bin log p f rc n=0
+    while IFS= read -r bin; do
+        n=$((n + 1))
+        log=$LOGS/$name-$(echo "${bin#$dir/}" | tr '/' '_').log
+        timeout 300 "$bin" >"$log" 2>&1
+        rc=$?
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test.*/\1/p' "$log" | tail -n 1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$log" | tail -n 1)
+        p=${p:-0}; f=${f:-0}
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed, timed out or failed to start
+        if grep -q -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'runtime error:' "$log" && [ "$f" -eq 0 ]; then f=1; fi
+        pass=$((pass + p)); fail=$((fail + f))
+        if [ "$f" -ne 0 ]; then
+            note "  FAIL ${bin#$ROOT/} (exit $rc, $p passed, $f failed)"
+            grep -e '^\[  FAILED  \]' -e '^\[  ERROR   \]' -e 'Sanitizer' -e 'runtime error' "$log" | head -n 20 | sed 's/^/    /'
+        else
+            note "  ok   ${bin#$ROOT/} ($p passed)"
+        fi
+    done < <(find "$dir/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
+    if [ "$n" -eq 0 ]; then
+        broken "$name" "no unit test binaries under ${dir#$ROOT/}/tests" /dev/null
+        return
+    fi
+    stage_result "$name" "$pass" "$fail"
+}
+
+# -- end-to-end suite -----------------------------------------------------
+run_e2e() {        # stage-name binary
+    local name=$1 bin=$2 log=$LOGS/$1.log line
+    if [ ! -x "$bin" ]; then broken "$name" "no binary $bin" /dev/null; return; fi
+    NASHRA_BIN=$bin timeout 900 "$PY" tests/e2e/run.py >"$log" 2>&1
+    line=$(grep -E '^\[e2e\] [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then broken "$name" "the suite did not finish" "$log"; return; fi
+    grep -E '^(FAIL|ERROR):' "$log" | sed 's/^/  /'
+    set -- $(echo "$line" | sed -E 's/^\[e2e\] ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
+    [ "$3" -gt 0 ] && grep -E ' skipped ' "$log" | sed 's/^/  /'
+    stage_result "$name" "$1" "$2"
+}
+
+# -- browser tests --------------------------------------------------------
+run_browser() {
+    local log=$LOGS/browser.log p f
+    if [ ! -d tests/browser/node_modules/playwright-core ]; then
+        broken browser "tests/browser/node_modules missing (scripts/setup.sh --test)" /dev/null; return
+    fi
+    if [ ! -x /usr/bin/chromium ]; then broken browser "/usr/bin/chromium missing" /dev/null; return; fi
+    (cd tests/browser && NASHRA_BIN=$ROOT/build/nashra timeout 600 node --test --test-reporter=tap) >"$log" 2>&1
+    p=$(sed -n 's/^# pass \([0-9]\+\)$/\1/p' "$log" | tail -n 1)
+    f=$(sed -n 's/^# fail \([0-9]\+\)$/\1/p' "$log" | tail -n 1)
+    if [ -z "$p" ] || [ -z "$f" ]; then broken browser "node --test did not finish" "$log"; return; fi
+    grep -E '^ *not ok ' "$log" | sed 's/^ */  /'
+    stage_result browser "$p" "$f"
+}
+
+START=$(date +%s)
+note "== setup"
+if ! scripts/setup.sh --test >"$LOGS/setup.log" 2>&1; then
+    broken setup "scripts/setup.sh --test failed" "$LOGS/setup.log"
+fi
+
+note "== build"
+if make -j2 tests >"$LOGS/build.log" 2>&1; then
+    note "== unit tests"
+    run_unit unit "$ROOT/build"
+    note "== end-to-end tests"
+    run_e2e e2e "$ROOT/build/nashra"
+    note "== browser tests"
+    run_browser
+else
+    broken build "make -j2 tests failed" "$LOGS/build.log"
+fi
+
+note "== sanitizer build"
+if make -j2 asan >"$LOGS/build-asan.log" 2>&1; then
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    # LeakSanitizer needs ptrace; where it cannot run, go on without it
+    lsan_probe=$(build/asan/nashra --version 2>&1 >/dev/null)
+    if echo "$lsan_probe" | grep -q 'LeakSanitizer'; then
+        export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+        note "  LeakSanitizer cannot run here: leak detection off (detect_leaks=0)"
+    fi
+    note "== unit tests (sanitizers)"
+    run_unit unit-asan "$ROOT/build/asan"
+    note "== end-to-end tests (sanitizers)"
+    run_e2e e2e-asan "$ROOT/build/asan/nashra"
+else
+    broken asan "make asan failed" "$LOGS/build-asan.log"
+fi
+
+note "== done in $(( $(date +%s) - START )) s; logs in build/test-logs/"
+[ "${#BROKEN[@]}" -gt 0 ] && note "stages that could not run: ${BROKEN[*]}"
+echo "$TOTAL_PASS passed, $TOTAL_FAIL failed"
+[ "$TOTAL_FAIL" -eq 0 ] && [ "${#BROKEN[@]}" -eq 0 ] && [ "$TOTAL_PASS" -gt 0 ]

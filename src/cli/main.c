@@ -1,0 +1,349 @@
+/*
+ * main.c - the nashra command line: `init` creates a site, `serve` runs it.
+ *
+ * This is one of the two places (with the HTTP layer) where error codes
+ * become words, so every failure an operator can cause (no site, a damaged
+ * or locked database, a busy port, a bad option) ends in exactly one line
+ * on stderr that says what to do, and a distinct exit status: 1 for a
+ * failure, 2 for a usage mistake. Serving blocks SIGINT/SIGTERM in every
+ * thread and waits for them here, so shutdown is an orderly sequence in one
+ * place rather than work done inside a signal handler.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli/demo.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "render/theme.h"
+#include "store/store.h"
+
+#ifndef NASHRA_VERSION
+#define NASHRA_VERSION "0.0.0"
+#endif
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: nashra init DIR [--demo]\n"
+    "       nashra serve DIR [--listen HOST:PORT] [--threads N] [--base-url URL] [--no-cache]\n"
+    "       nashra --help | --version\n"
+    "\n"
+    "  init    create DIR and an empty site database DIR/nashra.db\n"
+    "          (--demo: fill it with demonstration content)\n"
+    "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
+    "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n";
+
+/* Print "nashra: <message>" on stderr and return code. */
+static int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int cli_fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("nashra: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+static bool cli_is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Messages for store_open failures (one %s: the database path). */
+static const struct { int rc; const char *fmt; } cli_store_errors[] = {
+    {NS_ECORRUPT, "%s is not a nashra database or is damaged"},
+    {NS_EBUSY, "%s is locked by another process"},
+    {NS_EINVAL, "%s was created by a newer version of nashra (schema too new)"},
+    {NS_EPERM, "%s: permission denied"},
+};
+
+static int cli_store_fail(const char *db, int rc)
+{
+    for (size_t i = 0; i < sizeof cli_store_errors / sizeof cli_store_errors[0]; i++)
+        if (cli_store_errors[i].rc == rc) {
+            fputs("nashra: ", stderr);
+            fprintf(stderr, cli_store_errors[i].fmt, db);
+            fputc('\n', stderr);
+            return EXIT_FAIL;
+        }
+    return cli_fail(EXIT_FAIL, "cannot open %s: %s", db, ns_strerror(rc));
+}
+
+/* ---- init ---- */
+
+static int cli_init(const char *dir, bool demo)
+{
+    if (!cli_is_dir(dir) && mkdir(dir, 0755) != 0)
+        return cli_fail(EXIT_FAIL, "cannot create directory %s: %s", dir,
+                        errno == EEXIST ? "a file of that name exists" : strerror(errno));
+    char db[PATH_MAX];
+    if ((size_t)snprintf(db, sizeof db, "%s/nashra.db", dir) >= sizeof db)
+        return cli_fail(EXIT_FAIL, "path too long: %s", dir);
+    if (access(db, F_OK) == 0)
+        return cli_fail(EXIT_FAIL, "%s already exists: refusing to overwrite an existing site", db);
+    store_t *s;
+    int rc = store_open(db, STORE_CREATE, &s);
+    if (rc != NS_OK)
+        return cli_store_fail(db, rc);
+    if (demo && (rc = demo_populate(s, (int64_t)time(NULL))) != NS_OK) {
+        store_close(s);
+        return cli_fail(EXIT_FAIL, "cannot add demo content to %s: %s", db, ns_strerror(rc));
+    }
+    store_close(s);
+    printf("created %s%s\n", db, demo ? " with demo content" : "");
+    return 0;
+}
+
+/* ---- serve ---- */
+
+typedef struct serve_args {
+    const char *dir;
+    char host[256];
+    unsigned port;
+    unsigned threads;
+    const char *base_url;
+    bool no_cache;
+} serve_args;
+
+/* 1..SERVER_MAX_THREADS from s, or 0. */
+static unsigned cli_threads(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (s[0] < '0' || s[0] > '9' || *end || errno || v < 1 || v > SERVER_MAX_THREADS)
+        return 0;
+    return (unsigned)v;
+}
+
+static unsigned cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > SERVER_MAX_THREADS ? SERVER_MAX_THREADS : (unsigned)n;
+}
+
+/* An absolute http(s) URL without spaces or controls; trailing '/' removed. */
+static char *cli_base_url(const char *u)
+{
+    if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+        return NULL;
+    for (const char *p = u; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
+            return NULL;
+    char *r = strdup(u);
+    if (!r)
+        abort();
+    size_t n = strlen(r);
+    while (n > 8 && r[n - 1] == '/')
+        r[--n] = '\0';
+    return r;
+}
+
+/* The default theme directory (see docs/ARCHITECTURE.md "Site directory"):
+ * $NASHRA_THEME_DIR, else themes/default beside an ancestor of the binary's
+ * directory, else the system-wide copy. Returns a malloc'd path. */
+static char *cli_theme_dir(void)
+{
+    const char *env = getenv("NASHRA_THEME_DIR");
+    if (env && *env)
+        return strdup(env);
+    char exe[PATH_MAX], cand[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        for (int up = 0; up < 3; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash || slash == exe)
+                break;
+            *slash = '\0';
+            char *parent = strrchr(exe, '/');
+            if (!parent)
+                break;
+            snprintf(cand, sizeof cand, "%.*s/themes/default", (int)(parent - exe), exe);
+            if (cli_is_dir(cand))
+                return strdup(cand);
+        }
+    }
+    return strdup("/usr/share/nashra/themes/default");
+}
+
+/* Open, check and close the database so startup fails early and clearly. */
+static int cli_check_db(const char *dir, const char *db)
+{
+    if (!cli_is_dir(dir) || access(db, F_OK) != 0)
+        return cli_fail(EXIT_FAIL, "no site at %s: run nashra init %s", dir, dir);
+    store_t *s;
+    int rc = store_open(db, 0, &s);
+    if (rc != NS_OK)
+        return cli_store_fail(db, rc);
+    rc = store_check(s);
+    store_close(s);
+    return rc == NS_OK ? 0 : cli_store_fail(db, rc);
+}
+
+static int cli_load_theme(const char *dir, theme_t **out)
+{
+    char *def = cli_theme_dir(), *err = NULL;
+    char over[PATH_MAX];
+    snprintf(over, sizeof over, "%s/theme", dir);
+    int rc = theme_load(def, cli_is_dir(over) ? over : NULL, out, &err);
+    if (rc != NS_OK)
+        cli_fail(EXIT_FAIL, "cannot load theme from %s: %s", def, err ? err : ns_strerror(rc));
+    free(def);
+    free(err);
+    return rc == NS_OK ? 0 : EXIT_FAIL;
+}
+
+/* Block the stop signals (inherited by every server thread) and wait. */
+static void cli_wait_for_stop(const sigset_t *set)
+{
+    int sig;
+    while (sigwait(set, &sig) != 0)
+        ;
+    log_info("received signal %d, stopping", sig);
+}
+
+static int cli_run(const serve_args *sa, const char *db, const site_config *site)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    server_opts o = {.host = sa->host, .port = sa->port, .threads = sa->threads,
+                     .no_cache = sa->no_cache, .db_path = db, .site = site};
+    server_t *srv;
+    int rc = server_start(&o, &srv);
+    bool v6 = strchr(sa->host, ':') != NULL;
+    if (rc != NS_OK)
+        return cli_fail(EXIT_FAIL, "cannot listen on %s%s%s:%u: %s", v6 ? "[" : "", sa->host,
+                        v6 ? "]" : "", sa->port, rc == NS_EBUSY ? "address in use"
+                        : rc == NS_EINVAL ? "no such address on this host" : ns_strerror(rc));
+    log_info("listening on %s%s%s:%u (%s, %u threads, cache %s)", v6 ? "[" : "", sa->host,
+             v6 ? "]" : "", sa->port, site->base_url, sa->threads, sa->no_cache ? "off" : "on");
+    cli_wait_for_stop(&set);
+    server_stop(srv);
+    return 0;
+}
+
+static int cli_serve(serve_args *sa)
+{
+    char db[PATH_MAX];
+    if ((size_t)snprintf(db, sizeof db, "%s/nashra.db", sa->dir) >= sizeof db)
+        return cli_fail(EXIT_FAIL, "path too long: %s", sa->dir);
+    int rc = cli_check_db(sa->dir, db);
+    if (rc)
+        return rc;
+    theme_t *theme;
+    if ((rc = cli_load_theme(sa->dir, &theme)))
+        return rc;
+    bool v6 = strchr(sa->host, ':') != NULL;
+    char defurl[300];
+    snprintf(defurl, sizeof defurl, "http://%s%s%s:%u", v6 ? "[" : "", sa->host, v6 ? "]" : "", sa->port);
+    char *base = cli_base_url(sa->base_url ? sa->base_url : defurl);
+    site_config site = {.dir = sa->dir, .base_url = base, .theme = theme};
+    rc = cli_run(sa, db, &site);
+    theme_free(theme);
+    free(base);
+    return rc;
+}
+
+/* ---- option parsing ---- */
+
+/* Usage mistake: one line naming it (or the whole usage text if msg is NULL). */
+static int cli_usage(const char *msg)
+{
+    if (msg)
+        fprintf(stderr, "nashra: %s (see nashra --help)\n", msg);
+    else
+        fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+enum { OPT_DEMO = 256, OPT_LISTEN, OPT_THREADS, OPT_BASE_URL, OPT_NO_CACHE };
+
+static const struct option cli_options[] = {
+    {"demo", no_argument, NULL, OPT_DEMO},
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"base-url", required_argument, NULL, OPT_BASE_URL},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {NULL, 0, NULL, 0},
+};
+
+/* Apply one option to the serve/init settings; 0 or a usage exit code. */
+static int cli_option(int opt, bool serve, serve_args *sa, bool *demo)
+{
+    if (opt == OPT_DEMO && !serve) {
+        *demo = true;
+    } else if (opt == OPT_LISTEN && serve) {
+        if (server_parse_listen(optarg, sa->host, sizeof sa->host, &sa->port) != NS_OK)
+            return cli_usage("bad --listen value: expected HOST:PORT or [IPv6]:PORT");
+    } else if (opt == OPT_THREADS && serve) {
+        if (!(sa->threads = cli_threads(optarg)))
+            return cli_usage("bad --threads value: expected a number from 1 to 1024");
+    } else if (opt == OPT_BASE_URL && serve) {
+        char *u = cli_base_url(optarg);
+        if (!u)
+            return cli_usage("bad --base-url value: expected an http:// or https:// URL");
+        free(u);
+        sa->base_url = optarg;
+    } else if (opt == OPT_NO_CACHE && serve) {
+        sa->no_cache = true;
+    } else {
+        return cli_usage(opt == '?' ? "unknown option or missing value" : "option not valid for this command");
+    }
+    return 0;
+}
+
+static int cli_command(int argc, char **argv, bool serve)
+{
+    serve_args sa = {.port = 8080, .threads = cli_default_threads()};
+    strcpy(sa.host, "127.0.0.1");
+    const char *env = getenv("NASHRA_NO_CACHE");
+    sa.no_cache = env && strcmp(env, "1") == 0;
+    bool demo = false;
+    int opt, rc;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", cli_options, NULL)) != -1)
+        if ((rc = cli_option(opt, serve, &sa, &demo)))
+            return rc;
+    if (optind != argc - 1)
+        return cli_usage(optind >= argc ? "missing site directory DIR" : "too many arguments");
+    sa.dir = argv[optind];
+    return serve ? cli_serve(&sa) : cli_init(sa.dir, demo);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage(NULL);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("nashra " NASHRA_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "init") == 0 || strcmp(cmd, "serve") == 0)
+        return cli_command(argc - 1, argv + 1, strcmp(cmd, "serve") == 0);
+    return cli_usage("unknown command");
+}

@@ -1,0 +1,310 @@
+/*
+ * date.c - dates for Arabic readers, feeds and HTTP caches. Month and weekday
+ * names come from tables, never from the C locale, so output does not depend
+ * on how the server was started. Civil-date arithmetic is done here (days
+ * from 1970-01-01) rather than with mktime/timegm so that parsing is exact,
+ * independent of TZ, and rejects every malformed field. The Hijri date is the
+ * tabular Islamic calendar (30-year cycle, the "Kuwaiti algorithm"), which
+ * can differ by a day or two from the announced calendar.
+ */
+#include "core/date.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define DATE_DAY 86400
+#define DATE_UNIX_JDN 2440588 /* Julian Day Number of 1970-01-01 */
+
+static const char *const date_ar_months[12] = {
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+};
+static const char *const date_ar_weekdays[7] = {
+    "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت",
+};
+static const char *const date_hijri_months[12] = {
+    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+};
+static const char *const date_en_months[12] = {
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+static const char *const date_en_weekdays[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+static void date_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
+/* Broken-down local time of t shifted by tz_offset; false if out of range.
+ * Pure arithmetic: glibc's gmtime_r takes a process-wide lock, and pages
+ * format dozens of dates on every worker thread. Only the fields used here
+ * (year, month, day, weekday, hour, minute, second) are set. */
+static bool date_split(int64_t t, int tz_offset, struct tm *tm)
+{
+    const int64_t limit = (int64_t)1 << 40; /* far beyond any real date */
+    if (t > limit || t < -limit)
+        return false;
+    int64_t local = t + tz_offset;
+    int64_t days = (local >= 0 ? local : local - DATE_DAY + 1) / DATE_DAY;
+    int64_t secs = local - days * DATE_DAY;
+    int64_t y;
+    int m, d;
+    date_civil_from_days(days, &y, &m, &d);
+    memset(tm, 0, sizeof *tm);
+    tm->tm_year = (int)(y - 1900);
+    tm->tm_mon = m - 1;
+    tm->tm_mday = d;
+    tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+    tm->tm_hour = (int)(secs / 3600);
+    tm->tm_min = (int)(secs / 60 % 60);
+    tm->tm_sec = (int)(secs % 60);
+    return true;
+}
+
+/* Dates are formatted by hand into a small stack buffer: pages format
+ * dozens of them per render and printf's generality costs ten times more.
+ * Each writer returns the advanced pointer; 64 bytes fit every format. */
+static char *date_put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* v in decimal, at least `width` digits, zero-padded (years before 1 AD
+ * come out with a minus sign). */
+static char *date_put_num(char *p, int64_t v, int width)
+{
+    if (v < 0) {
+        *p++ = '-';
+        v = -v;
+    }
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0 && n < (int)sizeof tmp);
+    while (n < width)
+        tmp[n++] = '0';
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *date_done(arena_t *a, const char *start, const char *end)
+{
+    return arena_strndup(a, start, (size_t)(end - start));
+}
+
+char *date_ar_long(arena_t *a, int64_t t, int tz_offset)
+{
+    struct tm tm;
+    if (!date_split(t, tz_offset, &tm))
+        return arena_strdup(a, "");
+    char b[96], *p = date_put_str(b, date_ar_weekdays[tm.tm_wday]);
+    *p++ = ' ';
+    p = date_put_num(p, tm.tm_mday, 1);
+    *p++ = ' ';
+    p = date_put_str(p, date_ar_months[tm.tm_mon]);
+    *p++ = ' ';
+    p = date_put_num(p, tm.tm_year + 1900, 1);
+    return date_done(a, b, p);
+}
+
+char *date_ar_short(arena_t *a, int64_t t, int tz_offset)
+{
+    struct tm tm;
+    if (!date_split(t, tz_offset, &tm))
+        return arena_strdup(a, "");
+    char b[64], *p = date_put_num(b, tm.tm_mday, 1);
+    *p++ = ' ';
+    p = date_put_str(p, date_ar_months[tm.tm_mon]);
+    *p++ = ' ';
+    p = date_put_num(p, tm.tm_year + 1900, 1);
+    return date_done(a, b, p);
+}
+
+/* Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
+static int64_t date_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Inverse of date_days_from_civil (H. Hinnant's civil_from_days). */
+static void date_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The Kuwaiti arithmetic: leap years 2 5 7 10 13 15 18 21 24 26 29 of each
+ * 30-year cycle, counted from JDN 1948439 (1 Muharram 1 AH as the evening
+ * of 15 July 622 Julian starts it). This is what common software calls the
+ * Kuwaiti algorithm; it agrees with the announced calendar most days. */
+#define DATE_HIJRI_EPOCH 1948439
+#define DATE_HIJRI_CYCLE 10631 /* days in 30 tabular years */
+
+static bool date_hijri_leap(int64_t hy)
+{
+    return ((15 + 11 * hy) % 30 + 30) % 30 < 11; /* hy may be <= 0 */
+}
+
+void date_to_hijri(int y, int m, int d, int *hy, int *hm, int *hd)
+{
+    int64_t z = date_days_from_civil(y, m, d) + DATE_UNIX_JDN - DATE_HIJRI_EPOCH;
+    int64_t cyc = (z >= 0 ? z : z - DATE_HIJRI_CYCLE + 1) / DATE_HIJRI_CYCLE;
+    z -= cyc * DATE_HIJRI_CYCLE;
+    int64_t year = cyc * 30 + 1;
+    for (int len; z >= (len = 354 + date_hijri_leap(year)); year++)
+        z -= len;
+    int month = 1;
+    for (int len; month < 12 && z >= (len = 30 - (month + 1) % 2); month++)
+        z -= len;
+    *hy = (int)year;
+    *hm = month;
+    *hd = (int)z + 1;
+}
+
+char *date_hijri(arena_t *a, int64_t t, int tz_offset)
+{
+    struct tm tm;
+    if (!date_split(t, tz_offset, &tm) || tm.tm_year + 1900 < 623)
+        return arena_strdup(a, "");
+    int hy, hm, hd;
+    date_to_hijri(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &hy, &hm, &hd);
+    char b[96], *p = date_put_num(b, hd, 1);
+    *p++ = ' ';
+    p = date_put_str(p, date_hijri_months[hm - 1]);
+    *p++ = ' ';
+    p = date_put_num(p, hy, 1);
+    p = date_put_str(p, " هـ");
+    return date_done(a, b, p);
+}
+
+char *date_iso8601(arena_t *a, int64_t t, int tz_offset)
+{
+    struct tm tm;
+    if (!date_split(t, tz_offset, &tm))
+        return arena_strdup(a, "");
+    int off = tz_offset < 0 ? -tz_offset : tz_offset;
+    const int64_t f[] = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                          tm.tm_min, tm.tm_sec, off / 3600, off / 60 % 60 };
+    const char sep[] = { '-', '-', 'T', ':', ':', tz_offset < 0 ? '-' : '+', ':', 0 };
+    char b[64], *p = b;
+    for (int i = 0; i < 8; i++) {
+        p = date_put_num(p, f[i], i ? 2 : 4);
+        if (sep[i])
+            *p++ = sep[i];
+    }
+    return date_done(a, b, p);
+}
+
+char *date_http(arena_t *a, int64_t t)
+{
+    struct tm tm;
+    if (!date_split(t, 0, &tm))
+        return arena_strdup(a, "");
+    return arena_printf(a, "%s, %02d %s %04d %02d:%02d:%02d GMT", date_en_weekdays[tm.tm_wday],
+                        tm.tm_mday, date_en_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+                        tm.tm_min, tm.tm_sec);
+}
+
+/* Exactly `width` ASCII digits at s into *out. */
+static bool date_digits(const char *s, int width, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < width; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* Index of the 3-letter name at s in names[count], or -1. */
+static int date_name(const char *s, const char *const *names, int count)
+{
+    for (int i = 0; i < count; i++)
+        if (strncmp(s, names[i], 3) == 0)
+            return i;
+    return -1;
+}
+
+static int date_month_days(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
+struct date_fields {
+    int y, mon, d, h, min, s;
+};
+
+/* Range-check the fields and convert them to Unix seconds. */
+static int date_fields_to_unix(const struct date_fields *f, int64_t *out)
+{
+    if (f->y < 1 || f->mon < 1 || f->mon > 12 || f->d < 1 ||
+        f->d > date_month_days(f->y, f->mon) || f->h > 23 || f->min > 59 || f->s > 59)
+        return NS_EINVAL;
+    *out = date_days_from_civil(f->y, f->mon, f->d) * DATE_DAY + f->h * 3600 + f->min * 60 + f->s;
+    return NS_OK;
+}
+
+/* "HH:MM:SS" at s. */
+static bool date_clock(const char *s, struct date_fields *f)
+{
+    return date_digits(s, 2, &f->h) && s[2] == ':' && date_digits(s + 3, 2, &f->min) &&
+           s[5] == ':' && date_digits(s + 6, 2, &f->s);
+}
+
+int date_parse_http(const char *s, int64_t *out)
+{
+    /* "Thu, 31 Mar 2022 07:00:00 GMT": fixed layout, 29 bytes. */
+    struct date_fields f;
+    if (!s || strlen(s) != 29)
+        return NS_EINVAL;
+    int wday = date_name(s, date_en_weekdays, 7);
+    f.mon = date_name(s + 8, date_en_months, 12) + 1;
+    if (wday < 0 || f.mon < 1 || memcmp(s + 3, ", ", 2) != 0 || !date_digits(s + 5, 2, &f.d) ||
+        s[7] != ' ' || s[11] != ' ' || !date_digits(s + 12, 4, &f.y) || s[16] != ' ' ||
+        !date_clock(s + 17, &f) || strcmp(s + 25, " GMT") != 0)
+        return NS_EINVAL;
+    int64_t t;
+    if (date_fields_to_unix(&f, &t) != NS_OK)
+        return NS_EINVAL;
+    int64_t days = t >= 0 ? t / DATE_DAY : (t - DATE_DAY + 1) / DATE_DAY;
+    if ((int)(((days % 7) + 11) % 7) != wday) /* 1970-01-01 was a Thursday */
+        return NS_EINVAL;
+    *out = t;
+    return NS_OK;
+}
+
+int date_parse_iso(const char *s, int64_t *out)
+{
+    /* "2022-03-31 10:00:00" (19 bytes) or "2022-03-31T10:00:00Z" (20). */
+    struct date_fields f;
+    size_t n = s ? strlen(s) : 0;
+    bool spaced = n == 19 && s[10] == ' ';
+    bool zulu = n == 20 && s[10] == 'T' && s[19] == 'Z';
+    if (!(spaced || zulu) || !date_digits(s, 4, &f.y) || s[4] != '-' ||
+        !date_digits(s + 5, 2, &f.mon) || s[7] != '-' || !date_digits(s + 8, 2, &f.d) ||
+        !date_clock(s + 11, &f))
+        return NS_EINVAL;
+    return date_fields_to_unix(&f, out);
+}

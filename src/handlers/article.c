@@ -1,0 +1,351 @@
+/*
+ * article.c - the article page, the page most readers land on, and the
+ * static-page fallback for "/{slug}/" paths that name no article.
+ *
+ * The view model carries everything the newspaper page shows around the
+ * story: dateline, threaded comments, related and latest articles, follow
+ * links and the machine-readable metadata (OpenGraph, JSON-LD). Comments
+ * are threaded in one pass with a hash index so an article with thousands
+ * of comments costs linear time; the JSON-LD is built with the JSON escaper
+ * because template HTML escaping is wrong inside a script element.
+ */
+#include "handlers/handler.h"
+#include "handlers/view.h"
+
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/err.h"
+#include "core/text.h"
+#include "render/markdown.h"
+
+enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, COMMENT_MAX_DEPTH = 5 };
+
+/* ---- comments ---- */
+
+typedef struct cnode {
+    mu_value *obj, *children;
+    mu_value *container;       /* list the comment is displayed in */
+    int depth;                 /* displayed level, 1 = top */
+} cnode;
+
+/* Open-addressing index id -> position, sized to a power of two >= 2n. */
+typedef struct cindex {
+    int64_t *ids;
+    size_t *pos, mask;
+} cindex;
+
+static void cindex_init(arena_t *a, cindex *ix, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap <<= 1;
+    ix->ids = arena_zalloc(a, cap * sizeof *ix->ids);
+    ix->pos = arena_alloc(a, cap * sizeof *ix->pos);
+    ix->mask = cap - 1;
+}
+
+static size_t cindex_slot(const cindex *ix, int64_t id)
+{
+    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull) & ix->mask;
+    while (ix->ids[h] != 0 && ix->ids[h] != id)
+        h = (h + 1) & ix->mask;
+    return h;
+}
+
+static void cindex_put(cindex *ix, int64_t id, size_t pos)
+{
+    size_t h = cindex_slot(ix, id);
+    ix->ids[h] = id;
+    ix->pos[h] = pos;
+}
+
+/* Position of id, or -1. */
+static long cindex_get(const cindex *ix, int64_t id)
+{
+    size_t h = cindex_slot(ix, id);
+    return ix->ids[h] == id ? (long)ix->pos[h] : -1;
+}
+
+/* Comment body as paragraphs: one per non-empty line. */
+static mu_value *comment_paras(arena_t *a, const char *body)
+{
+    mu_value *l = mu_list(a);
+    const char *p = body ? body : "";
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        size_t m = n;
+        while (m > 0 && (p[m - 1] == '\r' || p[m - 1] == ' '))
+            m--;
+        if (m > 0)
+            mu_push(l, mu_strn(a, arena_strndup(a, p, m), m));
+        p += n + (e ? 1 : 0);
+    }
+    return l;
+}
+
+static mu_value *comment_object(arena_t *a, const store_comment *c, const view_settings *st,
+                                mu_value *children)
+{
+    mu_value *o = mu_object(a);
+    mu_set_int(o, "id", c->id);
+    mu_set_str(o, "author", c->author_name && *c->author_name ? c->author_name : "زائر");
+    bool web = c->author_url && (strncmp(c->author_url, "https://", 8) == 0 ||
+                                 strncmp(c->author_url, "http://", 7) == 0);
+    view_set_opt(o, "author_url", web ? c->author_url : NULL);
+    mu_set_bool(o, "has_children", false);
+    mu_set(o, "date", view_date(a, c->created_at, st));
+    mu_set(o, "paras", comment_paras(a, c->body));
+    mu_set(o, "children", children);
+    return o;
+}
+
+/* Thread approved comments (oldest first). A reply attaches to its parent
+ * when the parent is approved and listed before it; otherwise it goes to
+ * the top level. Replies deeper than COMMENT_MAX_DEPTH join the deepest
+ * displayed level. */
+static mu_value *comment_tree(arena_t *a, const store_comment *cs, size_t n,
+                              const view_settings *st)
+{
+    mu_value *top = mu_list(a);
+    cnode *nodes = arena_zalloc(a, (n ? n : 1) * sizeof *nodes);
+    cindex ix;
+    cindex_init(a, &ix, n);
+    for (size_t i = 0; i < n; i++) {
+        nodes[i].children = mu_list(a);
+        nodes[i].obj = comment_object(a, &cs[i], st, nodes[i].children);
+        long p = cs[i].parent_id > 0 ? cindex_get(&ix, cs[i].parent_id) : -1;
+        if (p < 0) {
+            nodes[i].depth = 1;
+            nodes[i].container = top;
+        } else if (nodes[p].depth < COMMENT_MAX_DEPTH) {
+            nodes[i].depth = nodes[p].depth + 1;
+            nodes[i].container = nodes[p].children;
+            if (mu_len(nodes[p].children) == 0)
+                mu_set_bool(nodes[p].obj, "has_children", true);
+        } else {
+            /* parent at the deepest displayed level: reply beside it */
+            nodes[i].depth = COMMENT_MAX_DEPTH;
+            nodes[i].container = nodes[p].container;
+        }
+        mu_push(nodes[i].container, nodes[i].obj);
+        if (cs[i].id > 0)
+            cindex_put(&ix, cs[i].id, i);
+    }
+    return top;
+}
+
+/* ---- article ---- */
+
+/* Embed URL for a video link: YouTube watch/short links become the
+ * privacy-enhanced embed; other http(s) URLs are used as they are. */
+static const char *video_embed(arena_t *a, const char *url)
+{
+    static const char *const yt[] = { "https://www.youtube.com/watch?v=", "https://youtube.com/watch?v=",
+                                      "https://youtu.be/", "https://m.youtube.com/watch?v=",
+                                      "https://www.youtube.com/embed/" };
+    for (size_t i = 0; i < sizeof yt / sizeof *yt; i++) {
+        size_t k = strlen(yt[i]);
+        if (strncmp(url, yt[i], k) == 0) {
+            size_t idn = strcspn(url + k, "&?#/");
+            if (idn == 0 || idn > 32)
+                break;
+            return arena_printf(a, "https://www.youtube-nocookie.com/embed/%.*s?autoplay=1", (int)idn, url + k);
+        }
+    }
+    return url;
+}
+
+/* Absolute form of a link for metadata read off-site (og:image). */
+static const char *absolute_url(arena_t *a, const char *base_url, const char *url)
+{
+    if (url[0] == '/' && url[1] != '/')
+        return arena_printf(a, "%s%s", base_url ? base_url : "", url);
+    return url;
+}
+
+static void json_field(buf_t *b, const char *key, const char *val, bool comma)
+{
+    buf_printf(b, "%s\"%s\":\"", comma ? "," : "", key);
+    buf_json_escape(b, val ? val : "", val ? strlen(val) : 0);
+    buf_putc(b, '"');
+}
+
+static const char *article_jsonld(arena_t *a, const store_article *ar, const char *title,
+                                  const char *canonical, const view_settings *st,
+                                  const char *base_url)
+{
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\"");
+    json_field(&b, "headline", title, true);
+    json_field(&b, "datePublished", date_iso8601(a, ar->published_at, st->tz_offset), true);
+    json_field(&b, "dateModified", date_iso8601(a, ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at, st->tz_offset), true);
+    if (ar->lead && *ar->lead)
+        json_field(&b, "description", ar->lead, true);
+    if (ar->image_url && *ar->image_url)
+        json_field(&b, "image", absolute_url(a, base_url, ar->image_url), true);
+    buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
+    json_field(&b, "name", ar->author.id ? ar->author.name : st->site_name, true);
+    if (ar->author.id && ar->author.slug)
+        json_field(&b, "url", arena_printf(a, "%s/author/%s/", base_url, ar->author.slug), true);
+    buf_puts(&b, "},\"publisher\":{\"@type\":\"Organization\"");
+    json_field(&b, "name", st->site_name, true);
+    json_field(&b, "url", arena_printf(a, "%s/", base_url), true);
+    buf_puts(&b, "},\"mainEntityOfPage\":{\"@type\":\"WebPage\"");
+    json_field(&b, "@id", canonical, true);
+    buf_puts(&b, "},\"inLanguage\":\"ar\"}");
+    return buf_cstr(&b);
+}
+
+static mu_value *tag_list(arena_t *a, const store_article *ar)
+{
+    mu_value *l = mu_list(a);
+    for (size_t i = 0; i < ar->ntags; i++) {
+        mu_value *t = mu_object(a);
+        mu_set_str(t, "name", ar->tags[i].name);
+        mu_set_str(t, "url", arena_printf(a, "/tag/%s/", ar->tags[i].slug));
+        mu_push(l, t);
+    }
+    return l;
+}
+
+static void set_media(arena_t *a, mu_value *o, const store_article *ar, const char *base_url)
+{
+    mu_set_bool(o, "has_video", ar->video_url && *ar->video_url);
+    mu_set_bool(o, "video", false);
+    if (ar->video_url && *ar->video_url) {
+        if (strncmp(ar->video_url, "https://", 8) == 0 || strncmp(ar->video_url, "http://", 7) == 0) {
+            mu_value *v = mu_object(a);
+            mu_set_str(v, "url", ar->video_url);
+            mu_set_str(v, "embed", video_embed(a, ar->video_url));
+            mu_set(o, "video", v);
+        }
+    }
+    if (ar->image_url && *ar->image_url) {
+        mu_value *img = mu_object(a);
+        mu_set_str(img, "url", ar->image_url);
+        mu_set_str(img, "abs_url", absolute_url(a, base_url, ar->image_url));
+        mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");
+        view_set_opt(img, "caption", ar->image_caption);
+        mu_set(o, "image", img);
+    }
+}
+
+static int add_lists(hreq_t *rq, mu_value *o, const store_article *ar, const view_settings *st)
+{
+    struct store_article_list rel = {0}, lat = {0};
+    int rc = store_article_related(rq->store, rq->arena, ar->id, rq->now, ARTICLE_RELATED, &rel);
+    if (rc < 0 && rc != NS_ENOTFOUND)
+        return rc;
+    store_query q = { .exclude_id = ar->id, .now = rq->now, .limit = ARTICLE_LATEST };
+    rc = store_article_list(rq->store, rq->arena, &q, &lat);
+    if (rc < 0 && rc != NS_ENOTFOUND)
+        return rc;
+    mu_set_bool(o, "has_related", rel.n > 0);
+    mu_set(o, "related", view_summary_list(rq->arena, &rel, st));
+    mu_set(o, "latest", view_summary_list(rq->arena, &lat, st));
+    return 0;
+}
+
+/* Comments into o; *newest is raised to the newest comment's time. */
+static int add_comments(hreq_t *rq, mu_value *o, const store_article *ar,
+                        const view_settings *st, int64_t *newest)
+{
+    store_comment *cs = NULL;
+    size_t n = 0;
+    int rc = store_comment_list(rq->store, rq->arena, ar->id, COMMENT_APPROVED, &cs, &n);
+    if (rc < 0 && rc != NS_ENOTFOUND)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (cs[i].created_at > *newest)
+            *newest = cs[i].created_at;
+    mu_set_int(o, "comment_count", (int64_t)n);
+    mu_set_bool(o, "has_comments", n > 0);
+    mu_set(o, "comments", comment_tree(rq->arena, cs, n, st));
+    mu_set_bool(o, "comments_open", ar->comments_open);
+    return 0;
+}
+
+static int build_article(hreq_t *rq, const store_article *ar, const view_settings *st,
+                         mu_value **root_out, int64_t *modified)
+{
+    arena_t *a = rq->arena;
+    const char *title = view_display_title(a, ar->title);
+    char *body = NULL;
+    int rc = markdown_render(a, ar->body_md ? ar->body_md : "", ar->body_md ? strlen(ar->body_md) : 0, &body);
+    if (rc < 0)
+        return rc;
+    const char *desc = ar->lead && *ar->lead ? text_excerpt(a, ar->lead, 160) : NULL;
+    mu_value *root = view_root(rq, st, title, desc, ar->category.parent_id ? ar->category.parent_id : ar->category.id);
+    mu_value *o = view_summary(a, ar, st);
+    mu_set_str(o, "title", title);
+    view_set_opt(o, "source", ar->source);
+    mu_set_str(o, "body", body);
+    mu_set_str(o, "slug", ar->slug);
+    mu_set(o, "published", view_date(a, ar->published_at, st));
+    mu_set(o, "updated", ar->updated_at > ar->published_at ? view_date(a, ar->updated_at, st)
+                                                           : mu_bool(a, false));
+    mu_set_bool(o, "has_tags", ar->ntags > 0);
+    mu_set(o, "tags", tag_list(a, ar));
+    set_media(a, o, ar, rq->site->base_url);
+    const char *canonical = view_canonical(a, rq->site->base_url, rq->path);
+    mu_set_str(o, "jsonld", article_jsonld(a, ar, title, canonical, st, rq->site->base_url));
+    *modified = ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
+    if ((rc = add_lists(rq, o, ar, st)) < 0 || (rc = add_comments(rq, o, ar, st, modified)) < 0)
+        return rc;
+    mu_set(root, "article", o);
+    *root_out = root;
+    return 0;
+}
+
+static int static_page(hreq_t *rq, hresp_t *rs, const char *slug, const view_settings *st)
+{
+    store_page pg;
+    int rc = store_page_by_slug(rq->store, rq->arena, slug, &pg);
+    if (rc < 0)
+        return rc;
+    char *body = NULL;
+    rc = markdown_render(rq->arena, pg.body_md ? pg.body_md : "", pg.body_md ? strlen(pg.body_md) : 0, &body);
+    if (rc < 0)
+        return rc;
+    const char *plain = text_excerpt(rq->arena, text_strip_tags(rq->arena, body), 160);
+    mu_value *root = view_root(rq, st, pg.title, plain, 0);
+    mu_value *o = mu_object(rq->arena);
+    mu_set_str(o, "title", pg.title);
+    mu_set_str(o, "body", body);
+    mu_set(o, "updated", pg.updated_at ? view_date(rq->arena, pg.updated_at, st)
+                                       : mu_bool(rq->arena, false));
+    mu_set(root, "static_page", o);
+    if ((rc = view_render(rq, rs, "page", root)) < 0)
+        return rc;
+    rs->last_modified = pg.updated_at > pg.published_at ? pg.updated_at : pg.published_at;
+    return 0;
+}
+
+int handler_article(hreq_t *rq, hresp_t *rs)
+{
+    if (rq->nparams < 1 || !rq->params[0] || !*rq->params[0])
+        return NS_ENOTFOUND;
+    const char *slug = rq->params[0];
+    view_settings st;
+    int rc = view_settings_load(rq, &st);
+    if (rc < 0)
+        return rc;
+    store_article ar;
+    rc = store_article_by_slug(rq->store, rq->arena, slug, rq->now, &ar);
+    if (rc == NS_ENOTFOUND)
+        return static_page(rq, rs, slug, &st);
+    if (rc < 0)
+        return rc;
+    mu_value *root;
+    int64_t modified = 0;
+    if ((rc = build_article(rq, &ar, &st, &root, &modified)) < 0)
+        return rc;
+    if ((rc = view_render(rq, rs, "article", root)) < 0)
+        return rc;
+    rs->last_modified = modified;
+    return 0;
+}

@@ -1,0 +1,240 @@
+/*
+ * feeds.c - RSS 2.0 and Atom 1.0 feeds of the site and of each category.
+ * Both formats carry the same twenty latest visible articles with their
+ * full rendered bodies, so one loader gathers the channel (title, links,
+ * dates, articles) and two small writers only differ in vocabulary. Bodies
+ * go through the same sanitising Markdown renderer as the pages, so a feed
+ * reader sees exactly the HTML the site would show.
+ */
+#include <string.h>
+
+#include "core/date.h"
+#include "core/err.h"
+#include "handlers/handler.h"
+#include "handlers/syndicate.h"
+#include "render/markdown.h"
+
+#define FEED_ITEMS 20
+#define FEED_TTL "15" /* minutes, RSS <ttl> */
+
+#define NS_ATOM "http://www.w3.org/2005/Atom"
+#define NS_DC "http://purl.org/dc/elements/1.1/"
+#define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+
+typedef struct feed {
+    synd_site site;
+    const char *title;    /* site name, plus « – category» */
+    const char *alt;      /* the HTML page the feed follows */
+    const char *self;     /* the feed's own URL */
+    int64_t updated;      /* newest change among visible articles */
+    struct store_article_list list;
+} feed;
+
+/* The category named by params[0] into *q and f's title/links, if any. */
+static int feed_scope(hreq_t *rq, const char *suffix, store_query *q, feed *f)
+{
+    const char *slug = rq->nparams > 0 ? rq->params[0] : NULL;
+    f->title = f->site.name;
+    f->alt = synd_url(rq, "/", NULL, "");
+    if (!slug) {
+        f->self = synd_url(rq, "/", NULL, suffix);
+        return 0;
+    }
+    store_category c;
+    int rc = store_category_by_slug(rq->store, rq->arena, slug, &c);
+    if (rc < 0)
+        return rc;
+    q->category_id = c.id;
+    f->title = arena_printf(rq->arena, "%s – %s", f->site.name, c.name ? c.name : "");
+    f->alt = synd_url(rq, "/category/", c.slug, "/");
+    f->self = arena_printf(rq->arena, "%s%s", f->alt, suffix);
+    return 0;
+}
+
+/* Everything both formats print; suffix is the feed path after the page it
+ * follows ("feed/" or "feed/atom/"). */
+static int feed_load(hreq_t *rq, const char *suffix, feed *f)
+{
+    memset(f, 0, sizeof *f);
+    store_query q = {.now = rq->now, .limit = FEED_ITEMS, .with_body = true, .with_tags = true};
+    int rc = synd_site_load(rq, &f->site);
+    if (rc == 0)
+        rc = feed_scope(rq, suffix, &q, f);
+    if (rc == 0)
+        rc = store_article_list(rq->store, rq->arena, &q, &f->list);
+    if (rc == 0)
+        rc = store_last_modified(rq->store, rq->now, &f->updated);
+    if (rc == 0 && f->updated <= 0)
+        f->updated = rq->now;
+    return rc;
+}
+
+/* Sanitised HTML of an article body, or NULL when it cannot be rendered
+ * (the entry is still listed, without content). */
+static const char *feed_body_html(hreq_t *rq, const store_article *ar)
+{
+    char *html = NULL;
+    if (!ar->body_md || !*ar->body_md)
+        return NULL;
+    if (markdown_render(rq->arena, ar->body_md, strlen(ar->body_md), &html) < 0)
+        return NULL;
+    return html;
+}
+
+static const char *feed_nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* ---- RSS 2.0 ---- */
+
+static void rss_categories(synd_xml *w, const store_article *ar)
+{
+    if (ar->category.id)
+        synd_xml_elem(w, "category", ar->category.name);
+    for (size_t i = 0; i < ar->ntags; i++)
+        synd_xml_elem(w, "category", ar->tags[i].name);
+}
+
+static void rss_item(synd_xml *w, hreq_t *rq, const store_article *ar)
+{
+    const char *link = synd_article_url(rq, ar->slug);
+    synd_xml_start(w, "item");
+    synd_xml_elem(w, "title", ar->title);
+    synd_xml_elem(w, "link", link);
+    synd_xml_start(w, "guid");
+    synd_xml_attr(w, "isPermaLink", "true");
+    synd_xml_text(w, link);
+    synd_xml_end(w);
+    synd_xml_elem(w, "pubDate", date_http(rq->arena, ar->published_at));
+    if (ar->author.id)
+        synd_xml_elem(w, "dc:creator", ar->author.name);
+    rss_categories(w, ar);
+    synd_xml_elem(w, "description", feed_nonempty(ar->lead));
+    synd_xml_elem(w, "content:encoded", feed_body_html(rq, ar));
+    synd_xml_end(w);
+}
+
+static void rss_channel(synd_xml *w, hreq_t *rq, const feed *f)
+{
+    synd_xml_start(w, "channel");
+    synd_xml_elem(w, "title", f->title);
+    synd_xml_elem(w, "link", f->alt);
+    synd_xml_elem(w, "description", f->site.description);
+    synd_xml_elem(w, "language", "ar");
+    synd_xml_elem(w, "lastBuildDate", date_http(rq->arena, f->updated));
+    synd_xml_start(w, "atom:link");
+    synd_xml_attr(w, "href", f->self);
+    synd_xml_attr(w, "rel", "self");
+    synd_xml_attr(w, "type", "application/rss+xml");
+    synd_xml_end(w);
+    synd_xml_elem(w, "ttl", FEED_TTL);
+    for (size_t i = 0; i < f->list.n; i++)
+        rss_item(w, rq, &f->list.items[i]);
+    synd_xml_end(w);
+}
+
+int handler_feed_rss(hreq_t *rq, hresp_t *rs)
+{
+    feed f;
+    int rc = feed_load(rq, "feed/", &f);
+    if (rc < 0)
+        return rc;
+    synd_xml *w = synd_xml_new(rq->arena);
+    synd_xml_start(w, "rss");
+    synd_xml_attr(w, "version", "2.0");
+    synd_xml_attr(w, "xmlns:atom", NS_ATOM);
+    synd_xml_attr(w, "xmlns:dc", NS_DC);
+    synd_xml_attr(w, "xmlns:content", NS_CONTENT);
+    rss_channel(w, rq, &f);
+    synd_xml_end(w);
+    rc = synd_xml_finish(w, rq, rs, "application/rss+xml; charset=utf-8");
+    return rc < 0 ? rc : synd_cache(rq, rs);
+}
+
+/* ---- Atom 1.0 ---- */
+
+static void atom_link(synd_xml *w, const char *rel, const char *type, const char *href)
+{
+    synd_xml_start(w, "link");
+    synd_xml_attr(w, "rel", rel);
+    synd_xml_attr(w, "type", type);
+    synd_xml_attr(w, "href", href);
+    synd_xml_end(w);
+}
+
+static void atom_author(synd_xml *w, const char *name)
+{
+    synd_xml_start(w, "author");
+    synd_xml_elem(w, "name", name);
+    synd_xml_end(w);
+}
+
+static void atom_text(synd_xml *w, const char *name, const char *type, const char *text)
+{
+    if (!text)
+        return;
+    synd_xml_start(w, name);
+    synd_xml_attr(w, "type", type);
+    synd_xml_text(w, text);
+    synd_xml_end(w);
+}
+
+static void atom_categories(synd_xml *w, const store_article *ar)
+{
+    const store_tag *t = ar->tags;
+    if (ar->category.id) {
+        synd_xml_start(w, "category");
+        synd_xml_attr(w, "term", ar->category.slug);
+        synd_xml_attr(w, "label", ar->category.name);
+        synd_xml_end(w);
+    }
+    for (size_t i = 0; i < ar->ntags; i++) {
+        synd_xml_start(w, "category");
+        synd_xml_attr(w, "term", t[i].slug);
+        synd_xml_attr(w, "label", t[i].name);
+        synd_xml_end(w);
+    }
+}
+
+static void atom_entry(synd_xml *w, hreq_t *rq, const feed *f, const store_article *ar)
+{
+    const char *link = synd_article_url(rq, ar->slug);
+    int tz = f->site.tz_offset;
+    synd_xml_start(w, "entry");
+    synd_xml_elem(w, "id", link);
+    atom_text(w, "title", "text", ar->title ? ar->title : "");
+    synd_xml_elem(w, "updated", date_iso8601(rq->arena, synd_article_mtime(ar), tz));
+    synd_xml_elem(w, "published", date_iso8601(rq->arena, ar->published_at, tz));
+    if (ar->author.id)
+        atom_author(w, ar->author.name);
+    atom_link(w, "alternate", "text/html", link);
+    atom_categories(w, ar);
+    atom_text(w, "summary", "text", feed_nonempty(ar->lead));
+    atom_text(w, "content", "html", feed_body_html(rq, ar));
+    synd_xml_end(w);
+}
+
+int handler_feed_atom(hreq_t *rq, hresp_t *rs)
+{
+    feed f;
+    int rc = feed_load(rq, "feed/atom/", &f);
+    if (rc < 0)
+        return rc;
+    synd_xml *w = synd_xml_new(rq->arena);
+    synd_xml_start(w, "feed");
+    synd_xml_attr(w, "xmlns", NS_ATOM);
+    synd_xml_attr(w, "xml:lang", "ar");
+    synd_xml_elem(w, "id", f.self);
+    atom_text(w, "title", "text", f.title);
+    atom_text(w, "subtitle", "text", f.site.description);
+    synd_xml_elem(w, "updated", date_iso8601(rq->arena, f.updated, f.site.tz_offset));
+    atom_link(w, "self", "application/atom+xml", f.self);
+    atom_link(w, "alternate", "text/html", f.alt);
+    atom_author(w, f.site.name);
+    for (size_t i = 0; i < f.list.n; i++)
+        atom_entry(w, rq, &f, &f.list.items[i]);
+    synd_xml_end(w);
+    rc = synd_xml_finish(w, rq, rs, "application/atom+xml; charset=utf-8");
+    return rc < 0 ? rc : synd_cache(rq, rs);
+}

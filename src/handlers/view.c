@@ -1,0 +1,347 @@
+/*
+ * view.c - shared view-model builders for the reader-facing pages.
+ *
+ * Every HTML page carries the same frame (site name, category navigation,
+ * follow links, footer pages, inlined CSS and JS) and lists articles the
+ * same way. Building those objects in one place keeps the templates' data
+ * shape identical across pages and keeps each handler about its own
+ * content. Settings are read once per request into a small struct; the CSS
+ * and JS are the theme's own bytes (compiled once at start), never copied.
+ */
+#include "handlers/view.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/err.h"
+
+#define VIEW_WATCH_MARKER "(شاهد)"
+
+/* Follow links: settings key suffix, display name. RSS is added last. */
+static const struct { const char *key, *name; } follow_sites[VIEW_NFOLLOW] = {
+    { "follow_facebook", "فيسبوك" },
+    { "follow_x", "إكس" },
+    { "follow_youtube", "يوتيوب" },
+    { "follow_telegram", "تيليجرام" },
+    { "follow_instagram", "إنستغرام" },
+    { "follow_whatsapp", "واتساب" },
+};
+
+int view_parse_int(const char *s, int lo, int hi, int def)
+{
+    if (!s || !*s)
+        return def;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0' || v < lo || v > hi)
+        return def;
+    return (int)v;
+}
+
+static bool is_http_url(const char *s)
+{
+    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
+}
+
+static void settings_defaults(view_settings *st)
+{
+    memset(st, 0, sizeof *st);
+    st->site_name = "نشرة";
+    st->site_description = "";
+    st->posts_per_page = 10;
+}
+
+/* Apply one key/value pair; unknown keys are ignored. */
+static void settings_apply(view_settings *st, const char *k, const char *v)
+{
+    if (!v)
+        return;
+    if (strcmp(k, "site_name") == 0 && *v)
+        st->site_name = v;
+    else if (strcmp(k, "site_description") == 0)
+        st->site_description = v;
+    else if (strcmp(k, "timezone_offset") == 0)
+        st->tz_offset = view_parse_int(v, -14 * 3600, 14 * 3600, 0);
+    else if (strcmp(k, "show_hijri") == 0)
+        st->show_hijri = view_parse_int(v, 0, 1, 0) == 1;
+    else if (strcmp(k, "posts_per_page") == 0)
+        st->posts_per_page = view_parse_int(v, 1, 100, 10);
+    else
+        for (int i = 0; i < VIEW_NFOLLOW; i++)
+            if (strcmp(k, follow_sites[i].key) == 0)
+                st->follow[i] = is_http_url(v) ? v : NULL;
+}
+
+int view_settings_load(hreq_t *rq, view_settings *out)
+{
+    settings_defaults(out);
+    store_setting *kv;
+    size_t n;
+    int rc = store_setting_list(rq->store, rq->arena, &kv, &n);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (kv[i].key)
+            settings_apply(out, kv[i].key, kv[i].value);
+    return 0;
+}
+
+char *view_canonical(arena_t *a, const char *base_url, const char *path)
+{
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, base_url ? base_url : "");
+    if (!path || path[0] != '/')
+        buf_putc(&b, '/');
+    if (path)
+        buf_url_escape(&b, path, strlen(path));
+    return (char *)buf_cstr(&b);
+}
+
+const char *view_display_title(arena_t *a, const char *title)
+{
+    if (!title)
+        return "";
+    size_t n = strlen(title), m = strlen(VIEW_WATCH_MARKER);
+    if (n < m || memcmp(title + n - m, VIEW_WATCH_MARKER, m) != 0)
+        return title;
+    n -= m;
+    while (n > 0 && (title[n - 1] == ' ' || title[n - 1] == '\t'))
+        n--;
+    return arena_strndup(a, title, n);
+}
+
+mu_value *view_set_opt(mu_value *o, const char *key, const char *s)
+{
+    if (s && *s)
+        return mu_set_str(o, key, s);
+    return mu_set_bool(o, key, false);
+}
+
+mu_value *view_date(arena_t *a, int64_t t, const view_settings *st)
+{
+    mu_value *d = mu_object(a);
+    mu_set_str(d, "iso", date_iso8601(a, t, st->tz_offset));
+    mu_set_str(d, "text", date_ar_long(a, t, st->tz_offset));
+    view_set_opt(d, "hijri", st->show_hijri ? date_hijri(a, t, st->tz_offset) : NULL);
+    return d;
+}
+
+static int site_year(int64_t now, int tz)
+{
+    time_t t = (time_t)(now + tz);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return 1970;
+    return tm.tm_year + 1900;
+}
+
+static mu_value *nav_list(hreq_t *rq, int64_t current)
+{
+    mu_value *l = mu_list(rq->arena);
+    store_category *cats;
+    size_t n;
+    if (store_category_list(rq->store, rq->arena, &cats, &n) < 0)
+        return l;
+    for (size_t i = 0; i < n; i++) {
+        if (cats[i].parent_id != 0 || !cats[i].slug)
+            continue;
+        mu_value *c = mu_object(rq->arena);
+        mu_set_str(c, "name", cats[i].name);
+        mu_set_str(c, "url", arena_printf(rq->arena, "/category/%s/", cats[i].slug));
+        mu_set_bool(c, "current", cats[i].id == current);
+        mu_push(l, c);
+    }
+    return l;
+}
+
+static mu_value *follow_list(arena_t *a, const view_settings *st)
+{
+    mu_value *l = mu_list(a);
+    for (int i = 0; i < VIEW_NFOLLOW; i++) {
+        if (!st->follow[i])
+            continue;
+        mu_value *f = mu_object(a);
+        mu_set_str(f, "name", follow_sites[i].name);
+        mu_set_str(f, "url", st->follow[i]);
+        mu_push(l, f);
+    }
+    mu_value *rss = mu_object(a);
+    mu_set_str(rss, "name", "RSS");
+    mu_set_str(rss, "url", "/feed/");
+    mu_push(l, rss);
+    return l;
+}
+
+static mu_value *pages_list(hreq_t *rq)
+{
+    mu_value *l = mu_list(rq->arena);
+    store_page *pg;
+    size_t n;
+    if (store_page_list(rq->store, rq->arena, &pg, &n) < 0)
+        return l;
+    for (size_t i = 0; i < n; i++) {
+        if (!pg[i].slug)
+            continue;
+        mu_value *p = mu_object(rq->arena);
+        mu_set_str(p, "title", pg[i].title);
+        mu_set_str(p, "url", arena_printf(rq->arena, "/%s/", pg[i].slug));
+        mu_push(l, p);
+    }
+    return l;
+}
+
+/* Theme asset as a raw string value, or NULL value when absent. */
+static mu_value *asset_value(hreq_t *rq, const char *name)
+{
+    const char *data;
+    size_t len;
+    if (!rq->site->theme || theme_asset(rq->site->theme, name, &data, &len) < 0)
+        return mu_null(rq->arena);
+    return mu_strn(rq->arena, data, len);
+}
+
+static mu_value *site_object(hreq_t *rq, const view_settings *st, int64_t current_cat)
+{
+    arena_t *a = rq->arena;
+    mu_value *s = mu_object(a);
+    mu_set_str(s, "name", st->site_name);
+    view_set_opt(s, "description", st->site_description);
+    mu_set_str(s, "base_url", rq->site->base_url ? rq->site->base_url : "");
+    mu_set_int(s, "year", site_year(rq->now, st->tz_offset));
+    mu_set(s, "css", asset_value(rq, "style.css"));
+    mu_set(s, "js", asset_value(rq, "site.js"));
+    mu_set(s, "nav", nav_list(rq, current_cat));
+    mu_set(s, "follow", follow_list(a, st));
+    mu_set(s, "pages", pages_list(rq));
+    return s;
+}
+
+mu_value *view_root(hreq_t *rq, const view_settings *st, const char *title,
+                    const char *description, int64_t current_cat)
+{
+    arena_t *a = rq->arena;
+    mu_value *page = mu_object(a);
+    bool home = !title;
+    mu_set_str(page, "title", home ? st->site_name
+                                   : arena_printf(a, "%s – %s", title, st->site_name));
+    const char *desc = description && *description ? description : st->site_description;
+    if (!desc || !*desc)
+        desc = st->site_name;
+    mu_set_str(page, "description", desc);
+    mu_set_str(page, "path", rq->path);
+    mu_set_str(page, "canonical", view_canonical(a, rq->site->base_url, rq->path));
+    mu_value *root = mu_object(a);
+    mu_set(root, "site", site_object(rq, st, current_cat));
+    mu_set(root, "page", page);
+    return root;
+}
+
+static mu_value *link_object(arena_t *a, const char *name, const char *fmt, const char *slug)
+{
+    mu_value *o = mu_object(a);
+    mu_set_str(o, "name", name);
+    mu_set_str(o, "url", arena_printf(a, fmt, slug));
+    return o;
+}
+
+mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings *st)
+{
+    mu_value *o = mu_object(a);
+    mu_set_str(o, "url", arena_printf(a, "/%s/", ar->slug ? ar->slug : ""));
+    mu_set_str(o, "title", view_display_title(a, ar->title));
+    view_set_opt(o, "kicker", ar->kicker);
+    view_set_opt(o, "lead", ar->lead);
+    mu_set_bool(o, "video", ar->video_url && *ar->video_url);
+    mu_set_bool(o, "image", false);
+    if (ar->image_url && *ar->image_url) {
+        mu_value *img = mu_object(a);
+        mu_set_str(img, "url", ar->image_url);
+        mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");
+        mu_set(o, "image", img);
+    }
+    mu_set(o, "date", view_date(a, ar->published_at, st));
+    mu_set(o, "category", ar->category.id && ar->category.slug
+        ? link_object(a, ar->category.name, "/category/%s/", ar->category.slug) : mu_bool(a, false));
+    mu_set(o, "author", ar->author.id && ar->author.slug
+        ? link_object(a, ar->author.name, "/author/%s/", ar->author.slug) : mu_bool(a, false));
+    return o;
+}
+
+mu_value *view_summary_list(arena_t *a, const struct store_article_list *l, const view_settings *st)
+{
+    mu_value *list = mu_list(a);
+    for (size_t i = 0; i < l->n; i++)
+        mu_push(list, view_summary(a, &l->items[i], st));
+    return list;
+}
+
+char *view_page_path(arena_t *a, const char *base, int n)
+{
+    if (n <= 1)
+        return arena_strdup(a, base);
+    return arena_printf(a, "%spage/%d/", base, n);
+}
+
+mu_value *view_pagination(arena_t *a, const char *base, int page, int64_t total, int per_page)
+{
+    if (per_page < 1)
+        per_page = 1;
+    int64_t pages = total <= 0 ? 1 : (total + per_page - 1) / per_page;
+    if (pages <= 1)
+        return NULL;
+    mu_value *p = mu_object(a);
+    mu_set_int(p, "current", page);
+    mu_set_int(p, "pages", pages);
+    view_set_opt(p, "prev", page > 1 ? view_page_path(a, base, page - 1) : NULL);
+    view_set_opt(p, "next", page < pages ? view_page_path(a, base, page + 1) : NULL);
+    return p;
+}
+
+int view_paged_list(hreq_t *rq, const view_settings *st, store_query *q, const char *base,
+                    mu_value *o, struct store_article_list *out, int64_t *newest)
+{
+    int page = rq->page < 1 ? 1 : rq->page;
+    int64_t total = 0;
+    int rc = store_article_count(rq->store, q, &total);
+    if (rc < 0)
+        return rc;
+    int per = st->posts_per_page;
+    if (page > 1 && (int64_t)(page - 1) * per >= total)
+        return NS_ENOTFOUND;
+    q->limit = per;
+    q->offset = (page - 1) * per;
+    out->items = NULL;
+    out->n = 0;
+    if (total > 0 && (rc = store_article_list(rq->store, rq->arena, q, out)) < 0 && rc != NS_ENOTFOUND)
+        return rc;
+    for (size_t i = 0; i < out->n; i++) {
+        const store_article *ar = &out->items[i];
+        int64_t t = ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
+        if (t > *newest)
+            *newest = t;
+    }
+    mu_value *pg = view_pagination(rq->arena, base, page, total, per);
+    mu_set(o, "pagination", pg ? pg : mu_bool(rq->arena, false));
+    return 0;
+}
+
+int view_render(hreq_t *rq, hresp_t *rs, const char *name, const mu_value *ctx)
+{
+    buf_init(&rs->body, rq->arena);
+    int rc = theme_render(rq->site->theme, name, ctx, &rs->body);
+    if (rc < 0)
+        return rc;
+    rs->status = 200;
+    rs->content_type = "text/html; charset=utf-8";
+    rs->cacheable = true;
+    rs->max_age = 0;
+    int64_t next = 0;
+    if (store_next_publish(rq->store, rq->now, &next) < 0)
+        next = 0;
+    rs->expires_at = next;
+    return 0;
+}

@@ -1,0 +1,101 @@
+/*
+ * view.h - the pieces every reader-facing page shares, turned into mu_value
+ * view models: the site object (name, navigation, follow links, footer pages,
+ * inlined CSS/JS), article summaries for lists, pagination, canonical URLs.
+ *
+ * Pages differ in their main content only; keeping the common parts here
+ * means the layout template can rely on one shape of `site` and `page`
+ * objects everywhere, and handlers stay short. Everything is built on the
+ * request arena and lives as long as the request.
+ */
+#ifndef NS_HANDLERS_VIEW_H
+#define NS_HANDLERS_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "handlers/handler.h"
+#include "render/mustache.h"
+#include "store/store.h"
+
+/* Follow links, in display order (settings keys are "follow_" + key). */
+enum { VIEW_NFOLLOW = 6 };
+
+/* Site settings as pages need them, with defaults for unset/invalid keys. */
+typedef struct view_settings {
+    const char *site_name;        /* default «نشرة» */
+    const char *site_description; /* default "" */
+    int tz_offset;                /* seconds east of UTC, clamped to ±14 h */
+    bool show_hijri;
+    int posts_per_page;           /* 1..100, default 10 */
+    const char *follow[VIEW_NFOLLOW]; /* URL or NULL (unset, empty or not http(s)) */
+} view_settings;
+
+/* Read the settings table into *out (strings on rq->arena). Missing or
+ * malformed values take their defaults; returns NS_E* only when the store
+ * fails. */
+int view_settings_load(hreq_t *rq, view_settings *out);
+
+/* Parse a decimal setting value within [lo, hi]; def when s is NULL, not a
+ * number or out of range. */
+int view_parse_int(const char *s, int lo, int hi, int def);
+
+/* Absolute canonical URL base_url + path, path percent-encoded (UTF-8 kept
+ * as %XX). Owned by arena. */
+char *view_canonical(arena_t *a, const char *base_url, const char *path);
+
+/* Title for display: a trailing «(شاهد)» video marker (and the spaces before
+ * it) removed. Returns title itself when there is nothing to strip, else a
+ * copy on arena. NULL -> "". */
+const char *view_display_title(arena_t *a, const char *title);
+
+/* Set key to s when s is non-empty, else to false. Templates look a missing
+ * key up in enclosing contexts (Mustache rules), so optional keys are always
+ * set, never left out. Returns o. */
+mu_value *view_set_opt(mu_value *o, const char *key, const char *s);
+
+/* Root object of a page: { site: {...}, page: { title, description,
+ * canonical, path } }. `site` has name, description, base_url, year (site
+ * time), css (theme style.css), js (theme site.js), nav (top-level
+ * categories {name,url,current}), follow ({name,url,label} including RSS),
+ * pages (published static pages {title,url}). A failing store for nav or
+ * pages gives empty lists (the page still renders). title may be NULL (the
+ * site name is used). `current_cat` marks the nav entry (0: none). */
+mu_value *view_root(hreq_t *rq, const view_settings *st, const char *title,
+                    const char *description, int64_t current_cat);
+
+/* Article for lists: { url, title, kicker, lead, video, image {url,alt},
+ * date {iso,text,hijri}, category {name,url}, author {name,url} }; optional
+ * keys are false when absent (see view_set_opt). */
+mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings *st);
+
+/* List of view_summary for each article of l. */
+mu_value *view_summary_list(arena_t *a, const struct store_article_list *l, const view_settings *st);
+
+/* { iso, text, hijri (when st->show_hijri, else false) } for time t. */
+mu_value *view_date(arena_t *a, int64_t t, const view_settings *st);
+
+/* Pagination for `base` (a path ending in '/', e.g. "/tag/x/") at page
+ * `page` of `total` items with `per_page` each: { page, pages, prev, next }
+ * where prev/next are paths ("/tag/x/page/2/", page 1 is `base` itself) or
+ * absent. NULL when everything fits on one page. */
+mu_value *view_pagination(arena_t *a, const char *base, int page, int64_t total, int per_page);
+
+/* Path of page n of base (n <= 1: base itself). Owned by arena. */
+char *view_page_path(arena_t *a, const char *base, int n);
+
+/* One page (rq->page) of the visible articles matching q, posts_per_page
+ * each, with their pagination under `base`. Sets q->limit and q->offset,
+ * fills *out (on rq->arena), sets "pagination" in o (when there is more
+ * than one page) and raises *newest to the newest published/updated time
+ * listed. NS_ENOTFOUND for a page beyond the last (page 1 always exists,
+ * possibly empty); store errors are returned. */
+int view_paged_list(hreq_t *rq, const view_settings *st, store_query *q, const char *base,
+                    mu_value *o, struct store_article_list *out, int64_t *newest);
+
+/* Render template `name` with ctx into rs->body (cleared first) and set the
+ * defaults every HTML page shares: status 200, HTML content type,
+ * cacheable, max_age 0, expires_at from store_next_publish. Returns the
+ * theme's error code on failure. */
+int view_render(hreq_t *rq, hresp_t *rs, const char *name, const mu_value *ctx);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * router.c - the route table and its matcher.
+ *
+ * Routes are a table of patterns so that adding a URL is one line and the
+ * table can be compared with the documented URL list at a glance. Patterns
+ * are literal text with three kinds of capture: {slug} (one non-empty path
+ * segment), {n} (a page number 1..ROUTER_MAX_PAGE without leading zeros) and
+ * {path} (the non-empty rest of the path, without ".."). The first matching
+ * row wins, so the catch-all "/{slug}/" comes last. Matching runs on the
+ * decoded path and allocates only for the captures of the row that matched.
+ */
+#include "http/router.h"
+
+#include <string.h>
+#include "core/err.h"
+
+typedef struct route {
+    const char *pattern;
+    handler_fn fn;
+} route;
+
+static const route router_table[] = {
+    {"/", handler_home},
+    {"/page/{n}/", handler_home},
+    {"/feed/", handler_feed_rss},
+    {"/feed/atom/", handler_feed_atom},
+    {"/category/{slug}/", handler_category},
+    {"/category/{slug}/page/{n}/", handler_category},
+    {"/category/{slug}/feed/", handler_feed_rss},
+    {"/category/{slug}/feed/atom/", handler_feed_atom},
+    {"/tag/{slug}/", handler_tag},
+    {"/tag/{slug}/page/{n}/", handler_tag},
+    {"/author/{slug}/", handler_author},
+    {"/author/{slug}/page/{n}/", handler_author},
+    {"/sitemap.xml", handler_sitemap_index},
+    {"/sitemap-articles-{n}.xml", handler_sitemap_articles},
+    {"/sitemap-news.xml", handler_sitemap_news},
+    {"/sitemap-pages.xml", handler_sitemap_pages},
+    {"/robots.txt", handler_robots},
+    {"/healthz", handler_healthz},
+    {"/assets/{path}", handler_asset},
+    {"/{slug}/", handler_article},
+};
+
+#define ROUTER_PAGE_SUFFIX "/page/{n}/"
+
+/* A capture found while matching: a slice of the path. */
+typedef struct capture {
+    const char *s;
+    size_t n;
+} capture;
+
+typedef struct scan {
+    capture caps[HREQ_MAX_PARAMS];
+    int ncaps;
+    int page;
+} scan;
+
+/* Length of the {n} at s (0 if it is not a valid page number). */
+static size_t router_number(const char *s, int *page)
+{
+    size_t n = strspn(s, "0123456789");
+    if (n == 0 || n > 6 || s[0] == '0')
+        return 0;
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    if (v > ROUTER_MAX_PAGE)
+        return 0;
+    *page = v;
+    return n;
+}
+
+/* Length of the capture named `name` (len bytes) at s; 0: no match. */
+static size_t router_capture(const char *name, size_t len, const char *s, scan *sc)
+{
+    size_t n;
+    if (len == 1 && name[0] == 'n')
+        return router_number(s, &sc->page);
+    if (len == 4 && memcmp(name, "path", 4) == 0)
+        n = strstr(s, "..") ? 0 : strlen(s);
+    else
+        n = strcspn(s, "/");
+    if (n == 0 || sc->ncaps == HREQ_MAX_PARAMS)
+        return 0;
+    sc->caps[sc->ncaps++] = (capture){s, n};
+    return n;
+}
+
+/* True if path matches pattern entirely; captures into sc. */
+static bool router_try(const char *pattern, const char *path, scan *sc)
+{
+    const char *p = pattern, *s = path;
+    sc->ncaps = 0;
+    sc->page = 1;
+    while (*p) {
+        if (*p == '{') {
+            const char *end = strchr(p, '}');
+            size_t n = router_capture(p + 1, (size_t)(end - p - 1), s, sc);
+            if (n == 0)
+                return false;
+            s += n;
+            p = end + 1;
+        } else if (*p++ != *s++) {
+            return false;
+        }
+    }
+    return *s == '\0';
+}
+
+/* First table row matching path, or NULL. */
+static const route *router_find(const char *path, scan *sc)
+{
+    for (size_t i = 0; i < sizeof router_table / sizeof router_table[0]; i++)
+        if (router_try(router_table[i].pattern, path, sc))
+            return &router_table[i];
+    return NULL;
+}
+
+static bool router_is_page_one(const route *r, const scan *sc)
+{
+    size_t pl = strlen(r->pattern), sl = strlen(ROUTER_PAGE_SUFFIX);
+    return sc->page == 1 && pl >= sl && strcmp(r->pattern + pl - sl, ROUTER_PAGE_SUFFIX) == 0;
+}
+
+static int router_redirect(route_match *m, const char *target)
+{
+    m->redirect = target;
+    return ROUTER_REDIRECT;
+}
+
+int router_match(arena_t *a, const char *path, route_match *m)
+{
+    memset(m, 0, sizeof *m);
+    m->page = 1;
+    if (!path || path[0] != '/')
+        return NS_ENOTFOUND;
+    size_t len = strlen(path);
+    scan sc;
+    const route *r = router_find(path, &sc);
+    if (!r) {
+        if (path[len - 1] == '/')
+            return NS_ENOTFOUND;
+        char *slashed = arena_printf(a, "%s/", path);
+        return router_find(slashed, &sc) ? router_redirect(m, slashed) : NS_ENOTFOUND;
+    }
+    if (router_is_page_one(r, &sc)) /* ".../page/1/" -> ".../" */
+        return router_redirect(m, arena_strndup(a, path, len - strlen("page/1/")));
+    m->fn = r->fn;
+    m->page = sc.page;
+    m->nparams = sc.ncaps;
+    for (int i = 0; i < sc.ncaps; i++)
+        m->params[i] = arena_strndup(a, sc.caps[i].s, sc.caps[i].n);
+    return ROUTER_HANDLER;
+}

@@ -1,0 +1,121 @@
+/*
+ * migrations.c - the schema as a list of forward-only steps. A deployed
+ * database is upgraded in place by running the steps it has not seen yet,
+ * each atomically, so an interrupted upgrade leaves a consistent older
+ * version that the next start finishes. Never edit a released step: add one.
+ */
+#include "store/migrations.h"
+
+#include <stdio.h>
+#include "core/err.h"
+#include "store/sqlite_priv.h"
+
+static const char *const migrations[] = {
+    /* 1: initial schema */
+    "PRAGMA application_id = 1853057138;" /* STORE_APPLICATION_ID */
+    "CREATE TABLE authors("
+    " id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL,"
+    " bio TEXT, email TEXT, avatar_url TEXT);"
+    "CREATE TABLE categories("
+    " id INTEGER PRIMARY KEY,"
+    " parent_id INTEGER REFERENCES categories(id) ON DELETE SET NULL,"
+    " slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL, description TEXT,"
+    " position INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX categories_parent ON categories(parent_id);"
+    "CREATE TABLE tags(id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, name TEXT NOT NULL);"
+    "CREATE TABLE articles("
+    " id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL,"
+    " kicker TEXT, lead TEXT, body_md TEXT, source TEXT, video_url TEXT,"
+    " image_url TEXT, image_alt TEXT, image_caption TEXT,"
+    " status TEXT NOT NULL DEFAULT 'draft'"
+    "  CHECK (status IN ('draft','pending','scheduled','published')),"
+    " comments_open INTEGER NOT NULL DEFAULT 1,"
+    " created_at INTEGER NOT NULL DEFAULT 0, published_at INTEGER NOT NULL DEFAULT 0,"
+    " updated_at INTEGER NOT NULL DEFAULT 0,"
+    " author_id INTEGER REFERENCES authors(id) ON DELETE SET NULL,"
+    " category_id INTEGER REFERENCES categories(id) ON DELETE SET NULL);"
+    "CREATE INDEX articles_status_pub ON articles(status, published_at);"
+    "CREATE INDEX articles_pub ON articles(published_at);"
+    "CREATE INDEX articles_category_pub ON articles(category_id, published_at);"
+    "CREATE INDEX articles_author_pub ON articles(author_id, published_at);"
+    "CREATE TABLE article_tags("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (article_id, tag_id)) WITHOUT ROWID;"
+    "CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);"
+    "CREATE TABLE comments("
+    " id INTEGER PRIMARY KEY,"
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,"
+    " author_name TEXT NOT NULL, author_email TEXT, author_url TEXT, body TEXT NOT NULL,"
+    " ip TEXT, user_agent TEXT,"
+    " status TEXT NOT NULL DEFAULT 'pending'"
+    "  CHECK (status IN ('pending','approved','spam','trash')),"
+    " created_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX comments_article ON comments(article_id, status, created_at);"
+    "CREATE INDEX comments_parent ON comments(parent_id);"
+    "CREATE TABLE pages("
+    " id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, title TEXT NOT NULL,"
+    " body_md TEXT, published INTEGER NOT NULL DEFAULT 1,"
+    " published_at INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE redirects("
+    " from_path TEXT PRIMARY KEY, to_path TEXT NOT NULL,"
+    " status INTEGER NOT NULL DEFAULT 301 CHECK (status IN (301, 302)));"
+    "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_migrations_latest(void)
+{
+    return NMIGRATIONS;
+}
+
+int store_user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *version = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    return store_map_rc(rc);
+}
+
+/* One step: re-check the version under the write lock, apply, bump. */
+static int migrate_step(sqlite3 *db, int to)
+{
+    int rc = store_map_rc(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+    if (rc)
+        return rc;
+    int cur = 0;
+    rc = store_user_version(db, &cur);
+    if (rc == 0 && cur < to) {
+        char bump[48];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", to);
+        rc = sqlite3_exec(db, migrations[to - 1], NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(db, bump, NULL, NULL, NULL);
+        rc = rc == SQLITE_OK ? 0 : NS_EINTERNAL;
+    }
+    if (rc == 0)
+        rc = store_map_rc(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL));
+    if (rc)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int store_migrate(sqlite3 *db, int *version)
+{
+    int cur = 0, rc = store_user_version(db, &cur);
+    if (rc)
+        return rc;
+    if (cur > NMIGRATIONS)
+        return NS_EINVAL;
+    for (int v = cur + 1; v <= NMIGRATIONS; v++)
+        if ((rc = migrate_step(db, v)) != 0)
+            return rc;
+    return store_user_version(db, version);
+}

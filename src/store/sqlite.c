@@ -1,0 +1,280 @@
+/*
+ * sqlite.c - the SQLite connection: opening with the pragmas a concurrent
+ * web server needs (WAL, foreign keys, busy timeout), telling damaged or
+ * foreign files from missing ones, the per-connection statement cache, and
+ * the generation number that lets the HTTP cache notice any commit, from
+ * this process or another. Reads and writes live in sqlite_read.c and
+ * sqlite_write.c; the SQL text itself in sqlite_sql.c.
+ */
+#include "store/sqlite_priv.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "core/err.h"
+
+/* Bumped by every write through any store_t of this process and whenever a
+ * connection sees another connection's commit. */
+static _Atomic uint64_t store_gen = 1;
+
+int store_map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return 0;
+    case SQLITE_BUSY: case SQLITE_LOCKED: return NS_EBUSY;
+    case SQLITE_NOTADB: case SQLITE_CORRUPT: return NS_ECORRUPT;
+    case SQLITE_CANTOPEN: case SQLITE_IOERR: case SQLITE_FULL: return NS_EIO;
+    case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return NS_EPERM;
+    case SQLITE_TOOBIG: return NS_ETOOBIG;
+    case SQLITE_MISMATCH: case SQLITE_RANGE: return NS_EINVAL;
+    case SQLITE_CONSTRAINT:
+        return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
+                   ? NS_EEXIST : NS_EINVAL;
+    default: return NS_EINTERNAL;
+    }
+}
+
+void store_note_write(void)
+{
+    atomic_fetch_add(&store_gen, 1);
+}
+
+sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id)
+{
+    if (!s->stmts[id] &&
+        sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                           &s->stmts[id], NULL) != SQLITE_OK)
+        s->stmts[id] = NULL;
+    return s->stmts[id];
+}
+
+int store_done(sqlite3_stmt *st, int rc)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+void store_bind_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i == 0)
+        return;
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void store_bind_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_int64(st, i, v);
+}
+
+void store_bind_ref(sqlite3_stmt *st, const char *name, int64_t v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i && v)
+        sqlite3_bind_int64(st, i, v);
+    else if (i)
+        sqlite3_bind_null(st, i);
+}
+
+const char *store_col_str(arena_t *a, sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+/* Step a statement that returns no rows of interest. */
+static int store_exec_id(store_t *s, enum store_stmt_id id)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (!st)
+        return NS_EINTERNAL;
+    int rc = sqlite3_step(st);
+    return store_done(st, store_map_rc(rc));
+}
+
+int store_atomic(store_t *s, int (*fn)(store_t *, void *), void *arg)
+{
+    if (s->readonly)
+        return NS_EPERM;
+    int rc = store_exec_id(s, ST_SAVEPOINT);
+    if (rc)
+        return rc;
+    rc = fn(s, arg);
+    if (rc) {
+        store_exec_id(s, ST_ROLLBACK_TO);
+        store_exec_id(s, ST_RELEASE);
+        return rc;
+    }
+    rc = store_exec_id(s, ST_RELEASE);
+    if (rc == 0)
+        store_note_write();
+    return rc;
+}
+
+static int64_t store_pragma_int(sqlite3 *db, const char *sql, int *rcp)
+{
+    sqlite3_stmt *st;
+    int64_t v = 0;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    *rcp = store_map_rc(rc);
+    return v;
+}
+
+/* Pragmas of a connection; the first statement also reads the header, so a
+ * file that is not a database fails here with NS_ECORRUPT. */
+static int store_configure(store_t *s)
+{
+    static const char *const rw[] = {
+        "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
+    };
+    int rc;
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    store_pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &rc);
+    for (size_t i = 0; rc == 0 && !s->readonly && i < sizeof rw / sizeof rw[0]; i++)
+        store_pragma_int(s->db, rw[i], &rc);
+    return rc;
+}
+
+/* Refuse SQLite files that are some other application's database. */
+static int store_identify(store_t *s)
+{
+    int rc, version = 0;
+    int64_t tables = store_pragma_int(s->db,
+        "SELECT count(*) FROM sqlite_schema WHERE type='table'", &rc);
+    if (rc == 0)
+        rc = store_user_version(s->db, &version);
+    int64_t app = rc ? 0 : store_pragma_int(s->db, "PRAGMA application_id", &rc);
+    if (rc)
+        return rc;
+    if (version == 0 ? tables > 0 : app != STORE_APPLICATION_ID)
+        return NS_ECORRUPT;
+    if (version > store_migrations_latest())
+        return NS_EINVAL;
+    s->version = version;
+    return 0;
+}
+
+static int store_open_db(const char *path, int flags, sqlite3 **db)
+{
+    struct stat sb;
+    if (!(flags & STORE_CREATE) && stat(path, &sb) != 0)
+        return errno == ENOENT ? NS_ENOTFOUND : NS_EIO;
+    int oflags = SQLITE_OPEN_NOMUTEX |
+                 ((flags & STORE_READONLY) ? SQLITE_OPEN_READONLY
+                  : SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0));
+    int rc = sqlite3_open_v2(path, db, oflags, NULL);
+    if (rc != SQLITE_OK)
+        rc = sqlite3_extended_errcode(*db);
+    return store_map_rc(rc);
+}
+
+int store_open(const char *path, int flags, store_t **out)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return NS_EINVAL;
+    store_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->readonly = (flags & STORE_READONLY) != 0;
+    int rc = store_open_db(path, flags, &s->db);
+    if (rc == 0)
+        rc = store_configure(s);
+    if (rc == 0)
+        rc = store_identify(s);
+    if (rc == 0 && !s->readonly)
+        rc = store_migrate(s->db, &s->version);
+    if (rc == 0)
+        s->data_version = store_pragma_int(s->db, "PRAGMA data_version", &rc);
+    if (rc) {
+        store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(store_t *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < ST__COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    for (int i = 0; i < QF__COUNT; i++) {
+        sqlite3_finalize(s->list[i]);
+        sqlite3_finalize(s->count[i]);
+    }
+    sqlite3_close_v2(s->db);
+    free(s);
+}
+
+int store_schema_version(store_t *s)
+{
+    return s->version;
+}
+
+uint64_t store_generation(store_t *s)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t dv = sqlite3_column_int64(st, 0);
+        if (dv != s->data_version) {
+            s->data_version = dv;
+            store_note_write();
+        }
+    }
+    if (st)
+        store_done(st, 0);
+    return atomic_load(&store_gen);
+}
+
+uint64_t store_generation_local(void)
+{
+    return atomic_load(&store_gen);
+}
+
+int store_check(store_t *s)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return store_map_rc(rc);
+    bool ok = true;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        ok = ok && t && strcmp((const char *)t, "ok") == 0;
+    }
+    sqlite3_finalize(st);
+    rc = store_map_rc(rc);
+    return rc ? rc : ok ? 0 : NS_ECORRUPT;
+}
+
+int store_begin(store_t *s)
+{
+    return s->readonly ? NS_EPERM : store_exec_id(s, ST_BEGIN);
+}
+
+int store_commit(store_t *s)
+{
+    int rc = store_exec_id(s, ST_COMMIT);
+    if (rc == 0)
+        store_note_write();
+    return rc;
+}
+
+int store_rollback(store_t *s)
+{
+    return store_exec_id(s, ST_ROLLBACK);
+}

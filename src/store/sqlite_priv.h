@@ -1,0 +1,77 @@
+/*
+ * sqlite_priv.h - what the SQLite backend's files share and nothing above the
+ * store may see: the connection struct with its cache of prepared
+ * statements, and the helpers that turn SQLite results into NS_E* codes and
+ * arena strings. Keeping every statement prepared once per connection is
+ * what makes the five to eight queries of a page cheap.
+ */
+#ifndef NS_STORE_SQLITE_PRIV_H
+#define NS_STORE_SQLITE_PRIV_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/arena.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+/* Fixed statements, prepared lazily from store_sql[] (sqlite_sql.c). */
+enum store_stmt_id {
+    ST_DATA_VERSION, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+    ST_ARTICLE_BY_SLUG, ST_ARTICLE_BY_ID, ST_ARTICLE_SUMMARY, ST_ARTICLE_TAGS,
+    ST_RELATED_SHARED, ST_RELATED_SAMECAT,
+    ST_NEXT_PUBLISH, ST_LAST_MODIFIED, ST_COMMENT_LIST,
+    ST_CATEGORY_BY_SLUG, ST_CATEGORY_BY_ID, ST_CATEGORY_LIST,
+    ST_TAG_BY_SLUG, ST_AUTHOR_BY_SLUG, ST_AUTHOR_LIST,
+    ST_PAGE_BY_SLUG, ST_PAGE_LIST, ST_REDIRECT, ST_SETTING_GET, ST_SETTING_LIST,
+    ST_AUTHOR_INSERT, ST_CATEGORY_INSERT, ST_TAG_INSERT,
+    ST_ARTICLE_INSERT, ST_ARTICLE_UPDATE, ST_ARTICLE_DELETE,
+    ST_ARTICLE_TAG_INSERT, ST_ARTICLE_TAGS_CLEAR,
+    ST_COMMENT_INSERT, ST_COMMENT_STATUS, ST_PAGE_INSERT, ST_SETTING_SET,
+    ST_REDIRECT_INSERT, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+    ST__COUNT
+};
+
+/* Article list/count variants, indexed by which filters a query uses. */
+enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *stmts[ST__COUNT];
+    sqlite3_stmt *list[QF__COUNT], *count[QF__COUNT];
+    int64_t data_version;   /* last PRAGMA data_version seen */
+    int version;            /* schema version after open */
+    bool readonly;
+};
+
+/* SQL text of each fixed statement. */
+extern const char *const store_sql[ST__COUNT];
+
+/* The cached statement id, prepared on first use; NULL on failure (a bug:
+ * every statement is fixed text). Callers must store_done() it. */
+sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id);
+/* Reset and clear a statement for its next use; returns rc unchanged. */
+int store_done(sqlite3_stmt *st, int rc);
+/* SQLite result code (extended) → NS_E* (SQLITE_OK/ROW/DONE → 0). */
+int store_map_rc(int sqlite_rc);
+/* Record a successful write so store_generation() changes. */
+void store_note_write(void);
+
+/* Bind by :name; names absent from the statement are ignored. NULL text
+ * binds SQL NULL. */
+void store_bind_text(sqlite3_stmt *st, const char *name, const char *v);
+void store_bind_int(sqlite3_stmt *st, const char *name, int64_t v);
+/* Binds NULL when v is 0 (optional references). */
+void store_bind_ref(sqlite3_stmt *st, const char *name, int64_t v);
+/* Column i as an arena copy, NULL for SQL NULL. */
+const char *store_col_str(arena_t *a, sqlite3_stmt *st, int i);
+
+/* Text of a status as stored in the database; NULL if out of range. */
+const char *store_article_status_name(article_status st);
+const char *store_comment_status_name(comment_status st);
+
+/* Run fn(s, arg) inside a savepoint: everything or nothing, nesting inside a
+ * caller's store_begin(). Notes the write on success. */
+int store_atomic(store_t *s, int (*fn)(store_t *, void *), void *arg);
+
+#endif

@@ -1,0 +1,562 @@
+/*
+ * sqlite_read.c - every read of the SQLite backend. Rows become the plain
+ * structs of store.h with their strings copied onto the caller's arena, so
+ * statements can be reset (and reused by the next query) at once. Article
+ * lists come in one prepared variant per combination of filters, each with
+ * a WHERE clause the indexes can serve, instead of one catch-all query.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/err.h"
+#include "store/sqlite_priv.h"
+#include "store/sqlite_sql.h"
+
+static const char *const article_status_names[] = {
+    [ARTICLE_DRAFT] = "draft", [ARTICLE_PENDING] = "pending",
+    [ARTICLE_SCHEDULED] = "scheduled", [ARTICLE_PUBLISHED] = "published",
+};
+static const char *const comment_status_names[] = {
+    [COMMENT_PENDING] = "pending", [COMMENT_APPROVED] = "approved",
+    [COMMENT_SPAM] = "spam", [COMMENT_TRASH] = "trash",
+};
+
+static int status_index(const char *const *names, int n, const unsigned char *t)
+{
+    for (int i = 0; t && i < n; i++)
+        if (strcmp(names[i], (const char *)t) == 0)
+            return i;
+    return 0;
+}
+
+const char *store_article_status_name(article_status st)
+{
+    return (unsigned)st <= ARTICLE_PUBLISHED ? article_status_names[st] : NULL;
+}
+
+const char *store_comment_status_name(comment_status st)
+{
+    return (unsigned)st <= COMMENT_TRASH ? comment_status_names[st] : NULL;
+}
+
+/* One row of SQL_ART_COLS. */
+static void article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
+{
+    memset(ar, 0, sizeof *ar);
+    ar->id = sqlite3_column_int64(st, 0);
+    const char **strs[] = { &ar->slug, &ar->title, &ar->kicker, &ar->lead, &ar->body_md,
+                            &ar->source, &ar->video_url, &ar->image_url, &ar->image_alt,
+                            &ar->image_caption };
+    for (int i = 0; i < 10; i++)
+        *strs[i] = store_col_str(a, st, 1 + i);
+    ar->status = (article_status)status_index(article_status_names, 4,
+                                              sqlite3_column_text(st, 11));
+    ar->comments_open = sqlite3_column_int(st, 12) != 0;
+    ar->created_at = sqlite3_column_int64(st, 13);
+    ar->published_at = sqlite3_column_int64(st, 14);
+    ar->updated_at = sqlite3_column_int64(st, 15);
+    ar->author_id = sqlite3_column_int64(st, 16);
+    ar->category_id = sqlite3_column_int64(st, 17);
+    if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
+        ar->author.id = ar->author_id;
+        ar->author.slug = store_col_str(a, st, 18);
+        ar->author.name = store_col_str(a, st, 19);
+    }
+    if (sqlite3_column_type(st, 20) != SQLITE_NULL) {
+        ar->category.id = ar->category_id;
+        ar->category.slug = store_col_str(a, st, 20);
+        ar->category.name = store_col_str(a, st, 21);
+        ar->category.parent_id = sqlite3_column_int64(st, 22);
+    }
+    ar->comment_count = sqlite3_column_int64(st, 23);
+}
+
+static int article_tags(store_t *s, arena_t *a, store_article *ar)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_TAGS);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", ar->id);
+    size_t cap = 0;
+    int rc;
+    ar->tags = NULL;
+    ar->ntags = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (ar->ntags == cap) {
+            store_tag *n = arena_alloc(a, (cap = cap ? 2 * cap : 8) * sizeof *n);
+            if (ar->ntags)
+                memcpy(n, ar->tags, ar->ntags * sizeof *n);
+            ar->tags = n;
+        }
+        store_tag *t = &ar->tags[ar->ntags++];
+        t->id = sqlite3_column_int64(st, 0);
+        t->slug = store_col_str(a, st, 1);
+        t->name = store_col_str(a, st, 2);
+    }
+    return store_done(st, store_map_rc(rc));
+}
+
+/* Step a statement expected to yield one article. */
+static int article_one(store_t *s, arena_t *a, sqlite3_stmt *st, store_article *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        article_row(a, st, out);
+    rc = store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_ENOTFOUND
+                                                                 : store_map_rc(rc));
+    return rc ? rc : article_tags(s, a, out);
+}
+
+int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now,
+                          store_article *out)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_BY_SLUG);
+    if (!st)
+        return NS_EINTERNAL;
+    if (!slug)
+        return NS_EINVAL;
+    store_bind_text(st, ":slug", slug);
+    store_bind_int(st, ":now", now);
+    return article_one(s, a, st, out);
+}
+
+int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_BY_ID);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", id);
+    return article_one(s, a, st, out);
+}
+
+/* ---- article lists ---- */
+
+static const struct {
+    int flag;
+    const char *sql;
+} list_filters[] = {
+    { QF_CATEGORY, " AND a.category_id IN (WITH RECURSIVE sub(id) AS (SELECT :category"
+                   " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
+                   " SELECT id FROM sub)" },
+    { QF_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = :tag)" },
+    { QF_AUTHOR, " AND a.author_id = :author" },
+};
+
+/* The list query picks ids first (index walk, filters, order, limit) and
+ * only then joins the wide columns, so the per-row comment count and the
+ * author and category lookups run for the rows shown, not for every row
+ * sorted. */
+static sqlite3_stmt *list_stmt(store_t *s, int mask, bool count)
+{
+    sqlite3_stmt **slot = count ? &s->count[mask] : &s->list[mask];
+    if (*slot)
+        return *slot;
+    char where[1024], sql[4096];
+    int n = snprintf(where, sizeof where, "FROM articles a WHERE " SQL_VISIBLE
+                     " AND a.id <> :exclude AND a.published_at >= :since");
+    for (size_t i = 0; i < sizeof list_filters / sizeof list_filters[0]; i++)
+        if (mask & list_filters[i].flag)
+            n += snprintf(where + n, sizeof where - (size_t)n, "%s", list_filters[i].sql);
+    if (count)
+        snprintf(sql, sizeof sql, "SELECT count(*) %s", where);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT " SQL_ART_COLS("CASE WHEN :body THEN a.body_md END")
+                 " FROM " SQL_ART_FROM " JOIN (SELECT a.id %s"
+                 " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit OFFSET :offset)"
+                 " pick ON pick.id = a.id ORDER BY a.published_at DESC, a.id DESC", where);
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
+        *slot = NULL;
+    return *slot;
+}
+
+static sqlite3_stmt *query_stmt(store_t *s, const store_query *q, bool count)
+{
+    int mask = (q->category_id ? QF_CATEGORY : 0) | (q->tag_id ? QF_TAG : 0) |
+               (q->author_id ? QF_AUTHOR : 0);
+    sqlite3_stmt *st = list_stmt(s, mask, count);
+    if (!st)
+        return NULL;
+    store_bind_int(st, ":now", q->now);
+    store_bind_int(st, ":exclude", q->exclude_id);
+    store_bind_int(st, ":since", q->since);
+    store_bind_int(st, ":category", q->category_id);
+    store_bind_int(st, ":tag", q->tag_id);
+    store_bind_int(st, ":author", q->author_id);
+    store_bind_int(st, ":body", q->with_body);
+    store_bind_int(st, ":limit", q->limit);
+    store_bind_int(st, ":offset", q->offset);
+    return st;
+}
+
+/* Collect the rows of an article statement (at most max) onto the arena. */
+static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
+                        struct store_article_list *out)
+{
+    out->items = arena_zalloc(a, (size_t)max * sizeof *out->items);
+    out->n = 0;
+    int rc;
+    while (out->n < (size_t)max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        article_row(a, st, &out->items[out->n++]);
+    rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));
+    for (size_t i = 0; rc == 0 && tags && i < out->n; i++)
+        rc = article_tags(s, a, &out->items[i]);
+    return rc;
+}
+
+int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    if (q->limit < 1 || q->limit > 1000 || q->offset < 0)
+        return NS_EINVAL;
+    sqlite3_stmt *st = query_stmt(s, q, false);
+    return st ? article_rows(s, a, st, q->limit, q->with_tags, out) : NS_EINTERNAL;
+}
+
+int store_article_count(store_t *s, const store_query *q, int64_t *count)
+{
+    sqlite3_stmt *st = query_stmt(s, q, true);
+    if (!st)
+        return NS_EINTERNAL;
+    int rc = sqlite3_step(st);
+    *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    return store_done(st, store_map_rc(rc));
+}
+
+/* A related-article candidate: shared tags, same category, date. */
+typedef struct related_cand {
+    int64_t id, published_at;
+    int shared, same;
+} related_cand;
+
+static int related_by_id(const void *x, const void *y)
+{
+    const related_cand *p = x, *q = y;
+    return (p->id > q->id) - (p->id < q->id);
+}
+
+/* Most shared tags first, then same category, then newest, then higher id. */
+static int related_by_rank(const void *x, const void *y)
+{
+    const related_cand *p = x, *q = y;
+    if (p->shared != q->shared)
+        return q->shared - p->shared;
+    if (p->same != q->same)
+        return q->same - p->same;
+    if (p->published_at != q->published_at)
+        return (q->published_at > p->published_at) - (q->published_at < p->published_at);
+    return (q->id > p->id) - (q->id < p->id);
+}
+
+/* Append the rows of a candidate statement (id, published_at, same) to *c,
+ * each counting one shared tag when `shared` is set. */
+static int related_rows(arena_t *a, sqlite3_stmt *st, bool shared, related_cand **c,
+                        size_t *n, size_t *cap)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == *cap) {
+            related_cand *g = arena_alloc(a, (*cap = *cap ? 2 * *cap : 64) * sizeof *g);
+            if (*n)
+                memcpy(g, *c, *n * sizeof *g);
+            *c = g;
+        }
+        (*c)[(*n)++] = (related_cand){ .id = sqlite3_column_int64(st, 0),
+                                       .published_at = sqlite3_column_int64(st, 1),
+                                       .same = sqlite3_column_int(st, 2), .shared = shared };
+    }
+    return store_done(st, store_map_rc(rc));
+}
+
+/* Merge rows of the same article (sorted by id), summing shared tags. */
+static size_t related_merge(related_cand *c, size_t n)
+{
+    qsort(c, n, sizeof *c, related_by_id);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w && c[w - 1].id == c[i].id)
+            c[w - 1].shared += c[i].shared;
+        else
+            c[w++] = c[i];
+    }
+    return w;
+}
+
+static int related_step(store_t *s, arena_t *a, enum store_stmt_id sid, int64_t id, int64_t now,
+                        int limit, related_cand **c, size_t *n, size_t *cap)
+{
+    sqlite3_stmt *st = store_stmt(s, sid);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", id);
+    store_bind_int(st, ":now", now);
+    store_bind_int(st, ":limit", limit);
+    return related_rows(a, st, sid == ST_RELATED_SHARED, c, n, cap);
+}
+
+int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit,
+                          struct store_article_list *out)
+{
+    out->items = NULL;
+    out->n = 0;
+    if (limit < 1 || limit > 1000)
+        return NS_EINVAL;
+    related_cand *c = NULL;
+    size_t n = 0, cap = 0;
+    int rc = related_step(s, a, ST_RELATED_SHARED, id, now, limit, &c, &n, &cap);
+    if (rc == 0)
+        rc = related_step(s, a, ST_RELATED_SAMECAT, id, now, limit, &c, &n, &cap);
+    if (rc)
+        return rc;
+    n = related_merge(c, n);
+    qsort(c, n, sizeof *c, related_by_rank);
+    out->items = arena_zalloc(a, (size_t)limit * sizeof *out->items);
+    sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_SUMMARY);
+    if (!st)
+        return NS_EINTERNAL;
+    for (size_t i = 0; i < n && out->n < (size_t)limit; i++) {
+        store_bind_int(st, ":id", c[i].id);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            article_row(a, st, &out->items[out->n++]);
+        if ((rc = store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc))))
+            return rc;
+    }
+    return 0;
+}
+
+/* One integer from a fixed statement bound with :now (NULL result → 0). */
+static int scalar_now(store_t *s, enum store_stmt_id id, int64_t now, int64_t *v)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":now", now);
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    return store_done(st, store_map_rc(rc));
+}
+
+int store_next_publish(store_t *s, int64_t now, int64_t *when)
+{
+    return scalar_now(s, ST_NEXT_PUBLISH, now, when);
+}
+
+int store_last_modified(store_t *s, int64_t now, int64_t *when)
+{
+    return scalar_now(s, ST_LAST_MODIFIED, now, when);
+}
+
+/* ---- generic row collection for the small tables ---- */
+
+typedef void (*row_fn)(arena_t *a, sqlite3_stmt *st, void *item);
+
+/* Step st, filling items of size sz via fn; one row if n is NULL
+ * (NS_ENOTFOUND when none), else all rows into a new arena array. */
+static int rows(arena_t *a, sqlite3_stmt *st, size_t sz, row_fn fn, void **out, size_t *n)
+{
+    size_t cap = n ? 0 : 1, cnt = 0;
+    char *items = n ? NULL : *out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            char *g = arena_alloc(a, (cap = cap ? 2 * cap : 16) * sz);
+            if (cnt)
+                memcpy(g, items, cnt * sz);
+            items = g;
+        }
+        fn(a, st, items + cnt++ * sz);
+        if (!n)
+            break;
+    }
+    rc = store_map_rc(rc);
+    if (n) {
+        *out = items;
+        *n = cnt;
+    } else if (rc == 0 && cnt == 0) {
+        rc = NS_ENOTFOUND;
+    }
+    return store_done(st, rc);
+}
+
+static void category_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_category *c = item;
+    c->id = sqlite3_column_int64(st, 0);
+    c->parent_id = sqlite3_column_int64(st, 1);
+    c->slug = store_col_str(a, st, 2);
+    c->name = store_col_str(a, st, 3);
+    c->description = store_col_str(a, st, 4);
+    c->position = sqlite3_column_int(st, 5);
+}
+
+static void tag_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_tag *t = item;
+    t->id = sqlite3_column_int64(st, 0);
+    t->slug = store_col_str(a, st, 1);
+    t->name = store_col_str(a, st, 2);
+}
+
+static void author_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_author *au = item;
+    au->id = sqlite3_column_int64(st, 0);
+    au->slug = store_col_str(a, st, 1);
+    au->name = store_col_str(a, st, 2);
+    au->bio = store_col_str(a, st, 3);
+    au->email = store_col_str(a, st, 4);
+    au->avatar_url = store_col_str(a, st, 5);
+}
+
+static void page_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_page *p = item;
+    p->id = sqlite3_column_int64(st, 0);
+    p->slug = store_col_str(a, st, 1);
+    p->title = store_col_str(a, st, 2);
+    p->body_md = store_col_str(a, st, 3);
+    p->published = sqlite3_column_int(st, 4) != 0;
+    p->published_at = sqlite3_column_int64(st, 5);
+    p->updated_at = sqlite3_column_int64(st, 6);
+}
+
+static void redirect_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_redirect *r = item;
+    r->from_path = store_col_str(a, st, 0);
+    r->to_path = store_col_str(a, st, 1);
+    r->status = sqlite3_column_int(st, 2);
+}
+
+static void setting_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_setting *kv = item;
+    kv->key = store_col_str(a, st, 0);
+    kv->value = store_col_str(a, st, 1);
+}
+
+static void comment_row(arena_t *a, sqlite3_stmt *st, void *item)
+{
+    store_comment *c = item;
+    c->id = sqlite3_column_int64(st, 0);
+    c->article_id = sqlite3_column_int64(st, 1);
+    c->parent_id = sqlite3_column_int64(st, 2);
+    const char **strs[] = { &c->author_name, &c->author_email, &c->author_url, &c->body,
+                            &c->ip, &c->user_agent };
+    for (int i = 0; i < 6; i++)
+        *strs[i] = store_col_str(a, st, 3 + i);
+    c->status = (comment_status)status_index(comment_status_names, 4,
+                                             sqlite3_column_text(st, 9));
+    c->created_at = sqlite3_column_int64(st, 10);
+}
+
+/* One row by a text key bound to name. */
+static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *name,
+                   const char *key, size_t sz, row_fn fn, void *out)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (!st)
+        return NS_EINTERNAL;
+    if (!key)
+        return NS_EINVAL;
+    store_bind_text(st, name, key);
+    memset(out, 0, sz);
+    return rows(a, st, sz, fn, &out, NULL);
+}
+
+/* All rows of an unparameterised statement. */
+static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, size_t sz, row_fn fn,
+                    void **out, size_t *n)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (!st)
+        return NS_EINTERNAL;
+    return rows(a, st, sz, fn, out, n);
+}
+
+int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
+                       store_comment **out, size_t *n)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_LIST);
+    const char *name = store_comment_status_name(cs);
+    if (!st)
+        return NS_EINTERNAL;
+    if (!name)
+        return NS_EINVAL;
+    store_bind_int(st, ":article", article_id);
+    store_bind_text(st, ":status", name);
+    return rows(a, st, sizeof **out, comment_row, (void **)out, n);
+}
+
+int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
+{
+    return by_text(s, a, ST_CATEGORY_BY_SLUG, ":slug", slug, sizeof *out, category_row, out);
+}
+
+int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_CATEGORY_BY_ID);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", id);
+    memset(out, 0, sizeof *out);
+    void *p = out;
+    return rows(a, st, sizeof *out, category_row, &p, NULL);
+}
+
+int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n)
+{
+    return all_rows(s, a, ST_CATEGORY_LIST, sizeof **out, category_row, (void **)out, n);
+}
+
+int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out)
+{
+    return by_text(s, a, ST_TAG_BY_SLUG, ":slug", slug, sizeof *out, tag_row, out);
+}
+
+int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out)
+{
+    return by_text(s, a, ST_AUTHOR_BY_SLUG, ":slug", slug, sizeof *out, author_row, out);
+}
+
+int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n)
+{
+    return all_rows(s, a, ST_AUTHOR_LIST, sizeof **out, author_row, (void **)out, n);
+}
+
+int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out)
+{
+    return by_text(s, a, ST_PAGE_BY_SLUG, ":slug", slug, sizeof *out, page_row, out);
+}
+
+int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
+{
+    return all_rows(s, a, ST_PAGE_LIST, sizeof **out, page_row, (void **)out, n);
+}
+
+int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
+{
+    return by_text(s, a, ST_REDIRECT, ":path", path, sizeof *out, redirect_row, out);
+}
+
+int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_SETTING_GET);
+    *value = NULL;
+    if (!st)
+        return NS_EINTERNAL;
+    if (!key)
+        return NS_EINVAL;
+    store_bind_text(st, ":key", key);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *value = store_col_str(a, st, 0);
+    return store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_ENOTFOUND
+                                                                   : store_map_rc(rc));
+}
+
+int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n)
+{
+    return all_rows(s, a, ST_SETTING_LIST, sizeof **out, setting_row, (void **)out, n);
+}

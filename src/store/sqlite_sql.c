@@ -1,0 +1,94 @@
+/*
+ * sqlite_sql.c - the text of every fixed SQL statement, as one table indexed
+ * by statement id, so the whole query surface of the backend can be read
+ * (and its index use reviewed) in one place. Article lists, whose WHERE
+ * clause depends on the filters used, are assembled in sqlite_read.c from
+ * the fragments in sqlite_sql.h.
+ */
+#include "store/sqlite_priv.h"
+#include "store/sqlite_sql.h"
+
+const char *const store_sql[ST__COUNT] = {
+    [ST_DATA_VERSION] = "PRAGMA data_version",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SAVEPOINT] = "SAVEPOINT store_w",
+    [ST_RELEASE] = "RELEASE store_w",
+    [ST_ROLLBACK_TO] = "ROLLBACK TO store_w",
+
+    [ST_ARTICLE_BY_SLUG] = "SELECT " SQL_ART_COLS("a.body_md") " FROM " SQL_ART_FROM
+        " WHERE a.slug = :slug AND " SQL_VISIBLE,
+    [ST_ARTICLE_BY_ID] = "SELECT " SQL_ART_COLS("a.body_md") " FROM " SQL_ART_FROM
+        " WHERE a.id = :id",
+    [ST_ARTICLE_TAGS] = "SELECT t.id, t.slug, t.name FROM article_tags x"
+        " JOIN tags t ON t.id = x.tag_id WHERE x.article_id = :id ORDER BY t.name",
+    /* Related articles are ranked in C (sqlite_read.c) from two index walks:
+     * one row per (shared tag, visible article), and the newest few of the
+     * same category. Temporary B-trees for GROUP BY and ORDER BY would cost
+     * more than the whole rest of the page. */
+    [ST_RELATED_SHARED] = "SELECT a.id, a.published_at,"
+        " a.category_id IS (SELECT category_id FROM articles WHERE id = :id)"
+        " FROM article_tags m JOIN article_tags o ON o.tag_id = m.tag_id"
+        " JOIN articles a ON a.id = o.article_id"
+        " WHERE m.article_id = :id AND o.article_id <> :id AND " SQL_VISIBLE,
+    [ST_RELATED_SAMECAT] = "SELECT a.id, a.published_at, 1 FROM articles a"
+        " WHERE a.category_id = (SELECT category_id FROM articles WHERE id = :id)"
+        " AND " SQL_VISIBLE " AND a.id <> :id"
+        " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
+    [ST_ARTICLE_SUMMARY] = "SELECT " SQL_ART_COLS("NULL") " FROM " SQL_ART_FROM
+        " WHERE a.id = :id",
+    [ST_NEXT_PUBLISH] = "SELECT min(published_at) FROM articles"
+        " WHERE status IN ('published','scheduled') AND published_at > :now",
+    [ST_LAST_MODIFIED] = "SELECT max(max(published_at, updated_at)) FROM articles a"
+        " WHERE " SQL_VISIBLE,
+    [ST_COMMENT_LIST] = "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
+        " author_email, author_url, body, ip, user_agent, status, created_at FROM comments"
+        " WHERE article_id = :article AND status = :status ORDER BY created_at, id",
+
+    [ST_CATEGORY_BY_SLUG] = "SELECT " SQL_CAT_COLS " FROM categories WHERE slug = :slug",
+    [ST_CATEGORY_BY_ID] = "SELECT " SQL_CAT_COLS " FROM categories WHERE id = :id",
+    [ST_CATEGORY_LIST] = "SELECT " SQL_CAT_COLS " FROM categories ORDER BY position, name",
+    [ST_TAG_BY_SLUG] = "SELECT id, slug, name FROM tags WHERE slug = :slug",
+    [ST_AUTHOR_BY_SLUG] = "SELECT " SQL_AUTHOR_COLS " FROM authors WHERE slug = :slug",
+    [ST_AUTHOR_LIST] = "SELECT " SQL_AUTHOR_COLS " FROM authors ORDER BY name",
+    [ST_PAGE_BY_SLUG] = "SELECT " SQL_PAGE_COLS " FROM pages WHERE slug = :slug AND published",
+    [ST_PAGE_LIST] = "SELECT " SQL_PAGE_COLS " FROM pages WHERE published ORDER BY title",
+    [ST_REDIRECT] = "SELECT from_path, to_path, status FROM redirects WHERE from_path = :path",
+    [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = :key",
+    [ST_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
+
+    [ST_AUTHOR_INSERT] = "INSERT INTO authors(slug, name, bio, email, avatar_url)"
+        " VALUES (:slug, :name, :bio, :email, :avatar)",
+    [ST_CATEGORY_INSERT] = "INSERT INTO categories(parent_id, slug, name, description, position)"
+        " VALUES (:parent, :slug, :name, :description, :position)",
+    [ST_TAG_INSERT] = "INSERT INTO tags(slug, name) VALUES (:slug, :name)"
+        " ON CONFLICT(slug) DO NOTHING",
+    [ST_ARTICLE_INSERT] = "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
+        " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
+        " published_at, updated_at, author_id, category_id) VALUES (:slug, :title, :kicker,"
+        " :lead, :body, :source, :video, :image, :image_alt, :image_caption, :status,"
+        " :comments_open, :created, :published, :updated, :author, :category)",
+    [ST_ARTICLE_UPDATE] = "UPDATE articles SET slug = :slug, title = :title, kicker = :kicker,"
+        " lead = :lead, body_md = :body, source = :source, video_url = :video,"
+        " image_url = :image, image_alt = :image_alt, image_caption = :image_caption,"
+        " status = :status, comments_open = :comments_open, created_at = :created,"
+        " published_at = :published, updated_at = :updated, author_id = :author,"
+        " category_id = :category WHERE id = :id",
+    [ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = :id",
+    [ST_ARTICLE_TAG_INSERT] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id)"
+        " VALUES (:article, :tag)",
+    [ST_ARTICLE_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = :article",
+    [ST_COMMENT_INSERT] = "INSERT INTO comments(article_id, parent_id, author_name,"
+        " author_email, author_url, body, ip, user_agent, status, created_at)"
+        " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created"
+        " WHERE :parent IS NULL OR EXISTS (SELECT 1 FROM comments"
+        "  WHERE id = :parent AND article_id = :article)",
+    [ST_COMMENT_STATUS] = "UPDATE comments SET status = :status WHERE id = :id",
+    [ST_PAGE_INSERT] = "INSERT INTO pages(slug, title, body_md, published, published_at,"
+        " updated_at) VALUES (:slug, :title, :body, :published, :published_at, :updated)",
+    [ST_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (:key, :value)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [ST_REDIRECT_INSERT] = "INSERT INTO redirects(from_path, to_path, status)"
+        " VALUES (:from, :to, :status)",
+};

@@ -1,0 +1,104 @@
+// The article page in a real browser: right-to-left layout, the comment
+// form's own validation messages, accessibility (axe-core) of the main
+// page kinds, and the click-to-load video that makes no outside request
+// before the reader asks for it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { startSite, launch } from './server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+let site, browser;
+
+before(async () => {
+  site = await startSite();
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (site) await site.stop();
+});
+
+async function open(url) {
+  const page = await browser.context.newPage();
+  const resp = await page.goto(url, { waitUntil: 'load' });
+  return { page, resp };
+}
+
+test('article is right-to-left and the comment form shows its messages', async () => {
+  const { page, resp } = await open(site.seedUrl);
+  assert.equal(resp.status(), 200);
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).direction), 'rtl');
+  assert.equal(await page.getAttribute('html', 'dir'), 'rtl');
+  const commentErr = page.locator('#comment-error');
+  const authorErr = page.locator('#author-error');
+  assert.equal(await commentErr.isVisible(), false);
+  assert.equal(await authorErr.isVisible(), false);
+  const navigations = [];
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+
+  await page.click('form.comment-form [type=submit]');
+  await commentErr.waitFor({ state: 'visible', timeout: 5000 });
+  await authorErr.waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal((await commentErr.textContent()).trim(), 'من فضلك ادخل تعليقك');
+  assert.equal((await authorErr.textContent()).trim(), 'من فضلك ادخل اسمك هنا');
+  assert.equal(await page.getAttribute('#comment', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#author', 'aria-invalid'), 'true');
+
+  await page.fill('#comment', 'تعليق للتجربة');
+  await page.click('form.comment-form [type=submit]');
+  await authorErr.waitFor({ state: 'visible', timeout: 5000 });
+  await commentErr.waitFor({ state: 'hidden', timeout: 5000 });
+  assert.equal(await commentErr.isVisible(), false);
+  assert.equal(await authorErr.isVisible(), true);
+
+  await page.waitForTimeout(300);
+  assert.deepEqual(navigations, []);
+  assert.deepEqual(posts, []);
+  assert.equal(decodeURIComponent(new URL(page.url()).pathname), `/${site.slug}/`);
+  await page.close();
+});
+
+test('axe-core finds no violation on article, home and 404 pages', async () => {
+  const urls = [site.seedUrl, `${site.base}/`, `${site.base}/no-such-page-browser/`];
+  const found = [];
+  for (const url of urls) {
+    const { page } = await open(url);
+    await page.addScriptTag({ content: AXE });
+    const res = await page.evaluate(async () => {
+      const r = await window.axe.run(document);
+      return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+    });
+    for (const v of res) found.push({ url, ...v });
+    await page.close();
+  }
+  if (found.length) console.log(JSON.stringify(found, null, 1));
+  assert.equal(found.length, 0, `${found.length} axe violation(s): ${found.map((v) => v.id).join(', ')}`);
+});
+
+test('video loads only on click and nothing leaves this machine before', async () => {
+  const page = await browser.context.newPage();
+  const outside = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['127.0.0.1', ''].includes(u.hostname) && !u.protocol.startsWith('data')) outside.push(r.url());
+  });
+  await page.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  await page.goto(site.seedUrl, { waitUntil: 'load' });
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('iframe').count(), 0);
+  assert.deepEqual(outside, []);
+  const embed = await page.getAttribute('div.video', 'data-video');
+  assert.match(embed, /^https:\/\//);
+  await page.click('div.video button.video-play');
+  const frame = page.locator('div.video iframe');
+  await frame.waitFor({ state: 'attached', timeout: 5000 });
+  assert.ok((await frame.getAttribute('src')).startsWith(embed));
+  await page.close();
+});

@@ -1,0 +1,93 @@
+// Starts the real nashra binary on a throw-away demo site for the browser
+// tests (like tests/e2e/nashra_e2e.py), and launches Debian's chromium
+// through playwright-core with no network beyond this machine.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = resolve(ROOT, process.env.NASHRA_BIN || 'build/nashra');
+// the repository's theme, wherever the binary under test was built
+const ENV = { ...process.env, NASHRA_THEME_DIR: process.env.NASHRA_THEME_DIR || join(ROOT, 'themes', 'default') };
+export const SEED_PREFIX = 'المئات من الجنود الروس';
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function startSite() {
+  const tmp = mkdtempSync(join(tmpdir(), 'nashra-browser-'));
+  try {
+    return await serveIn(tmp);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function serveIn(tmp) {
+  const dir = join(tmp, 'site');
+  const init = spawnSync(BIN, ['init', dir, '--demo'], { encoding: 'utf8', env: ENV });
+  if (init.status !== 0) throw new Error(`nashra init failed (${init.status}): ${init.stderr}`);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(BIN, ['serve', dir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal })));
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited at start:\n${log}`);
+    try {
+      if ((await fetch(`${base}/healthz`)).status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`no /healthz:\n${log}`); }
+    await sleep(50);
+  }
+  const sqlite = (sql) => {
+    const r = spawnSync('/usr/bin/python3', ['-c',
+      'import sqlite3,sys,json; c=sqlite3.connect(sys.argv[1]); print(json.dumps(c.execute(sys.argv[2]).fetchall()))',
+      join(dir, 'nashra.db'), sql], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const [[slug]] = sqlite(`SELECT slug FROM articles WHERE title LIKE '${SEED_PREFIX}%'`);
+  return {
+    base, dir, slug,
+    seedUrl: `${base}/${encodeURIComponent(slug)}/`,
+    async stop() {
+      proc.kill('SIGTERM');
+      const { code, signal } = await exited;
+      rmSync(tmp, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`server exit ${code} ${signal || ''} after SIGTERM:\n${log.slice(-4000)}`);
+    },
+  };
+}
+
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'nashra-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,405 @@
+"""Shared machinery of the end-to-end tests: a real nashra server on a
+throw-away demo site, an HTTP client that sends paths exactly as given, a
+small HTML tree for structural checks and direct access to the site's SQLite
+database (the tests write to it from another connection, as an editor's tool
+would, to check that pages follow the database at once).
+
+The binary is $NASHRA_BIN (default build/nashra, relative to the repository
+root). A server is stopped with SIGTERM and must exit with status 0: under
+the sanitizer build that is also how leaks and memory errors surface.
+"""
+import html
+import html.parser
+import http.client
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.abspath(os.path.join(ROOT, os.environ.get("NASHRA_BIN", "build/nashra")))
+SEED_TITLE_PREFIX = "المئات من الجنود الروس"
+# the repository's theme, wherever the binary under test was built
+ENV = dict(os.environ)
+ENV.setdefault("NASHRA_THEME_DIR", os.path.join(ROOT, "themes", "default"))
+START_TIMEOUT = float(os.environ.get("NASHRA_E2E_START_TIMEOUT", "30"))
+
+
+def free_port():
+    """A TCP port that was free a moment ago on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args, timeout=30, cwd=None):
+    """Run the binary to completion; returns CompletedProcess (text). One
+    that is still running after timeout seconds is killed and reported with
+    returncode None."""
+    try:
+        return subprocess.run([BIN, *args], capture_output=True, text=True,
+                              timeout=timeout, cwd=cwd, stdin=subprocess.DEVNULL, env=ENV)
+    except subprocess.TimeoutExpired as e:
+        def s(x):
+            return x.decode("utf-8", "replace") if isinstance(x, bytes) else (x or "")
+        return subprocess.CompletedProcess([BIN, *args], None, s(e.stdout),
+                                           s(e.stderr) + "\n[still running after %s s: killed]" % timeout)
+
+
+def quote_path(path, upper=True):
+    """Percent-encode a UTF-8 path (keeping '/'), hex digits in either case."""
+    q = urllib.parse.quote(path, safe="/")
+    if upper:
+        return q
+    out, i = [], 0
+    while i < len(q):
+        if q[i] == "%":
+            out.append(q[i:i + 3].lower())
+            i += 3
+        else:
+            out.append(q[i])
+            i += 1
+    return "".join(out)
+
+
+def sanitizer_report(text):
+    """True when a sanitizer complained in some output."""
+    return any(m in text for m in ("AddressSanitizer", "LeakSanitizer",
+                                    "runtime error:", "UndefinedBehaviorSanitizer"))
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers          # lower-case name -> value
+        self.body = body                # bytes
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def header(self, name, default=None):
+        return self.headers.get(name.lower(), default)
+
+
+class Site:
+    """A demo site in a temporary directory and a server process on it."""
+
+    def __init__(self, demo=True, extra_args=()):
+        self.tmp = tempfile.mkdtemp(prefix="nashra-e2e-")
+        self.dir = os.path.join(self.tmp, "site")
+        self.db_path = os.path.join(self.dir, "nashra.db")
+        self.port = None
+        self.proc = None
+        self.log_path = os.path.join(self.tmp, "server.log")
+        args = ["init", self.dir] + (["--demo"] if demo else [])
+        r = run_cli(*args, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError("nashra %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
+        self.extra_args = list(extra_args)
+
+    # -- process ---------------------------------------------------------
+    def start(self):
+        self.port = free_port()
+        self.base = "http://127.0.0.1:%d" % self.port
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", self.dir, "--listen", "127.0.0.1:%d" % self.port, *self.extra_args],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=ENV)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited with %d at start:\n%s" % (self.proc.returncode, self.log_tail()))
+            try:
+                if self.get("/healthz", timeout=2).status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)
+        self.proc.kill()
+        raise RuntimeError("server did not answer /healthz in %.0f s:\n%s" % (START_TIMEOUT, self.log_tail()))
+
+    def stop(self):
+        """SIGTERM the server; returns its exit status (None if not running)."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            rc = "timeout (killed)"
+        self.log.close()
+        self.proc = None
+        return rc
+
+    def log_tail(self, n=4000):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read()[-n:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def cleanup(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- HTTP ------------------------------------------------------------
+    def request(self, method, path, headers=None, body=None, timeout=15):
+        """Send path exactly as given (already percent-encoded)."""
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            c.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in (headers or {}).items():
+                c.putheader(k, v)
+            if body is not None:
+                c.putheader("Content-Length", str(len(body)))
+            c.endheaders(body)
+            r = c.getresponse()
+            data = r.read()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        finally:
+            c.close()
+
+    def get(self, path, headers=None, timeout=15):
+        return self.request("GET", path, headers, timeout=timeout)
+
+    def page(self, path):
+        """GET a decoded UTF-8 path (encoded here)."""
+        return self.get(quote_path(path))
+
+    # -- database --------------------------------------------------------
+    def db(self):
+        c = sqlite3.connect(self.db_path, timeout=15, isolation_level=None)
+        c.execute("PRAGMA busy_timeout=15000")
+        return c
+
+    def query(self, sql, args=()):
+        with self.db() as c:
+            return c.execute(sql, args).fetchall()
+
+    def execute(self, sql, args=()):
+        """Run one write statement in its own transaction; returns lastrowid."""
+        c = self.db()
+        try:
+            cur = c.execute(sql, args)
+            return cur.lastrowid
+        finally:
+            c.close()
+
+    def seed(self):
+        """(id, slug, title) of the seed article."""
+        rows = self.query("SELECT id, slug, title FROM articles WHERE title LIKE ?",
+                          (SEED_TITLE_PREFIX + "%",))
+        if len(rows) != 1:
+            raise AssertionError("expected one seed article, found %d" % len(rows))
+        return rows[0]
+
+    def add_article(self, slug, title, body_md="نص.", lead="مقدمة.", status="published",
+                    published_at=None, comments_open=1):
+        """Insert an article written like the demo's first one; returns its id."""
+        now = int(time.time())
+        if published_at is None:
+            published_at = now - 60
+        author_id, category_id = self.query(
+            "SELECT author_id, category_id FROM articles ORDER BY id LIMIT 1")[0]
+        return self.execute(
+            "INSERT INTO articles(slug, title, kicker, lead, body_md, source, status, comments_open,"
+            " created_at, published_at, updated_at, author_id, category_id)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (slug, title, "", lead, body_md, "وطن", status, comments_open,
+             now, published_at, now, author_id, category_id))
+
+    def add_comment(self, article_id, author, body, parent_id=None, status="approved"):
+        return self.execute(
+            "INSERT INTO comments(article_id, parent_id, author_name, author_email, author_url,"
+            " body, ip, user_agent, status, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+            (article_id, parent_id, author, "e2e@example.org", "", body, "127.0.0.1",
+             "e2e", status, int(time.time())))
+
+
+def headline(doc):
+    """The article headline as shown, without the video badge."""
+    h1 = doc.find("h1", cls="headline")
+    return " ".join(h1.text_without("badge-video").split()) if h1 is not None else None
+
+
+class ServerTestCase(unittest.TestCase):
+    """One demo site and server per test class, checked to stop cleanly."""
+    demo = True
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.site = Site(demo=cls.demo, extra_args=cls.server_args)
+        try:
+            cls.site.start()
+        except Exception:
+            cls.site.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.site.stop()
+        log = cls.site.log_tail()
+        cls.site.cleanup()
+        if rc != 0:
+            raise AssertionError("server exit status %r after SIGTERM (want 0):\n%s" % (rc, log))
+        if sanitizer_report(log):
+            raise AssertionError("sanitizer report in server output:\n%s" % log)
+
+    def get_ok(self, path, encoded=False):
+        r = self.site.get(path) if encoded else self.site.page(path)
+        self.assertEqual(r.status, 200, "GET %s -> %d" % (path, r.status))
+        return r
+
+    def seed_page(self):
+        _, slug, _ = self.site.seed()
+        return parse_html(self.get_ok("/%s/" % slug).text)
+
+
+# -- a small HTML tree ----------------------------------------------------
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+        "meta", "source", "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag = tag
+        self.attrs = {k: (v if v is not None else "") for k, v in attrs}
+        self.parent = parent
+        self.children = []          # Node or str
+
+    def get(self, name, default=None):
+        return self.attrs.get(name, default)
+
+    def classes(self):
+        return self.attrs.get("class", "").split()
+
+    def has(self, name):
+        return name in self.attrs
+
+    @property
+    def text(self):
+        out = []
+        for c in self.children:
+            out.append(c if isinstance(c, str) else c.text)
+        return "".join(out)
+
+    def text_without(self, cls):
+        """Text content leaving out descendants that have class cls."""
+        out = []
+        for c in self.children:
+            if isinstance(c, str):
+                out.append(c)
+            elif cls not in c.classes():
+                out.append(c.text_without(cls))
+        return "".join(out)
+
+    def iter(self):
+        for c in self.children:
+            if isinstance(c, Node):
+                yield c
+                yield from c.iter()
+
+    def find_all(self, tag=None, cls=None, id=None, **attrs):
+        res = []
+        for n in self.iter():
+            if tag and n.tag != tag:
+                continue
+            if cls and cls not in n.classes():
+                continue
+            if id and n.get("id") != id:
+                continue
+            if any(n.get(k.replace("_", "-")) != v for k, v in attrs.items()):
+                continue
+            res.append(n)
+        return res
+
+    def find(self, tag=None, cls=None, id=None, **attrs):
+        r = self.find_all(tag, cls, id, **attrs)
+        return r[0] if r else None
+
+    def ancestors(self):
+        p = self.parent
+        while p is not None:
+            yield p
+            p = p.parent
+
+
+class _Builder(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", [])
+        self.cur = self.root
+        self.doctype = None
+
+    def handle_decl(self, decl):
+        self.doctype = decl
+
+    def handle_starttag(self, tag, attrs):
+        n = Node(tag, attrs, self.cur)
+        self.cur.children.append(n)
+        if tag not in VOID:
+            self.cur = n
+
+    def handle_startendtag(self, tag, attrs):
+        self.cur.children.append(Node(tag, attrs, self.cur))
+
+    def handle_endtag(self, tag):
+        n = self.cur
+        while n is not None and n.tag != tag:
+            n = n.parent
+        if n is not None and n.parent is not None:
+            self.cur = n.parent
+
+    def handle_data(self, data):
+        self.cur.children.append(data)
+
+
+def parse_html(text):
+    b = _Builder()
+    b.feed(text)
+    b.close()
+    b.root.doctype = b.doctype
+    return b.root
+
+
+def unescape(s):
+    return html.unescape(s)
+
+
+AR_DATE_RE = (r"(الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الخميس|الجمعة|السبت) \d{1,2} "
+              r"(يناير|فبراير|مارس|أبريل|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر) \d{4}")
+
+
+def assert_layout(tc, raw, doc):
+    """The parts every HTML page of the default theme shares."""
+    tc.assertTrue(raw.lstrip().lower().startswith("<!doctype html>"), "no HTML5 doctype")
+    h = doc.find("html")
+    tc.assertIsNotNone(h)
+    tc.assertEqual(h.get("lang"), "ar")
+    tc.assertEqual(h.get("dir"), "rtl")
+    tc.assertIsNotNone(doc.find("meta", charset="utf-8"), "meta charset")
+    tc.assertIsNotNone(doc.find("meta", name="viewport"), "viewport meta")
+    title = doc.find("title")
+    tc.assertTrue(title is not None and title.text.strip(), "empty <title>")
+    tc.assertIsNotNone(doc.find("meta", name="description"), "meta description")
+    canon = doc.find("link", rel="canonical")
+    tc.assertTrue(canon is not None and canon.get("href", "").startswith("http"), "canonical link")
+    tc.assertIsNotNone(doc.find("link", rel="alternate", type="application/rss+xml", href="/feed/"))
+    tc.assertEqual(len(doc.find_all("style")), 1, "CSS must be inlined in one <style>")
+    for link in doc.find_all("link", rel="stylesheet"):
+        tc.fail("external stylesheet %s" % link.get("href"))
+    for s in doc.find_all("script"):
+        tc.assertFalse(s.has("src"), "external script %s" % s.get("src"))
+    tc.assertIsNotNone(doc.find("header"))
+    tc.assertIsNotNone(doc.find("main", id="main"))
+    tc.assertIsNotNone(doc.find("footer"))
+    tc.assertIsNotNone(doc.find("a", href="#main"), "skip link")

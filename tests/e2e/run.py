@@ -1,0 +1,27 @@
+"""Runs every tests/e2e/test_*.py module and prints one closing line,
+'e2e: N passed, N failed' (errors, including a server that did not start
+or stop cleanly, count as failures; skipped tests are reported apart)."""
+import os
+import sys
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    sys.path.insert(0, HERE)
+    pattern = sys.argv[1] if len(sys.argv) > 1 else "test_*.py"
+    suite = unittest.defaultTestLoader.discover(HERE, pattern=pattern, top_level_dir=HERE)
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    # class/module set-up and tear-down errors are not among testsRun
+    test_errors = [e for e in result.errors if not isinstance(e[0], unittest.suite._ErrorHolder)]
+    passed = result.testsRun - len(result.failures) - len(test_errors) \
+        - len(result.skipped) - len(result.unexpectedSuccesses) - len(result.expectedFailures)
+    passed = max(passed, 0)
+    print("[e2e] %d passed, %d failed, %d skipped" % (passed, failed, len(result.skipped)))
+    sys.exit(0 if failed == 0 and result.testsRun > 0 else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+/*
+ * test_respond.c - content negotiation and validators: Accept-Encoding with
+ * q-values, If-None-Match lists, ETags, gzip round trip, and which variants
+ * a built response gets.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <stdlib.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "http/respond.h"
+
+static void test_accept_encoding(void **state)
+{
+    (void)state;
+    static const struct { const char *ae; bool gzip; } cases[] = {
+        {"gzip", true},
+        {"GZIP", true},
+        {"x-gzip", true},
+        {"gzip, deflate, br", true},
+        {"br, gzip;q=0.8", true},
+        {"gzip;q=0", false},
+        {"gzip; q=0.000", false},
+        {"gzip;q=0.001", true},
+        {"gzip ; Q=1", true},
+        {"deflate, br", false},
+        {"*", true},
+        {"*;q=0", false},
+        {"gzip;q=0, *", false},
+        {"*, gzip;q=0", false},
+        {"identity", false},
+        {"gzipx", false},
+        {"", false},
+        {",,, ;;", false},
+        {"br;q=1, gzip;level=1;q=0.5", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (respond_accepts_gzip(cases[i].ae) != cases[i].gzip)
+            fail_msg("Accept-Encoding \"%s\": expected %d", cases[i].ae, cases[i].gzip);
+    assert_false(respond_accepts_gzip(NULL));
+}
+
+static void test_etag(void **state)
+{
+    (void)state;
+    char a[CACHE_ETAG_SIZE], b[CACHE_ETAG_SIZE], c[CACHE_ETAG_SIZE];
+    respond_etag("hello", 5, "", a);
+    respond_etag("hello", 5, "", b);
+    respond_etag("hellp", 5, "", c);
+    assert_int_equal(strlen(a), 34);
+    assert_true(a[0] == '"' && a[33] == '"');
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    respond_etag("hello", 5, "-gz", c);
+    assert_int_equal(strlen(c), 37);
+    assert_memory_equal(a, c, 33);
+    assert_string_equal(c + 33, "-gz\"");
+}
+
+static void test_if_none_match(void **state)
+{
+    (void)state;
+    cache_entry e = {.status = 200};
+    strcpy(e.v[0].etag, "\"abc\"");
+    strcpy(e.v[1].etag, "\"abc-gz\"");
+    static const struct { const char *inm; bool match; } cases[] = {
+        {"\"abc\"", true},
+        {"W/\"abc\"", true},
+        {"\"abc-gz\"", true},
+        {"\"x\", \"abc\"", true},
+        {"\"x\",W/\"abc-gz\"  ", true},
+        {"*", true},
+        {" * ", true},
+        {"\"ab\"", false},
+        {"abc", false},
+        {"\"abcd\"", false},
+        {"", false},
+        {"w/\"abc\"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (respond_etag_matches(cases[i].inm, &e) != cases[i].match)
+            fail_msg("If-None-Match %s: expected %d", cases[i].inm, cases[i].match);
+    e.status = 404;
+    assert_false(respond_etag_matches("*", &e));
+    assert_false(respond_etag_matches(NULL, &e));
+}
+
+static void test_compressible(void **state)
+{
+    (void)state;
+    assert_true(respond_compressible("text/html; charset=utf-8"));
+    assert_true(respond_compressible("text/css"));
+    assert_true(respond_compressible("application/rss+xml; charset=utf-8"));
+    assert_true(respond_compressible("application/atom+xml"));
+    assert_true(respond_compressible("application/xml"));
+    assert_true(respond_compressible("application/json"));
+    assert_true(respond_compressible("application/javascript"));
+    assert_false(respond_compressible("application/xmlfoo"));
+    assert_false(respond_compressible("image/png"));
+    assert_false(respond_compressible("image/svg+xml"));
+    assert_false(respond_compressible(NULL));
+}
+
+static void test_gzip_roundtrip(void **state)
+{
+    (void)state;
+    char in[4000];
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = "نشرة "[i % 9];
+    unsigned char *gz;
+    size_t gzlen;
+    assert_int_equal(respond_gzip(in, sizeof in, &gz, &gzlen), NS_OK);
+    assert_true(gzlen < sizeof in / 4);
+    assert_true(gz[0] == 0x1f && gz[1] == 0x8b);
+    char out[5000];
+    z_stream z = {0};
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    z.next_in = gz;
+    z.avail_in = (uInt)gzlen;
+    z.next_out = (Bytef *)out;
+    z.avail_out = sizeof out;
+    assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+    assert_int_equal(z.total_out, sizeof in);
+    assert_memory_equal(out, in, sizeof in);
+    inflateEnd(&z);
+    free(gz);
+}
+
+static hresp_t make_resp(arena_t *a, int status, const char *ct, size_t n)
+{
+    hresp_t rs = {.status = status, .content_type = ct, .max_age = 60};
+    buf_init(&rs.body, a);
+    for (size_t i = 0; i < n; i++)
+        buf_putc(&rs.body, "abcdefgh"[i % 8]);
+    return rs;
+}
+
+static void test_entry_variants(void **state)
+{
+    (void)state;
+    arena_t *a = arena_new(0);
+    hresp_t big = make_resp(a, 200, "text/html; charset=utf-8", 5000);
+    cache_entry *e = respond_entry(a, &big, false, true);
+    assert_non_null(e->v[CACHE_IDENTITY].full);
+    assert_non_null(e->v[CACHE_GZIP].full);
+    assert_non_null(e->v[CACHE_IDENTITY].not_modified);
+    assert_non_null(e->v[CACHE_GZIP].not_modified);
+    assert_int_equal(strlen(e->v[CACHE_GZIP].etag), 37);
+    assert_true(e->size > 5000 && e->size < 6000);
+    cache_entry_release(e);
+
+    hresp_t small = make_resp(a, 200, "text/html", RESPOND_GZIP_MIN);
+    e = respond_entry(a, &small, true, true);
+    assert_null(e->v[CACHE_GZIP].full);
+    assert_int_equal(strlen(e->v[CACHE_IDENTITY].etag), 34);
+    cache_entry_release(e);
+
+    hresp_t png = make_resp(a, 200, "image/png", 5000);
+    e = respond_entry(a, &png, false, true);
+    assert_null(e->v[CACHE_GZIP].full);
+    cache_entry_release(e);
+
+    hresp_t err = make_resp(a, 404, "text/html", 5000);
+    e = respond_entry(a, &err, false, true);
+    assert_int_equal(e->status, 404);
+    assert_non_null(e->v[CACHE_GZIP].full);
+    assert_null(e->v[CACHE_IDENTITY].not_modified);
+    assert_string_equal(e->v[CACHE_IDENTITY].etag, "");
+    cache_entry_release(e);
+
+    e = respond_entry(a, &big, true, false); /* client without gzip */
+    assert_null(e->v[CACHE_GZIP].full);
+    assert_non_null(e->v[CACHE_IDENTITY].full);
+    assert_int_equal(e->size, 5000);
+    cache_entry_release(e);
+    arena_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accept_encoding),
+        cmocka_unit_test(test_etag),
+        cmocka_unit_test(test_if_none_match),
+        cmocka_unit_test(test_compressible),
+        cmocka_unit_test(test_gzip_roundtrip),
+        cmocka_unit_test(test_entry_variants),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
