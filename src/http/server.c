@@ -34,19 +34,11 @@
 
 #define SERVER_TIMEOUT 30      /* seconds of idle before a connection is closed */
 #define SERVER_BACKLOG 1024
-#define SERVER_CONN_MEMORY (16 * 1024) /* per connection: request head + reply head */
-/* How often a worker asks the database whether another process committed.
- * Asking costs a SQLite read transaction (file locks) and dominated the
- * cache-hit path. Commits made by this process invalidate the cache at
- * once (store_generation_local); only commits by other processes (a CLI
- * command, a hand edit) may take up to this long to show. */
-#define SERVER_GEN_TTL_NS 1000000
-
+#define SERVER_CONN_MEMORY (32 * 1024) /* per connection: request head + reply head */
 /* What one worker thread owns; freed by server_stop. */
 typedef struct worker {
     store_t *store;
     arena_t *scratch;          /* reset per request: path decoding on the hit path */
-    int64_t gen_at;            /* CLOCK_MONOTONIC ns of the last database check; 0: never */
     struct worker *next;
 } worker;
 
@@ -87,17 +79,13 @@ static worker *server_worker(server_t *sv)
     return w;
 }
 
-/* The store generation: exact for this process's commits, and at most
- * SERVER_GEN_TTL_NS late for other processes'. */
+/* The store generation, exact: this process's commits move it at once,
+ * and other processes' commits are noticed through the WAL-index header,
+ * so the database itself is only asked when something may have changed. */
 static uint64_t server_generation(worker *w)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-    if (w->gen_at == 0 || now - w->gen_at >= SERVER_GEN_TTL_NS) {
-        store_generation(w->store); /* moves the local number if others wrote */
-        w->gen_at = now;
-    }
+    if (store_maybe_changed(w->store))
+        store_generation(w->store);
     return store_generation_local();
 }
 

@@ -10,9 +10,13 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "core/err.h"
 
 /* Bumped by every write through any store_t of this process and whenever a
@@ -180,6 +184,33 @@ static int store_open_db(const char *path, int flags, sqlite3 **db)
     return store_map_rc(rc);
 }
 
+/* Map the WAL-index header so store_maybe_changed() can tell, without a
+ * lock or a system call, whether anyone committed. Needs the "-shm" file,
+ * which this connection keeps alive (and never truncated) while it is open;
+ * without it (in-memory databases) every check says "changed". */
+static void store_map_shm(store_t *s, const char *path)
+{
+    char shm[4096];
+    struct stat sb;
+    if ((size_t)snprintf(shm, sizeof shm, "%s-shm", path) >= sizeof shm)
+        return;
+    int fd = open(shm, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (fstat(fd, &sb) == 0 && sb.st_size >= STORE_SHM_MAP) {
+        void *m = mmap(NULL, STORE_SHM_MAP, PROT_READ, MAP_SHARED, fd, 0);
+        if (m != MAP_FAILED)
+            s->shm = m;
+    }
+    close(fd);
+}
+
+static void store_shm_copy(const store_t *s, unsigned char *to)
+{
+    for (size_t i = 0; i < STORE_SHM_HDR; i++)
+        to[i] = s->shm[i];
+}
+
 int store_open(const char *path, int flags, store_t **out)
 {
     *out = NULL;
@@ -198,6 +229,8 @@ int store_open(const char *path, int flags, store_t **out)
         rc = store_migrate(s->db, &s->version);
     if (rc == 0)
         s->data_version = store_pragma_int(s->db, "PRAGMA data_version", &rc);
+    if (rc == 0)
+        store_map_shm(s, path);
     if (rc) {
         store_close(s);
         return rc;
@@ -217,6 +250,8 @@ void store_close(store_t *s)
         sqlite3_finalize(s->count[i]);
     }
     sqlite3_close_v2(s->db);
+    if (s->shm)
+        munmap((void *)s->shm, STORE_SHM_MAP);
     free(s);
 }
 
@@ -225,8 +260,19 @@ int store_schema_version(store_t *s)
     return s->version;
 }
 
+bool store_maybe_changed(store_t *s)
+{
+    if (!s->shm)
+        return true;
+    unsigned char now[STORE_SHM_HDR];
+    store_shm_copy(s, now);
+    return memcmp(now, s->shm_seen, sizeof now) != 0;
+}
+
 uint64_t store_generation(store_t *s)
 {
+    if (s->shm) /* before asking: a commit in between shows as a change next time */
+        store_shm_copy(s, s->shm_seen);
     sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
     if (st && sqlite3_step(st) == SQLITE_ROW) {
         int64_t dv = sqlite3_column_int64(st, 0);

@@ -195,7 +195,7 @@ static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool 
 {
     out->items = arena_zalloc(a, (size_t)max * sizeof *out->items);
     out->n = 0;
-    int rc;
+    int rc = SQLITE_DONE;
     while (out->n < (size_t)max && (rc = sqlite3_step(st)) == SQLITE_ROW)
         article_row(a, st, &out->items[out->n++]);
     rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));

@@ -131,6 +131,13 @@ uint64_t store_generation(store_t *s);
  * of this process has called store_generation() since. Lock-free. */
 uint64_t store_generation_local(void);
 
+/* False only if no connection can have committed since s last called
+ * store_generation(); true means "call store_generation() to know". Reads
+ * SQLite's shared WAL-index header: no lock, no system call, so a cache
+ * can check it on every hit and still never serve a page older than the
+ * last commit. Always true where that header is not available. */
+bool store_maybe_changed(store_t *s);
+
 /* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */
 int store_check(store_t *s);
 

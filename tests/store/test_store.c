@@ -579,10 +579,32 @@ static void test_generation(void **state)
     store_close(other);
 }
 
+/* The lock-free check says "unchanged" only while nobody committed, and
+ * says "changed" for a commit by another connection or another process. */
+static void test_maybe_changed(void **state)
+{
+    fx *f = *state;
+    store_t *other;
+    assert_int_equal(store_open(f->path, 0, &other), 0);
+    uint64_t g = store_generation(f->s);
+    assert_false(store_maybe_changed(f->s));
+    assert_int_equal(store_setting_set(other, "k", "1"), 0);
+    assert_true(store_maybe_changed(f->s));
+    assert_true(store_generation(f->s) != g);
+    assert_false(store_maybe_changed(f->s));
+    raw_exec(f->path, "UPDATE settings SET value='2' WHERE key='k'");
+    assert_true(store_maybe_changed(f->s));
+    g = store_generation(f->s);
+    assert_false(store_maybe_changed(f->s));
+    assert_int_equal(store_generation_local(), g);
+    store_close(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup_empty, teardown),
+        cmocka_unit_test_setup_teardown(test_maybe_changed, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_open_garbage, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_open_foreign_database, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_open_newer_schema, setup_empty, teardown),
