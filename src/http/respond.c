@@ -115,11 +115,15 @@ bool respond_etag_matches(const char *inm, const cache_entry *e)
     return false;
 }
 
+/* A strong ETag from a keyed 64-bit hash of the body (SipHash through
+ * libsodium's crypto_shorthash): collisions need 2^32 versions of one
+ * page, and it costs a third of a cryptographic digest on every render. */
 void respond_etag(const void *body, size_t n, const char *suffix, char out[CACHE_ETAG_SIZE])
 {
-    unsigned char h[16];
+    static const unsigned char key[crypto_shorthash_KEYBYTES] = "nashra etag key";
+    unsigned char h[crypto_shorthash_BYTES];
     static const char hex[] = "0123456789abcdef";
-    crypto_generichash(h, sizeof h, body, n, NULL, 0);
+    crypto_shorthash(h, body, n, key);
     size_t k = 0;
     out[k++] = '"';
     for (size_t i = 0; i < sizeof h; i++) {
@@ -217,8 +221,10 @@ static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *
         return;
     }
     cache_variant *v = &e->v[CACHE_GZIP];
-    if (e->status == 200)
-        respond_etag(body, n, "-gz", v->etag);
+    const char *id = e->v[CACHE_IDENTITY].etag; /* same bytes: the same tag, marked */
+    size_t k = strlen(id);
+    if (e->status == 200 && k >= 2 && k + 3 < CACHE_ETAG_SIZE)
+        snprintf(v->etag, CACHE_ETAG_SIZE, "%.*s-gz\"", (int)(k - 1), id);
     v->full = respond_buffer(gzlen, gz, MHD_RESPMEM_MUST_FREE);
     respond_decorate(v->full, m, v, CACHE_GZIP, true);
     e->size += gzlen;

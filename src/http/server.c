@@ -217,7 +217,11 @@ static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connect
                  .now = now, .page = 1};
     hresp_t rs;
     server_resp_init(&rs, a);
-    int rc = server_dispatch(c, &rq, &rs);
+    int rc = store_read_begin(w->store);
+    if (rc == NS_OK) {
+        rc = server_dispatch(c, &rq, &rs);
+        store_read_end(w->store);
+    }
     if (rc != NS_OK) {
         server_resp_init(&rs, a);
         handler_error(&rq, &rs, rc);

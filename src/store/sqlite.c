@@ -312,6 +312,20 @@ int store_begin(store_t *s)
     return s->readonly ? NS_EPERM : store_exec_id(s, ST_BEGIN);
 }
 
+int store_read_begin(store_t *s)
+{
+    s->read_changes = sqlite3_total_changes64(s->db);
+    return store_exec_id(s, ST_BEGIN_READ);
+}
+
+int store_read_end(store_t *s)
+{
+    int rc = store_exec_id(s, ST_COMMIT);
+    if (rc == 0 && sqlite3_total_changes64(s->db) != s->read_changes)
+        store_note_write();
+    return rc;
+}
+
 int store_commit(store_t *s)
 {
     int rc = store_exec_id(s, ST_COMMIT);

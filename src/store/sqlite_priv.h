@@ -17,7 +17,7 @@
 
 /* Fixed statements, prepared lazily from store_sql[] (sqlite_sql.c). */
 enum store_stmt_id {
-    ST_DATA_VERSION, ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+    ST_DATA_VERSION, ST_BEGIN, ST_BEGIN_READ, ST_COMMIT, ST_ROLLBACK,
     ST_ARTICLE_BY_SLUG, ST_ARTICLE_BY_ID, ST_ARTICLE_SUMMARY, ST_ARTICLE_TAGS,
     ST_RELATED_SHARED, ST_RELATED_SAMECAT,
     ST_NEXT_PUBLISH, ST_LAST_MODIFIED, ST_COMMENT_LIST,
@@ -50,6 +50,7 @@ struct store {
     unsigned char shm_seen[STORE_SHM_HDR]; /* its bytes at the last store_generation() */
     int version;            /* schema version after open */
     bool readonly;
+    int64_t read_changes;   /* sqlite3_total_changes64 at store_read_begin */
 };
 
 /* SQL text of each fixed statement. */

@@ -11,6 +11,7 @@
 const char *const store_sql[ST__COUNT] = {
     [ST_DATA_VERSION] = "PRAGMA data_version",
     [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_BEGIN_READ] = "BEGIN",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_SAVEPOINT] = "SAVEPOINT store_w",

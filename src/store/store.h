@@ -145,6 +145,14 @@ int store_begin(store_t *s);
 int store_commit(store_t *s);
 int store_rollback(store_t *s);
 
+/* One consistent snapshot for a whole page: every read between the two
+ * sees the database as of the first read, and the shared-memory locks are
+ * taken once instead of once per query. store_read_end always ends the
+ * snapshot; if writes were made inside it, they are committed and count as
+ * a commit for store_generation(). */
+int store_read_begin(store_t *s);
+int store_read_end(store_t *s);
+
 /* ---- reads: results on arena a; NS_ENOTFOUND when there is no row ---- */
 
 /* Visible article by slug, with author, category, tags and comment_count. */
