@@ -56,6 +56,8 @@ run_unit() {       # stage-name build-dir
         else
             note "  ok   ${bin#$ROOT/} ($p passed)"
         fi
+        # a test may report a figure of its own (the Mustache spec's count)
+        grep -h '^mustache spec:' "$log" | sed 's/^/       /' || true
     done < <(find "$dir/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
     if [ "$n" -eq 0 ]; then
         broken "$name" "no unit test binaries under ${dir#$ROOT/}/tests" /dev/null

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
+#include "core/text.h"
 
 #define BUF_MIN_CAP 64u
 
@@ -126,21 +126,6 @@ const char *buf_cstr(buf_t *b)
     return b->data ? b->data : "";
 }
 
-/* Decode one code point at s[0..n), n > 0. Returns its length in bytes and
- * sets *cp, or returns 1 with *cp = -1 for an ill-formed sequence. */
-static size_t buf_next_cp(const char *s, size_t n, int32_t *cp)
-{
-    utf8proc_int32_t c;
-    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                          (utf8proc_ssize_t)(n > 4 ? 4 : n), &c);
-    if (k <= 0) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = c;
-    return (size_t)k;
-}
-
 /* Entity for the five characters HTML and XML both escape, or NULL. */
 /* Replacement for each byte that markup must not carry as is; a table
  * because escaping runs over every byte of every page. NUL becomes U+FFFD. */
@@ -180,7 +165,7 @@ void buf_xml_escape(buf_t *b, const char *s, size_t n)
     buf_reserve(b, n + n / 8);
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        size_t k = buf_next_cp(s + i, n - i, &cp);
+        size_t k = text_next_cp(s + i, n - i, &cp);
         const char *ent = k == 1 ? buf_markup_entity(s[i]) : NULL;
         if (cp < 0)
             buf_puts(b, buf_replacement);
@@ -218,7 +203,7 @@ void buf_json_escape(buf_t *b, const char *s, size_t n)
     buf_reserve(b, n + n / 8);
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        size_t k = buf_next_cp(s + i, n - i, &cp);
+        size_t k = text_next_cp(s + i, n - i, &cp);
         if (!buf_json_special(cp, b))
             buf_append(b, s + i, k);
         i += k;

@@ -19,9 +19,9 @@
 static const char text_ellipsis[] = "\xE2\x80\xA6"; /* … */
 static const char text_fffd[] = "\xEF\xBF\xBD";
 
-/* One code point at s[0..n) (n > 0): its byte length, *cp = -1 if ill-formed
- * (length 1 then). utf8proc rejects overlongs, surrogates and > U+10FFFF. */
-static size_t text_next(const char *s, size_t n, int32_t *cp)
+/* utf8proc does the strict part: it rejects overlongs, surrogates and
+ * > U+10FFFF. */
+size_t text_next_cp(const char *s, size_t n, int32_t *cp)
 {
     utf8proc_int32_t c;
     utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
@@ -38,7 +38,7 @@ bool text_valid_utf8(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        i += text_next(s + i, n - i, &cp);
+        i += text_next_cp(s + i, n - i, &cp);
         if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
             return false;
     }
@@ -124,7 +124,7 @@ static void text_slug_into(buf_t *b, const char *src, size_t max)
     int pending_sep = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp, lower;
-        i += text_next(src + i, n - i, &cp);
+        i += text_next_cp(src + i, n - i, &cp);
         enum slug_class cls = text_slug_class(cp, &lower);
         if (cls == SLUG_SEP)
             pending_sep = b->len > 0;
@@ -171,7 +171,7 @@ static bool text_collapse(buf_t *b, const char *s, size_t max_chars, size_t *spa
     *space_at = 0;
     for (size_t i = 0; i < n;) {
         int32_t cp;
-        size_t k = text_next(s + i, n - i, &cp);
+        size_t k = text_next_cp(s + i, n - i, &cp);
         if (text_is_space(cp)) {
             space = b->len > 0;
         } else {

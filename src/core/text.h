@@ -8,7 +8,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "core/arena.h"
+
+/* Decode the code point at s[0..n), n > 0: returns its length in bytes and
+ * sets *cp, or returns 1 with *cp = -1 for an ill-formed sequence
+ * (overlongs, surrogates and values past U+10FFFF included), so a caller
+ * can replace the byte and go on. */
+size_t text_next_cp(const char *s, size_t n, int32_t *cp);
 
 /* True if s[0..n) is well-formed UTF-8 with no NUL and no C0 controls other
  * than \t \n \r. */

@@ -69,6 +69,24 @@ static int feed_load(hreq_t *rq, const char *suffix, feed *f)
     return rc;
 }
 
+/* Writes a whole feed document from the loaded channel. */
+typedef void (*feed_writer)(synd_xml *w, hreq_t *rq, const feed *f);
+
+/* Load the channel, write it with `write` and answer with the feeds' cache
+ * policy: the two formats differ only in the writer and the media type. */
+static int feed_serve(hreq_t *rq, hresp_t *rs, const char *suffix, feed_writer write,
+                      const char *content_type)
+{
+    feed f;
+    int rc = feed_load(rq, suffix, &f);
+    if (rc < 0)
+        return rc;
+    synd_xml *w = synd_xml_new(rq->arena);
+    write(w, rq, &f);
+    rc = synd_xml_finish(w, rq, rs, content_type);
+    return rc < 0 ? rc : synd_cache(rq, rs);
+}
+
 /* Sanitised HTML of an article body, or NULL when it cannot be rendered
  * (the entry is still listed, without content). */
 static const char *feed_body_html(hreq_t *rq, const store_article *ar)
@@ -134,22 +152,20 @@ static void rss_channel(synd_xml *w, hreq_t *rq, const feed *f)
     synd_xml_end(w);
 }
 
-int handler_feed_rss(hreq_t *rq, hresp_t *rs)
+static void rss_document(synd_xml *w, hreq_t *rq, const feed *f)
 {
-    feed f;
-    int rc = feed_load(rq, "feed/", &f);
-    if (rc < 0)
-        return rc;
-    synd_xml *w = synd_xml_new(rq->arena);
     synd_xml_start(w, "rss");
     synd_xml_attr(w, "version", "2.0");
     synd_xml_attr(w, "xmlns:atom", NS_ATOM);
     synd_xml_attr(w, "xmlns:dc", NS_DC);
     synd_xml_attr(w, "xmlns:content", NS_CONTENT);
-    rss_channel(w, rq, &f);
+    rss_channel(w, rq, f);
     synd_xml_end(w);
-    rc = synd_xml_finish(w, rq, rs, "application/rss+xml; charset=utf-8");
-    return rc < 0 ? rc : synd_cache(rq, rs);
+}
+
+int handler_feed_rss(hreq_t *rq, hresp_t *rs)
+{
+    return feed_serve(rq, rs, "feed/", rss_document, "application/rss+xml; charset=utf-8");
 }
 
 /* ---- Atom 1.0 ---- */
@@ -215,26 +231,24 @@ static void atom_entry(synd_xml *w, hreq_t *rq, const feed *f, const store_artic
     synd_xml_end(w);
 }
 
-int handler_feed_atom(hreq_t *rq, hresp_t *rs)
+static void atom_document(synd_xml *w, hreq_t *rq, const feed *f)
 {
-    feed f;
-    int rc = feed_load(rq, "feed/atom/", &f);
-    if (rc < 0)
-        return rc;
-    synd_xml *w = synd_xml_new(rq->arena);
     synd_xml_start(w, "feed");
     synd_xml_attr(w, "xmlns", NS_ATOM);
     synd_xml_attr(w, "xml:lang", "ar");
-    synd_xml_elem(w, "id", f.self);
-    atom_text(w, "title", "text", f.title);
-    atom_text(w, "subtitle", "text", f.site.description);
-    synd_xml_elem(w, "updated", date_iso8601(rq->arena, f.updated, f.site.tz_offset));
-    atom_link(w, "self", "application/atom+xml", f.self);
-    atom_link(w, "alternate", "text/html", f.alt);
-    atom_author(w, f.site.name);
-    for (size_t i = 0; i < f.list.n; i++)
-        atom_entry(w, rq, &f, &f.list.items[i]);
+    synd_xml_elem(w, "id", f->self);
+    atom_text(w, "title", "text", f->title);
+    atom_text(w, "subtitle", "text", f->site.description);
+    synd_xml_elem(w, "updated", date_iso8601(rq->arena, f->updated, f->site.tz_offset));
+    atom_link(w, "self", "application/atom+xml", f->self);
+    atom_link(w, "alternate", "text/html", f->alt);
+    atom_author(w, f->site.name);
+    for (size_t i = 0; i < f->list.n; i++)
+        atom_entry(w, rq, f, &f->list.items[i]);
     synd_xml_end(w);
-    rc = synd_xml_finish(w, rq, rs, "application/atom+xml; charset=utf-8");
-    return rc < 0 ? rc : synd_cache(rq, rs);
+}
+
+int handler_feed_atom(hreq_t *rq, hresp_t *rs)
+{
+    return feed_serve(rq, rs, "feed/atom/", atom_document, "application/atom+xml; charset=utf-8");
 }

@@ -34,7 +34,7 @@
 
 #define SERVER_TIMEOUT 30      /* seconds of idle before a connection is closed */
 #define SERVER_BACKLOG 1024
-#define SERVER_CONN_MEMORY (32 * 1024) /* per connection: request head + reply head */
+#define SERVER_CONN_MEMORY (8 * 1024) /* per connection: request head + reply head */
 /* What one worker thread owns; freed by server_stop. */
 typedef struct worker {
     store_t *store;
@@ -207,7 +207,7 @@ static int server_dispatch(struct MHD_Connection *c, hreq_t *rq, hresp_t *rs)
 
 /* Cache miss: render on a fresh request arena, cache if allowed, queue. */
 static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connection *c,
-                                     bool head, const char *path, uint64_t gen,
+                                     bool head, const char *key, const char *path, uint64_t gen,
                                      int64_t now, void **req_cls)
 {
     arena_t *a = arena_new(0);
@@ -231,7 +231,7 @@ static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connect
     cache_entry *e = respond_entry(a, &rs, !keep, keep || respond_client_gzip(c));
     if (keep) {
         e->generation = gen;
-        cache_put(sv->cache, rq.path, e);
+        cache_put(sv->cache, key, e);
     }
     enum MHD_Result ret = respond_queue(c, e);
     cache_entry_release(e);
@@ -265,15 +265,21 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
     worker *w = server_worker(sv);
     if (!w)
         return respond_plain(c, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable\n");
-    arena_reset(w->scratch);
-    char *path;
-    if (url[0] != '/' || text_url_decode(w->scratch, url, rawlen, &path) != NS_OK)
+    /* The cache is keyed by the path as received: a hit needs no decoding.
+     * Spellings of one path (%d8 and %D8) are separate entries, which the
+     * cache's memory bound keeps harmless. */
+    if (url[0] != '/')
         return respond_plain(c, MHD_HTTP_BAD_REQUEST, "bad request\n");
     int64_t now = (int64_t)time(NULL);
     uint64_t gen = server_generation(w);
-    cache_entry *e = cache_get(sv->cache, path, strlen(path), gen, now);
-    if (!e)
-        return server_render(sv, w, c, head, path, gen, now, req_cls);
+    cache_entry *e = cache_get(sv->cache, url, rawlen, gen, now);
+    if (!e) {
+        arena_reset(w->scratch);
+        char *path;
+        if (text_url_decode(w->scratch, url, rawlen, &path) != NS_OK)
+            return respond_plain(c, MHD_HTTP_BAD_REQUEST, "bad request\n");
+        return server_render(sv, w, c, head, url, path, gen, now, req_cls);
+    }
     enum MHD_Result ret = respond_queue(c, e);
     cache_entry_release(e);
     return ret;

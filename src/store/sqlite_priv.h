@@ -75,6 +75,44 @@ void store_bind_ref(sqlite3_stmt *st, const char *name, int64_t v);
 /* Column i as an arena copy, NULL for SQL NULL. */
 const char *store_col_str(arena_t *a, sqlite3_stmt *st, int i);
 
+/* How one struct member maps to a statement parameter (by name) and to a
+ * result column (by position in its table). One table per struct serves
+ * the reads, the writes and the validation of writes, so a column added to
+ * a table cannot be read but forgotten by the insert, or the reverse. */
+typedef enum {
+    STORE_F_TEXT,           /* const char *, NULL as SQL NULL */
+    STORE_F_TEXT_REQ,       /* const char * that writes refuse when NULL or "" */
+    STORE_F_I64,            /* int64_t */
+    STORE_F_REF,            /* int64_t, 0 bound as NULL (optional reference) */
+    STORE_F_INT,            /* int */
+    STORE_F_BOOL,           /* bool, stored as 0/1 */
+    STORE_F_ARTICLE_STATUS, /* article_status, stored as its name */
+    STORE_F_COMMENT_STATUS, /* comment_status, stored as its name */
+} store_field_kind;
+
+typedef struct store_field {
+    const char *param;      /* ":name" it binds to; ignored by statements without it */
+    store_field_kind kind;
+    size_t off;             /* offsetof the member */
+} store_field;
+
+typedef struct store_fields {
+    const store_field *f;
+    size_t n;
+    size_t size;            /* sizeof the struct */
+} store_fields;
+
+/* The tables (sqlite_sql.c); column i of the matching SELECTs is entry i. */
+extern const store_fields store_author_fields, store_category_fields, store_tag_fields,
+    store_article_fields, store_comment_fields, store_page_fields, store_redirect_fields,
+    store_setting_fields;
+
+/* Bind every member of row to the parameter of its name. */
+void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row);
+/* Fill the members of row from columns 0..n-1 of the current result row;
+ * text is copied onto arena a, unknown status names read as the first. */
+void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *row);
+
 /* Text of a status as stored in the database; NULL if out of range. */
 const char *store_article_status_name(article_status st);
 const char *store_comment_status_name(comment_status st);

@@ -5,6 +5,7 @@
  * lists come in one prepared variant per combination of filters, each with
  * a WHERE clause the indexes can serve, instead of one catch-all query.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,24 +40,77 @@ const char *store_comment_status_name(comment_status st)
     return (unsigned)st <= COMMENT_TRASH ? comment_status_names[st] : NULL;
 }
 
-/* One row of SQL_ART_COLS. */
+void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        const store_field *f = &fs->f[i];
+        const void *m = (const char *)row + f->off;
+        switch (f->kind) {
+        case STORE_F_TEXT:
+        case STORE_F_TEXT_REQ:
+            store_bind_text(st, f->param, *(const char *const *)m);
+            break;
+        case STORE_F_I64:
+            store_bind_int(st, f->param, *(const int64_t *)m);
+            break;
+        case STORE_F_REF:
+            store_bind_ref(st, f->param, *(const int64_t *)m);
+            break;
+        case STORE_F_INT:
+            store_bind_int(st, f->param, *(const int *)m);
+            break;
+        case STORE_F_BOOL:
+            store_bind_int(st, f->param, *(const bool *)m);
+            break;
+        case STORE_F_ARTICLE_STATUS:
+            store_bind_text(st, f->param, store_article_status_name(*(const article_status *)m));
+            break;
+        case STORE_F_COMMENT_STATUS:
+            store_bind_text(st, f->param, store_comment_status_name(*(const comment_status *)m));
+            break;
+        }
+    }
+}
+
+void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *row)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        const store_field *f = &fs->f[i];
+        void *m = (char *)row + f->off;
+        int col = (int)i;
+        switch (f->kind) {
+        case STORE_F_TEXT:
+        case STORE_F_TEXT_REQ:
+            *(const char **)m = store_col_str(a, st, col);
+            break;
+        case STORE_F_I64:
+        case STORE_F_REF:
+            *(int64_t *)m = sqlite3_column_int64(st, col);
+            break;
+        case STORE_F_INT:
+            *(int *)m = sqlite3_column_int(st, col);
+            break;
+        case STORE_F_BOOL:
+            *(bool *)m = sqlite3_column_int(st, col) != 0;
+            break;
+        case STORE_F_ARTICLE_STATUS:
+            *(article_status *)m = (article_status)status_index(
+                article_status_names, 4, sqlite3_column_text(st, col));
+            break;
+        case STORE_F_COMMENT_STATUS:
+            *(comment_status *)m = (comment_status)status_index(
+                comment_status_names, 4, sqlite3_column_text(st, col));
+            break;
+        }
+    }
+}
+
+/* One row of SQL_ART_COLS: the article's own columns, then the joined
+ * author, category and comment count. */
 static void article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
 {
     memset(ar, 0, sizeof *ar);
-    ar->id = sqlite3_column_int64(st, 0);
-    const char **strs[] = { &ar->slug, &ar->title, &ar->kicker, &ar->lead, &ar->body_md,
-                            &ar->source, &ar->video_url, &ar->image_url, &ar->image_alt,
-                            &ar->image_caption };
-    for (int i = 0; i < 10; i++)
-        *strs[i] = store_col_str(a, st, 1 + i);
-    ar->status = (article_status)status_index(article_status_names, 4,
-                                              sqlite3_column_text(st, 11));
-    ar->comments_open = sqlite3_column_int(st, 12) != 0;
-    ar->created_at = sqlite3_column_int64(st, 13);
-    ar->published_at = sqlite3_column_int64(st, 14);
-    ar->updated_at = sqlite3_column_int64(st, 15);
-    ar->author_id = sqlite3_column_int64(st, 16);
-    ar->category_id = sqlite3_column_int64(st, 17);
+    store_read_row(a, st, &store_article_fields, ar);
     if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
         ar->author.id = ar->author_id;
         ar->author.slug = store_col_str(a, st, 18);
@@ -88,10 +142,7 @@ static int article_tags(store_t *s, arena_t *a, store_article *ar)
                 memcpy(n, ar->tags, ar->ntags * sizeof *n);
             ar->tags = n;
         }
-        store_tag *t = &ar->tags[ar->ntags++];
-        t->id = sqlite3_column_int64(st, 0);
-        t->slug = store_col_str(a, st, 1);
-        t->name = store_col_str(a, st, 2);
+        store_read_row(a, st, &store_tag_fields, &ar->tags[ar->ntags++]);
     }
     return store_done(st, store_map_rc(rc));
 }
@@ -170,22 +221,30 @@ static sqlite3_stmt *list_stmt(store_t *s, int mask, bool count)
     return *slot;
 }
 
+/* A query's parameters; an unused filter's is absent from its variant.
+ * Filters are plain ids here, not references: 0 must bind as 0. */
+static const store_field query_field_list[] = {
+    { ":now", STORE_F_I64, offsetof(store_query, now) },
+    { ":exclude", STORE_F_I64, offsetof(store_query, exclude_id) },
+    { ":since", STORE_F_I64, offsetof(store_query, since) },
+    { ":category", STORE_F_I64, offsetof(store_query, category_id) },
+    { ":tag", STORE_F_I64, offsetof(store_query, tag_id) },
+    { ":author", STORE_F_I64, offsetof(store_query, author_id) },
+    { ":body", STORE_F_BOOL, offsetof(store_query, with_body) },
+    { ":limit", STORE_F_INT, offsetof(store_query, limit) },
+    { ":offset", STORE_F_INT, offsetof(store_query, offset) },
+};
+static const store_fields query_fields = {
+    query_field_list, sizeof query_field_list / sizeof query_field_list[0], sizeof(store_query)
+};
+
 static sqlite3_stmt *query_stmt(store_t *s, const store_query *q, bool count)
 {
     int mask = (q->category_id ? QF_CATEGORY : 0) | (q->tag_id ? QF_TAG : 0) |
                (q->author_id ? QF_AUTHOR : 0);
     sqlite3_stmt *st = list_stmt(s, mask, count);
-    if (!st)
-        return NULL;
-    store_bind_int(st, ":now", q->now);
-    store_bind_int(st, ":exclude", q->exclude_id);
-    store_bind_int(st, ":since", q->since);
-    store_bind_int(st, ":category", q->category_id);
-    store_bind_int(st, ":tag", q->tag_id);
-    store_bind_int(st, ":author", q->author_id);
-    store_bind_int(st, ":body", q->with_body);
-    store_bind_int(st, ":limit", q->limit);
-    store_bind_int(st, ":offset", q->offset);
+    if (st)
+        store_bind_row(st, &query_fields, q);
     return st;
 }
 
@@ -349,13 +408,11 @@ int store_last_modified(store_t *s, int64_t now, int64_t *when)
 
 /* ---- generic row collection for the small tables ---- */
 
-typedef void (*row_fn)(arena_t *a, sqlite3_stmt *st, void *item);
-
-/* Step st, filling items of size sz via fn; one row if n is NULL
+/* Step st, filling structs described by fs; one row into *out if n is NULL
  * (NS_ENOTFOUND when none), else all rows into a new arena array. */
-static int rows(arena_t *a, sqlite3_stmt *st, size_t sz, row_fn fn, void **out, size_t *n)
+static int rows(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out, size_t *n)
 {
-    size_t cap = n ? 0 : 1, cnt = 0;
+    size_t sz = fs->size, cap = n ? 0 : 1, cnt = 0;
     char *items = n ? NULL : *out;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -365,7 +422,7 @@ static int rows(arena_t *a, sqlite3_stmt *st, size_t sz, row_fn fn, void **out, 
                 memcpy(g, items, cnt * sz);
             items = g;
         }
-        fn(a, st, items + cnt++ * sz);
+        store_read_row(a, st, fs, items + cnt++ * sz);
         if (!n)
             break;
     }
@@ -379,81 +436,9 @@ static int rows(arena_t *a, sqlite3_stmt *st, size_t sz, row_fn fn, void **out, 
     return store_done(st, rc);
 }
 
-static void category_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_category *c = item;
-    c->id = sqlite3_column_int64(st, 0);
-    c->parent_id = sqlite3_column_int64(st, 1);
-    c->slug = store_col_str(a, st, 2);
-    c->name = store_col_str(a, st, 3);
-    c->description = store_col_str(a, st, 4);
-    c->position = sqlite3_column_int(st, 5);
-}
-
-static void tag_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_tag *t = item;
-    t->id = sqlite3_column_int64(st, 0);
-    t->slug = store_col_str(a, st, 1);
-    t->name = store_col_str(a, st, 2);
-}
-
-static void author_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_author *au = item;
-    au->id = sqlite3_column_int64(st, 0);
-    au->slug = store_col_str(a, st, 1);
-    au->name = store_col_str(a, st, 2);
-    au->bio = store_col_str(a, st, 3);
-    au->email = store_col_str(a, st, 4);
-    au->avatar_url = store_col_str(a, st, 5);
-}
-
-static void page_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_page *p = item;
-    p->id = sqlite3_column_int64(st, 0);
-    p->slug = store_col_str(a, st, 1);
-    p->title = store_col_str(a, st, 2);
-    p->body_md = store_col_str(a, st, 3);
-    p->published = sqlite3_column_int(st, 4) != 0;
-    p->published_at = sqlite3_column_int64(st, 5);
-    p->updated_at = sqlite3_column_int64(st, 6);
-}
-
-static void redirect_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_redirect *r = item;
-    r->from_path = store_col_str(a, st, 0);
-    r->to_path = store_col_str(a, st, 1);
-    r->status = sqlite3_column_int(st, 2);
-}
-
-static void setting_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_setting *kv = item;
-    kv->key = store_col_str(a, st, 0);
-    kv->value = store_col_str(a, st, 1);
-}
-
-static void comment_row(arena_t *a, sqlite3_stmt *st, void *item)
-{
-    store_comment *c = item;
-    c->id = sqlite3_column_int64(st, 0);
-    c->article_id = sqlite3_column_int64(st, 1);
-    c->parent_id = sqlite3_column_int64(st, 2);
-    const char **strs[] = { &c->author_name, &c->author_email, &c->author_url, &c->body,
-                            &c->ip, &c->user_agent };
-    for (int i = 0; i < 6; i++)
-        *strs[i] = store_col_str(a, st, 3 + i);
-    c->status = (comment_status)status_index(comment_status_names, 4,
-                                             sqlite3_column_text(st, 9));
-    c->created_at = sqlite3_column_int64(st, 10);
-}
-
 /* One row by a text key bound to name. */
 static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *name,
-                   const char *key, size_t sz, row_fn fn, void *out)
+                   const char *key, const store_fields *fs, void *out)
 {
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
@@ -461,18 +446,18 @@ static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *na
     if (!key)
         return NS_EINVAL;
     store_bind_text(st, name, key);
-    memset(out, 0, sz);
-    return rows(a, st, sz, fn, &out, NULL);
+    memset(out, 0, fs->size);
+    return rows(a, st, fs, &out, NULL);
 }
 
 /* All rows of an unparameterised statement. */
-static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, size_t sz, row_fn fn,
+static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, const store_fields *fs,
                     void **out, size_t *n)
 {
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
         return NS_EINTERNAL;
-    return rows(a, st, sz, fn, out, n);
+    return rows(a, st, fs, out, n);
 }
 
 int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
@@ -486,12 +471,12 @@ int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_statu
         return NS_EINVAL;
     store_bind_int(st, ":article", article_id);
     store_bind_text(st, ":status", name);
-    return rows(a, st, sizeof **out, comment_row, (void **)out, n);
+    return rows(a, st, &store_comment_fields, (void **)out, n);
 }
 
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
 {
-    return by_text(s, a, ST_CATEGORY_BY_SLUG, ":slug", slug, sizeof *out, category_row, out);
+    return by_text(s, a, ST_CATEGORY_BY_SLUG, ":slug", slug, &store_category_fields, out);
 }
 
 int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out)
@@ -502,42 +487,42 @@ int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out
     store_bind_int(st, ":id", id);
     memset(out, 0, sizeof *out);
     void *p = out;
-    return rows(a, st, sizeof *out, category_row, &p, NULL);
+    return rows(a, st, &store_category_fields, &p, NULL);
 }
 
 int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n)
 {
-    return all_rows(s, a, ST_CATEGORY_LIST, sizeof **out, category_row, (void **)out, n);
+    return all_rows(s, a, ST_CATEGORY_LIST, &store_category_fields, (void **)out, n);
 }
 
 int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out)
 {
-    return by_text(s, a, ST_TAG_BY_SLUG, ":slug", slug, sizeof *out, tag_row, out);
+    return by_text(s, a, ST_TAG_BY_SLUG, ":slug", slug, &store_tag_fields, out);
 }
 
 int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out)
 {
-    return by_text(s, a, ST_AUTHOR_BY_SLUG, ":slug", slug, sizeof *out, author_row, out);
+    return by_text(s, a, ST_AUTHOR_BY_SLUG, ":slug", slug, &store_author_fields, out);
 }
 
 int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n)
 {
-    return all_rows(s, a, ST_AUTHOR_LIST, sizeof **out, author_row, (void **)out, n);
+    return all_rows(s, a, ST_AUTHOR_LIST, &store_author_fields, (void **)out, n);
 }
 
 int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out)
 {
-    return by_text(s, a, ST_PAGE_BY_SLUG, ":slug", slug, sizeof *out, page_row, out);
+    return by_text(s, a, ST_PAGE_BY_SLUG, ":slug", slug, &store_page_fields, out);
 }
 
 int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
 {
-    return all_rows(s, a, ST_PAGE_LIST, sizeof **out, page_row, (void **)out, n);
+    return all_rows(s, a, ST_PAGE_LIST, &store_page_fields, (void **)out, n);
 }
 
 int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
 {
-    return by_text(s, a, ST_REDIRECT, ":path", path, sizeof *out, redirect_row, out);
+    return by_text(s, a, ST_REDIRECT, ":path", path, &store_redirect_fields, out);
 }
 
 int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value)
@@ -558,5 +543,5 @@ int store_setting_get(store_t *s, arena_t *a, const char *key, const char **valu
 
 int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n)
 {
-    return all_rows(s, a, ST_SETTING_LIST, sizeof **out, setting_row, (void **)out, n);
+    return all_rows(s, a, ST_SETTING_LIST, &store_setting_fields, (void **)out, n);
 }

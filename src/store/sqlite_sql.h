@@ -1,7 +1,9 @@
 /*
  * sqlite_sql.h - SQL fragments shared by the fixed statements and the
  * article list variants, private to the SQLite backend. The column order of
- * SQL_ART_COLS is the contract of article_row() in sqlite_read.c.
+ * SQL_ART_COLS, SQL_CAT_COLS, SQL_AUTHOR_COLS and SQL_PAGE_COLS is the
+ * contract of the field tables in sqlite_sql.c (and of article_row() in
+ * sqlite_read.c for the joined article columns).
  */
 #ifndef NS_STORE_SQLITE_SQL_H
 #define NS_STORE_SQLITE_SQL_H

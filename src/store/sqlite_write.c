@@ -22,20 +22,20 @@ static int check_text(const char *s, bool required)
     return text_valid_utf8(s, strlen(s)) ? 0 : NS_EINVAL;
 }
 
-/* check_text over a list: the first n are required. */
-static int check_texts(const char *const *v, size_t n, size_t required)
+/* check_text over the text members of row, required as its table says. */
+static int check_row(const store_fields *fs, const void *row)
 {
-    for (size_t i = 0; i < n; i++) {
-        int rc = check_text(v[i], i < required);
+    for (size_t i = 0; i < fs->n; i++) {
+        const store_field *f = &fs->f[i];
+        if (f->kind != STORE_F_TEXT && f->kind != STORE_F_TEXT_REQ)
+            continue;
+        const char *t = *(const char *const *)((const char *)row + f->off);
+        int rc = check_text(t, f->kind == STORE_F_TEXT_REQ);
         if (rc)
             return rc;
     }
     return 0;
 }
-
-#define CHECK_TEXTS(req, ...) \
-    check_texts((const char *const[]){ __VA_ARGS__ }, \
-                sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *), (req))
 
 /* Step an INSERT/UPDATE/DELETE; *changes gets the rows it touched. */
 static int step_write(store_t *s, sqlite3_stmt *st, int *changes)
@@ -46,52 +46,49 @@ static int step_write(store_t *s, sqlite3_stmt *st, int *changes)
     return store_done(st, rc);
 }
 
-/* ---- authors, categories, tags ---- */
+/* One statement writing one struct through its field table. */
+struct row_ctx {
+    enum store_stmt_id stmt;
+    const store_fields *fs;
+    const void *row;
+    int64_t *id;            /* gets the new rowid; NULL: the write is not an insert */
+    int if_none;            /* returned when no row was written; 0: not an error */
+};
 
-static int author_insert(store_t *s, void *arg)
+static int row_write(store_t *s, void *arg)
 {
-    store_author *au = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_AUTHOR_INSERT);
+    const struct row_ctx *x = arg;
+    sqlite3_stmt *st = store_stmt(s, x->stmt);
     if (!st)
         return NS_EINTERNAL;
-    store_bind_text(st, ":slug", au->slug);
-    store_bind_text(st, ":name", au->name);
-    store_bind_text(st, ":bio", au->bio);
-    store_bind_text(st, ":email", au->email);
-    store_bind_text(st, ":avatar", au->avatar_url);
-    int rc = step_write(s, st, NULL);
-    if (rc == 0)
-        au->id = sqlite3_last_insert_rowid(s->db);
+    store_bind_row(st, x->fs, x->row);
+    int changes = 0, rc = step_write(s, st, &changes);
+    if (rc == 0 && changes == 0)
+        rc = x->if_none;
+    if (rc == 0 && x->id)
+        *x->id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
+
+/* check_row, then row_write in a savepoint of its own. */
+static int row_store(store_t *s, enum store_stmt_id stmt, const store_fields *fs,
+                     const void *row, int64_t *id, int if_none)
+{
+    struct row_ctx x = { stmt, fs, row, id, if_none };
+    int rc = check_row(fs, row);
+    return rc ? rc : store_atomic(s, row_write, &x);
+}
+
+/* ---- authors, categories, tags ---- */
 
 int store_author_insert(store_t *s, store_author *au)
 {
-    int rc = CHECK_TEXTS(2, au->slug, au->name, au->bio, au->email, au->avatar_url);
-    return rc ? rc : store_atomic(s, author_insert, au);
-}
-
-static int category_insert(store_t *s, void *arg)
-{
-    store_category *c = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_CATEGORY_INSERT);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_ref(st, ":parent", c->parent_id);
-    store_bind_text(st, ":slug", c->slug);
-    store_bind_text(st, ":name", c->name);
-    store_bind_text(st, ":description", c->description);
-    store_bind_int(st, ":position", c->position);
-    int rc = step_write(s, st, NULL);
-    if (rc == 0)
-        c->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return row_store(s, ST_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
 }
 
 int store_category_insert(store_t *s, store_category *c)
 {
-    int rc = CHECK_TEXTS(2, c->slug, c->name, c->description);
-    return rc ? rc : store_atomic(s, category_insert, c);
+    return row_store(s, ST_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
 }
 
 struct tag_ctx {
@@ -121,7 +118,7 @@ static int tag_ensure(store_t *s, void *arg)
 
 int store_tag_ensure(store_t *s, store_tag *t)
 {
-    int rc = CHECK_TEXTS(1, t->name, t->slug);
+    int rc = check_row(&store_tag_fields, t);
     if (rc)
         return rc;
     struct tag_ctx x = { t, t->slug };
@@ -144,33 +141,6 @@ struct article_ctx {
     bool update;
 };
 
-static void bind_article(sqlite3_stmt *st, const store_article *ar)
-{
-    static const struct { const char *name; size_t off; } texts[] = {
-        { ":slug", offsetof(store_article, slug) },
-        { ":title", offsetof(store_article, title) },
-        { ":kicker", offsetof(store_article, kicker) },
-        { ":lead", offsetof(store_article, lead) },
-        { ":body", offsetof(store_article, body_md) },
-        { ":source", offsetof(store_article, source) },
-        { ":video", offsetof(store_article, video_url) },
-        { ":image", offsetof(store_article, image_url) },
-        { ":image_alt", offsetof(store_article, image_alt) },
-        { ":image_caption", offsetof(store_article, image_caption) },
-    };
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        store_bind_text(st, texts[i].name,
-                        *(const char *const *)((const char *)ar + texts[i].off));
-    store_bind_text(st, ":status", store_article_status_name(ar->status));
-    store_bind_int(st, ":comments_open", ar->comments_open);
-    store_bind_int(st, ":created", ar->created_at);
-    store_bind_int(st, ":published", ar->published_at);
-    store_bind_int(st, ":updated", ar->updated_at);
-    store_bind_ref(st, ":author", ar->author_id);
-    store_bind_ref(st, ":category", ar->category_id);
-    store_bind_int(st, ":id", ar->id);
-}
-
 static int article_set_tags(store_t *s, int64_t id, const int64_t *tag_ids, size_t n)
 {
     sqlite3_stmt *clear = store_stmt(s, ST_ARTICLE_TAGS_CLEAR);
@@ -190,15 +160,9 @@ static int article_set_tags(store_t *s, int64_t id, const int64_t *tag_ids, size
 static int article_write(store_t *s, void *arg)
 {
     struct article_ctx *x = arg;
-    sqlite3_stmt *st = store_stmt(s, x->update ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT);
-    if (!st)
-        return NS_EINTERNAL;
-    bind_article(st, x->ar);
-    int changes = 0, rc = step_write(s, st, &changes);
-    if (rc == 0 && changes == 0)
-        rc = NS_ENOTFOUND;
-    if (rc == 0 && !x->update)
-        x->ar->id = sqlite3_last_insert_rowid(s->db);
+    struct row_ctx w = { x->update ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT, &store_article_fields,
+                         x->ar, x->update ? NULL : &x->ar->id, NS_ENOTFOUND };
+    int rc = row_write(s, &w);
     return rc ? rc : article_set_tags(s, x->ar->id, x->tag_ids, x->ntags);
 }
 
@@ -206,8 +170,7 @@ static int article_check(const store_article *ar, const int64_t *tag_ids, size_t
 {
     if (!store_article_status_name(ar->status) || (ntags && !tag_ids))
         return NS_EINVAL;
-    return CHECK_TEXTS(2, ar->slug, ar->title, ar->kicker, ar->lead, ar->body_md, ar->source,
-                       ar->video_url, ar->image_url, ar->image_alt, ar->image_caption);
+    return check_row(&store_article_fields, ar);
 }
 
 int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
@@ -255,37 +218,13 @@ int store_article_delete(store_t *s, int64_t id)
 
 /* ---- comments, pages, settings, redirects ---- */
 
-static int comment_insert(store_t *s, void *arg)
-{
-    store_comment *c = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_INSERT);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_int(st, ":article", c->article_id);
-    store_bind_ref(st, ":parent", c->parent_id);
-    store_bind_text(st, ":name", c->author_name);
-    store_bind_text(st, ":email", c->author_email);
-    store_bind_text(st, ":url", c->author_url);
-    store_bind_text(st, ":body", c->body);
-    store_bind_text(st, ":ip", c->ip);
-    store_bind_text(st, ":ua", c->user_agent);
-    store_bind_text(st, ":status", store_comment_status_name(c->status));
-    store_bind_int(st, ":created", c->created_at);
-    int changes = 0, rc = step_write(s, st, &changes);
-    if (rc == 0 && changes == 0)
-        rc = NS_EINVAL; /* parent missing or on another article */
-    if (rc == 0)
-        c->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
-}
-
 int store_comment_insert(store_t *s, store_comment *c)
 {
     if (!store_comment_status_name(c->status))
         return NS_EINVAL;
-    int rc = CHECK_TEXTS(2, c->author_name, c->body, c->author_email, c->author_url, c->ip,
-                         c->user_agent);
-    return rc ? rc : store_atomic(s, comment_insert, c);
+    /* The insert selects nothing when the parent is missing or on another
+     * article. */
+    return row_store(s, ST_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL);
 }
 
 int store_comment_set_status(store_t *s, int64_t id, comment_status cs)
@@ -294,64 +233,20 @@ int store_comment_set_status(store_t *s, int64_t id, comment_status cs)
     return x.status ? store_atomic(s, id_write, &x) : NS_EINVAL;
 }
 
-static int page_insert(store_t *s, void *arg)
-{
-    store_page *p = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_PAGE_INSERT);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_text(st, ":slug", p->slug);
-    store_bind_text(st, ":title", p->title);
-    store_bind_text(st, ":body", p->body_md);
-    store_bind_int(st, ":published", p->published);
-    store_bind_int(st, ":published_at", p->published_at);
-    store_bind_int(st, ":updated", p->updated_at);
-    int rc = step_write(s, st, NULL);
-    if (rc == 0)
-        p->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
-}
-
 int store_page_insert(store_t *s, store_page *p)
 {
-    int rc = CHECK_TEXTS(2, p->slug, p->title, p->body_md);
-    return rc ? rc : store_atomic(s, page_insert, p);
-}
-
-static int setting_set(store_t *s, void *arg)
-{
-    const store_setting *kv = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_SETTING_SET);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_text(st, ":key", kv->key);
-    store_bind_text(st, ":value", kv->value);
-    return step_write(s, st, NULL);
+    return row_store(s, ST_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
 }
 
 int store_setting_set(store_t *s, const char *key, const char *value)
 {
     store_setting kv = { key, value ? value : "" };
-    int rc = CHECK_TEXTS(1, kv.key, kv.value);
-    return rc ? rc : store_atomic(s, setting_set, &kv);
-}
-
-static int redirect_insert(store_t *s, void *arg)
-{
-    const store_redirect *r = arg;
-    sqlite3_stmt *st = store_stmt(s, ST_REDIRECT_INSERT);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_text(st, ":from", r->from_path);
-    store_bind_text(st, ":to", r->to_path);
-    store_bind_int(st, ":status", r->status);
-    return step_write(s, st, NULL);
+    return row_store(s, ST_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
 }
 
 int store_redirect_insert(store_t *s, const store_redirect *r)
 {
     if (r->status != 301 && r->status != 302)
         return NS_EINVAL;
-    int rc = CHECK_TEXTS(2, r->from_path, r->to_path);
-    return rc ? rc : store_atomic(s, redirect_insert, (void *)r);
+    return row_store(s, ST_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }

@@ -20,6 +20,7 @@
 
 #include "cli/demo.h"
 #include "core/err.h"
+#include "test_util.h"
 
 #define NOW 1764000000LL
 #define SEED_TITLE "المئات من الجنود الروس يغيرون ولاءهم ويبدأون القتال من أجل أوكرانيا"
@@ -49,8 +50,7 @@ static store_t *open_demo(fx *f, const char *name, double *secs)
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/nashra-demo-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_non_null(test_util_tmpdir(f->dir, sizeof f->dir, "demo"));
     f->a = arena_new(0);
     double secs;
     f->s = open_demo(f, "demo.db", &secs);
@@ -62,11 +62,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    store_close(f->s);
     arena_free(f->a);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_util_store_dir_close(f->s, f->dir), 0);
     free(f);
     return 0;
 }

@@ -17,26 +17,13 @@
 
 #include "core/date.h"
 #include "core/err.h"
+#include "test_util.h"
 
 #define T_2022_03_31_0700Z INT64_C(1648710000)
 #define DAY 86400
 #define AST (3 * 3600) /* Arabia Standard Time, +03:00 */
 
-static arena_t *A;
-
-static int setup(void **state)
-{
-    (void)state;
-    A = arena_new(0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_free(A);
-    return 0;
-}
+#define A test_util_arena /* the group's scratch arena */
 
 static int64_t utc(const char *iso)
 {
@@ -260,5 +247,5 @@ int main(void)
         cmocka_unit_test(test_matches_gmtime),
         cmocka_unit_test(test_out_of_range_times),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

@@ -13,24 +13,11 @@
 
 #include "core/err.h"
 #include "core/text.h"
+#include "test_util.h"
 
 #define LIT(s) s, sizeof(s) - 1
 
-static arena_t *A;
-
-static int setup(void **state)
-{
-    (void)state;
-    A = arena_new(0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_free(A);
-    return 0;
-}
+#define A test_util_arena /* the group's scratch arena */
 
 static void test_valid_utf8(void **state)
 {
@@ -190,5 +177,5 @@ int main(void)
         cmocka_unit_test(test_strip_tags),
         cmocka_unit_test(test_char_count),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

@@ -2,6 +2,7 @@
 non-zero status and a message, never a crash or a signal."""
 import os
 import shutil
+import sqlite3
 import tempfile
 import unittest
 
@@ -59,6 +60,22 @@ class Cli(unittest.TestCase):
             f.write(os.urandom(8192))
         r = run_cli("serve", d, "--listen", "127.0.0.1:%d" % free_port(), timeout=20)
         self.assert_refused(r)
+
+    def test_serve_locked_db(self):
+        """Another process holds the database exclusively: serve waits its
+        busy timeout, then says the database is locked."""
+        d = os.path.join(self.tmp, "site")
+        r = run_cli("init", d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        holder = sqlite3.connect(os.path.join(d, "nashra.db"), isolation_level=None)
+        try:
+            holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+            holder.execute("BEGIN EXCLUSIVE")
+            holder.execute("UPDATE settings SET value=value")
+            r = run_cli("serve", d, "--listen", "127.0.0.1:%d" % free_port(), timeout=30)
+            self.assert_refused(r, "locked")
+        finally:
+            holder.close()
 
     def test_serve_busy_port(self):
         site = Site(demo=True)

@@ -29,6 +29,7 @@
 #include "handlers/syndicate.h"
 #include "render/theme.h"
 #include "store/store.h"
+#include "test_util.h"
 
 #define NOW ((int64_t)1700000000)
 #define BASE "https://example.test"
@@ -140,8 +141,7 @@ static fixture *fixture_new(bool scheduled, int extra)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/nashra-feeds-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_non_null(test_util_tmpdir(f->dir, sizeof f->dir, "feeds"));
     char p[128];
     snprintf(p, sizeof p, "%s/nashra.db", f->dir);
     assert_int_equal(store_open(p, STORE_CREATE, &f->store), 0);
@@ -177,13 +177,10 @@ static void request(fixture *f, const char *slug, int page)
 
 static void fixture_free(fixture *f)
 {
-    char cmd[128];
     xmlFreeDoc(f->doc);
     arena_free(f->arena);
     theme_free(f->theme);
-    store_close(f->store);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_util_store_dir_close(f->store, f->dir), 0);
     free(f);
 }
 

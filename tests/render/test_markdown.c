@@ -18,22 +18,9 @@
 
 #include "core/err.h"
 #include "render/markdown.h"
+#include "test_util.h"
 
-static arena_t *A;
-
-static int setup(void **state)
-{
-    (void)state;
-    A = arena_new(0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_free(A);
-    return 0;
-}
+#define A test_util_arena /* the group's scratch arena */
 
 /* Attributes each allowed element may carry ("" = none). */
 static const char *allowed_attrs(const char *tag, size_t n)
@@ -285,5 +272,5 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_generated_hostile_input),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "render/theme.h"
+#include "test_util.h"
 
 struct dirs {
     char root[64];
@@ -44,8 +45,7 @@ static void write_file(const char *dir, const char *rel, const char *text)
 static int setup(void **state)
 {
     struct dirs *d = calloc(1, sizeof *d);
-    strcpy(d->root, "/tmp/nashra-theme-XXXXXX");
-    if (!d || !mkdtemp(d->root))
+    if (!d || !test_util_tmpdir(d->root, sizeof d->root, "theme"))
         return -1;
     snprintf(d->def, sizeof d->def, "%s/default", d->root);
     snprintf(d->site, sizeof d->site, "%s/site", d->root);
@@ -64,9 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct dirs *d = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->root);
-    int rc = system(cmd);
+    int rc = test_util_rmtree(d->root);
     free(d);
     return rc == 0 ? 0 : -1;
 }

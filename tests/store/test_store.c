@@ -22,6 +22,7 @@
 
 #include "core/err.h"
 #include "store/store.h"
+#include "test_util.h"
 
 #define NOW 1764000000LL
 #define HOUR 3600
@@ -71,8 +72,7 @@ static int64_t tag(fx *f, const char *name)
 static int setup_empty(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/nashra-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_non_null(test_util_tmpdir(f->dir, sizeof f->dir, "store"));
     snprintf(f->path, sizeof f->path, "%s/nashra.db", f->dir);
     f->a = arena_new(0);
     *state = f;
@@ -113,11 +113,8 @@ static int setup_site(void **state)
 static int teardown(void **state)
 {
     fx *f = *state;
-    store_close(f->s);
     arena_free(f->a);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(test_util_store_dir_close(f->s, f->dir), 0);
     free(f);
     return 0;
 }
