@@ -139,7 +139,11 @@ int router_match(arena_t *a, const char *path, route_match *m)
     scan sc;
     const route *r = router_find(path, &sc);
     if (!r) {
-        if (path[len - 1] == '/')
+        /* Only directory-like paths get a slash: "/favicon.ico" or
+         * "/wp-login.php" is a missing file, not "/favicon.ico/". Slugs
+         * never hold a dot (text_slugify), so no page is lost by this. */
+        const char *last = strrchr(path, '/');
+        if (path[len - 1] == '/' || strchr(last, '.'))
             return NS_ENOTFOUND;
         char *slashed = arena_printf(a, "%s/", path);
         return router_find(slashed, &sc) ? router_redirect(m, slashed) : NS_ENOTFOUND;

@@ -57,9 +57,11 @@ static const rcase cases[] = {
     {"/sitemap.xml", ROUTER_HANDLER, handler_sitemap_index, 1, NULL, NULL, NULL},
     {"/sitemap-articles-1.xml", ROUTER_HANDLER, handler_sitemap_articles, 1, NULL, NULL, NULL},
     {"/sitemap-articles-12.xml", ROUTER_HANDLER, handler_sitemap_articles, 12, NULL, NULL, NULL},
-    {"/sitemap-articles-0.xml", ROUTER_REDIRECT, NULL, 0, NULL, NULL, "/sitemap-articles-0.xml/"},
+    {"/sitemap-articles-0.xml", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"/sitemap-articles-0.xml/", ROUTER_HANDLER, handler_article, 1, "sitemap-articles-0.xml", NULL, NULL},
-    {"/sitemap-articles-01.xml", ROUTER_REDIRECT, NULL, 0, NULL, NULL, "/sitemap-articles-01.xml/"},
+    {"/sitemap-articles-01.xml", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
+    {"/favicon.ico", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},      /* file-like: no slash added */
+    {"/wp-login.php", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"/x/sitemap-articles-2.xml", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"/sitemap-news.xml", ROUTER_HANDLER, handler_sitemap_news, 1, NULL, NULL, NULL},
     {"/sitemap-pages.xml", ROUTER_HANDLER, handler_sitemap_pages, 1, NULL, NULL, NULL},
