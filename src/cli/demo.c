@@ -15,6 +15,7 @@
 #include <string.h>
 #include "core/err.h"
 #include "core/text.h"
+#include "render/markdown.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 #define DEMO_ARTICLES 210
@@ -359,11 +360,16 @@ static int add_taxonomy(demo_ctx *d)
     return rc;
 }
 
-/* Insert with slug = slugified title, suffixed -2, -3… until unique. */
+/* Insert with slug = slugified title, suffixed -2, -3… until unique, and
+ * the body rendered once here so readers need not run Markdown. */
 static int insert_unique(demo_ctx *d, store_article *ar, const int64_t *tags, size_t n)
 {
     const char *base = text_slugify(d->a, ar->title, SLUG_MAX);
-    int rc;
+    char *html = NULL;
+    int rc = ar->body_md ? markdown_render(d->a, ar->body_md, strlen(ar->body_md), &html) : 0;
+    if (rc < 0)
+        return rc;
+    ar->body_html = html;
     ar->slug = base;
     for (int k = 2; (rc = store_article_insert(d->s, ar, tags, n)) == NS_EEXIST && k < 1000; k++)
         ar->slug = arena_printf(d->a, "%s-%d", base, k);

@@ -20,7 +20,7 @@
 #include "core/text.h"
 #include "render/markdown.h"
 
-enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, COMMENT_MAX_DEPTH = 5 };
+enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, COMMENT_MAX_DEPTH = 5, CATEGORY_MAX_DEPTH = 8 };
 
 /* ---- comments ---- */
 
@@ -269,13 +269,52 @@ static int add_comments(hreq_t *rq, mu_value *o, const store_article *ar,
     return 0;
 }
 
+/* The breadcrumb trail: the article's category and its ancestors, outermost
+ * first, as links for the page and as a schema.org BreadcrumbList for
+ * search engines. The depth bound guards against a parent cycle. */
+static void add_trail(hreq_t *rq, mu_value *o, const store_article *ar, const char *title,
+                      const char *canonical)
+{
+    arena_t *a = rq->arena;
+    store_category trail[CATEGORY_MAX_DEPTH];
+    int n = 0;
+    if (ar->category.id)
+        trail[n++] = ar->category;
+    while (n > 0 && n < CATEGORY_MAX_DEPTH && trail[n - 1].parent_id &&
+           store_category_by_id(rq->store, a, trail[n - 1].parent_id, &trail[n]) == 0)
+        n++;
+    mu_value *l = mu_list(a);
+    buf_t b;
+    buf_init(&b, a);
+    buf_puts(&b, "{\"@context\":\"https://schema.org\",\"@type\":\"BreadcrumbList\","
+                 "\"itemListElement\":[");
+    for (int i = n - 1, pos = 1; i >= -1; i--, pos++) {
+        const char *name = i >= 0 ? trail[i].name : title;
+        const char *url = i >= 0 ? arena_printf(a, "%s/category/%s/", rq->site->base_url, trail[i].slug)
+                                 : canonical;
+        if (i >= 0) {
+            mu_value *c = mu_object(a);
+            mu_set_str(c, "name", name);
+            mu_set_str(c, "url", arena_printf(a, "/category/%s/", trail[i].slug));
+            mu_push(l, c);
+        }
+        buf_printf(&b, "%s{\"@type\":\"ListItem\",\"position\":%d", pos > 1 ? "," : "", pos);
+        json_field(&b, "name", name, true);
+        json_field(&b, "item", url, true);
+        buf_putc(&b, '}');
+    }
+    buf_puts(&b, "]}");
+    mu_set(o, "trail", l);
+    mu_set_str(o, "trail_jsonld", buf_cstr(&b));
+}
+
 static int build_article(hreq_t *rq, const store_article *ar, const view_settings *st,
                          mu_value **root_out, int64_t *modified)
 {
     arena_t *a = rq->arena;
     const char *title = view_display_title(a, ar->title);
-    char *body = NULL;
-    int rc = markdown_render(a, ar->body_md ? ar->body_md : "", ar->body_md ? strlen(ar->body_md) : 0, &body);
+    const char *body = NULL;
+    int rc = view_article_body(a, ar, &body);
     if (rc < 0)
         return rc;
     const char *desc = ar->lead && *ar->lead ? text_excerpt(a, ar->lead, 160) : NULL;
@@ -293,6 +332,7 @@ static int build_article(hreq_t *rq, const store_article *ar, const view_setting
     set_media(a, o, ar, rq->site->base_url);
     const char *canonical = view_canonical(a, rq->site->base_url, rq->path);
     mu_set_str(o, "jsonld", article_jsonld(a, ar, title, canonical, st, rq->site->base_url));
+    add_trail(rq, o, ar, title, canonical);
     *modified = ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
     if ((rc = add_lists(rq, o, ar, st)) < 0 || (rc = add_comments(rq, o, ar, st, modified)) < 0)
         return rc;

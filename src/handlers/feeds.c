@@ -12,7 +12,7 @@
 #include "core/err.h"
 #include "handlers/handler.h"
 #include "handlers/syndicate.h"
-#include "render/markdown.h"
+#include "handlers/view.h"
 
 #define FEED_ITEMS 20
 #define FEED_TTL "15" /* minutes, RSS <ttl> */
@@ -91,10 +91,10 @@ static int feed_serve(hreq_t *rq, hresp_t *rs, const char *suffix, feed_writer w
  * (the entry is still listed, without content). */
 static const char *feed_body_html(hreq_t *rq, const store_article *ar)
 {
-    char *html = NULL;
+    const char *html = NULL;
     if (!ar->body_md || !*ar->body_md)
         return NULL;
-    if (markdown_render(rq->arena, ar->body_md, strlen(ar->body_md), &html) < 0)
+    if (view_article_body(rq->arena, ar, &html) < 0)
         return NULL;
     return html;
 }

@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/err.h"
+#include "render/markdown.h"
 
 #define VIEW_WATCH_MARKER "(شاهد)"
 
@@ -112,6 +113,19 @@ const char *view_display_title(arena_t *a, const char *title)
     while (n > 0 && (title[n - 1] == ' ' || title[n - 1] == '\t'))
         n--;
     return arena_strndup(a, title, n);
+}
+
+int view_article_body(arena_t *a, const store_article *ar, const char **html)
+{
+    if (ar->body_html) {
+        *html = ar->body_html;
+        return 0;
+    }
+    char *out = NULL;
+    int rc = markdown_render(a, ar->body_md ? ar->body_md : "", ar->body_md ? strlen(ar->body_md) : 0, &out);
+    if (rc == 0)
+        *html = out;
+    return rc < 0 ? rc : 0;
 }
 
 mu_value *view_set_opt(mu_value *o, const char *key, const char *s)

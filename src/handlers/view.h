@@ -48,6 +48,11 @@ char *view_canonical(arena_t *a, const char *base_url, const char *path);
  * copy on arena. NULL -> "". */
 const char *view_display_title(arena_t *a, const char *title);
 
+/* Sanitised HTML of an article's body into *html (owned by a, or ar's own
+ * string): the body_html its writer stored, else body_md rendered now (NULL
+ * body_md as ""). markdown_render's errors are returned. */
+int view_article_body(arena_t *a, const store_article *ar, const char **html);
+
 /* Set key to s when s is non-empty, else to false. Templates look a missing
  * key up in enclosing contexts (Mustache rules), so optional keys are always
  * set, never left out. Returns o. */

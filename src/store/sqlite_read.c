@@ -109,20 +109,22 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
  * author, category and comment count. */
 static void article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
 {
+    enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5 }; /* after own columns */
+    const int j = (int)store_article_fields.n;
     memset(ar, 0, sizeof *ar);
     store_read_row(a, st, &store_article_fields, ar);
-    if (sqlite3_column_type(st, 18) != SQLITE_NULL) {
+    if (sqlite3_column_type(st, j + AUTHOR) != SQLITE_NULL) {
         ar->author.id = ar->author_id;
-        ar->author.slug = store_col_str(a, st, 18);
-        ar->author.name = store_col_str(a, st, 19);
+        ar->author.slug = store_col_str(a, st, j + AUTHOR);
+        ar->author.name = store_col_str(a, st, j + AUTHOR + 1);
     }
-    if (sqlite3_column_type(st, 20) != SQLITE_NULL) {
+    if (sqlite3_column_type(st, j + CATEGORY) != SQLITE_NULL) {
         ar->category.id = ar->category_id;
-        ar->category.slug = store_col_str(a, st, 20);
-        ar->category.name = store_col_str(a, st, 21);
-        ar->category.parent_id = sqlite3_column_int64(st, 22);
+        ar->category.slug = store_col_str(a, st, j + CATEGORY);
+        ar->category.name = store_col_str(a, st, j + CATEGORY + 1);
+        ar->category.parent_id = sqlite3_column_int64(st, j + CATEGORY_PARENT);
     }
-    ar->comment_count = sqlite3_column_int64(st, 23);
+    ar->comment_count = sqlite3_column_int64(st, j + COMMENTS);
 }
 
 static int article_tags(store_t *s, arena_t *a, store_article *ar)
@@ -212,7 +214,8 @@ static sqlite3_stmt *list_stmt(store_t *s, int mask, bool count)
         snprintf(sql, sizeof sql, "SELECT count(*) %s", where);
     else
         snprintf(sql, sizeof sql,
-                 "SELECT " SQL_ART_COLS("CASE WHEN :body THEN a.body_md END")
+                 "SELECT " SQL_ART_COLS("CASE WHEN :body THEN a.body_md END",
+                              "CASE WHEN :body THEN a.body_html END")
                  " FROM " SQL_ART_FROM " JOIN (SELECT a.id %s"
                  " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit OFFSET :offset)"
                  " pick ON pick.id = a.id ORDER BY a.published_at DESC, a.id DESC", where);
@@ -460,10 +463,10 @@ static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, const store_f
     return rows(a, st, fs, out, n);
 }
 
-int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
-                       store_comment **out, size_t *n)
+static int comment_list(store_t *s, arena_t *a, enum store_stmt_id id, int64_t article_id,
+                        comment_status cs, store_comment **out, size_t *n)
 {
-    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_LIST);
+    sqlite3_stmt *st = store_stmt(s, id);
     const char *name = store_comment_status_name(cs);
     if (!st)
         return NS_EINTERNAL;
@@ -472,6 +475,18 @@ int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_statu
     store_bind_int(st, ":article", article_id);
     store_bind_text(st, ":status", name);
     return rows(a, st, &store_comment_fields, (void **)out, n);
+}
+
+int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
+                       store_comment **out, size_t *n)
+{
+    return comment_list(s, a, ST_COMMENT_LIST, article_id, cs, out, n);
+}
+
+int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
+                           store_comment **out, size_t *n)
+{
+    return comment_list(s, a, ST_COMMENT_LIST_ALL, article_id, cs, out, n);
 }
 
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)

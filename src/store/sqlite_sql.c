@@ -21,9 +21,9 @@ const char *const store_sql[ST__COUNT] = {
     [ST_RELEASE] = "RELEASE store_w",
     [ST_ROLLBACK_TO] = "ROLLBACK TO store_w",
 
-    [ST_ARTICLE_BY_SLUG] = "SELECT " SQL_ART_COLS("a.body_md") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_BY_SLUG] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
         " WHERE a.slug = :slug AND " SQL_VISIBLE,
-    [ST_ARTICLE_BY_ID] = "SELECT " SQL_ART_COLS("a.body_md") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_BY_ID] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
         " WHERE a.id = :id",
     [ST_ARTICLE_TAGS] = "SELECT t.id, t.slug, t.name FROM article_tags x"
         " JOIN tags t ON t.id = x.tag_id WHERE x.article_id = :id ORDER BY t.name",
@@ -40,13 +40,18 @@ const char *const store_sql[ST__COUNT] = {
         " WHERE a.category_id = (SELECT category_id FROM articles WHERE id = :id)"
         " AND " SQL_VISIBLE " AND a.id <> :id"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
-    [ST_ARTICLE_SUMMARY] = "SELECT " SQL_ART_COLS("NULL") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_SUMMARY] = "SELECT " SQL_ART_COLS("NULL", "NULL") " FROM " SQL_ART_FROM
         " WHERE a.id = :id",
     [ST_NEXT_PUBLISH] = "SELECT min(published_at) FROM articles"
         " WHERE status IN ('published','scheduled') AND published_at > :now",
     [ST_LAST_MODIFIED] = "SELECT max(max(published_at, updated_at)) FROM articles a"
         " WHERE " SQL_VISIBLE,
+    /* The private columns (email, ip, user agent) read as NULL for display,
+     * and in full for moderation: one field table serves both. */
     [ST_COMMENT_LIST] = "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
+        " NULL, author_url, body, NULL, NULL, status, created_at FROM comments"
+        " WHERE article_id = :article AND status = :status ORDER BY created_at, id",
+    [ST_COMMENT_LIST_ALL] = "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
         " author_email, author_url, body, ip, user_agent, status, created_at FROM comments"
         " WHERE article_id = :article AND status = :status ORDER BY created_at, id",
 
@@ -70,11 +75,11 @@ const char *const store_sql[ST__COUNT] = {
         " ON CONFLICT(slug) DO NOTHING",
     [ST_ARTICLE_INSERT] = "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
         " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
-        " published_at, updated_at, author_id, category_id) VALUES (:slug, :title, :kicker,"
-        " :lead, :body, :source, :video, :image, :image_alt, :image_caption, :status,"
-        " :comments_open, :created, :published, :updated, :author, :category)",
+        " published_at, updated_at, author_id, category_id, body_html) VALUES (:slug, :title,"
+        " :kicker, :lead, :body, :source, :video, :image, :image_alt, :image_caption, :status,"
+        " :comments_open, :created, :published, :updated, :author, :category, :body_html)",
     [ST_ARTICLE_UPDATE] = "UPDATE articles SET slug = :slug, title = :title, kicker = :kicker,"
-        " lead = :lead, body_md = :body, source = :source, video_url = :video,"
+        " lead = :lead, body_md = :body, body_html = :body_html, source = :source, video_url = :video,"
         " image_url = :image, image_alt = :image_alt, image_caption = :image_caption,"
         " status = :status, comments_open = :comments_open, created_at = :created,"
         " published_at = :published, updated_at = :updated, author_id = :author,"
@@ -151,6 +156,7 @@ static const store_field article_fields[] = {
     FIELD(store_article, updated_at, STORE_F_I64, ":updated"),
     FIELD(store_article, author_id, STORE_F_REF, ":author"),
     FIELD(store_article, category_id, STORE_F_REF, ":category"),
+    FIELD(store_article, body_html, STORE_F_TEXT, ":body_html"),
 };
 const store_fields store_article_fields = FIELDS(store_article, article_fields);
 

@@ -14,11 +14,13 @@
  * planner off the status index, which would need a sort). */
 #define SQL_VISIBLE "+a.status IN ('published','scheduled') AND a.published_at <= :now"
 
-#define SQL_ART_COLS(body) \
+/* body and html: the expressions read for body_md and body_html (NULL
+ * where a query does not need the body). */
+#define SQL_ART_COLS(body, html) \
     "a.id, a.slug, a.title, a.kicker, a.lead, " body ", a.source, a.video_url," \
     " a.image_url, a.image_alt, a.image_caption, a.status, a.comments_open," \
     " a.created_at, a.published_at, a.updated_at, coalesce(a.author_id, 0)," \
-    " coalesce(a.category_id, 0), au.slug, au.name, c.slug, c.name," \
+    " coalesce(a.category_id, 0), " html ", au.slug, au.name, c.slug, c.name," \
     " coalesce(c.parent_id, 0), (SELECT count(*) FROM comments m" \
     "  WHERE m.article_id = a.id AND m.status = 'approved')"
 

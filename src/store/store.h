@@ -49,6 +49,11 @@ typedef struct store_tag {
 typedef struct store_article {
     int64_t id;
     const char *slug, *title, *kicker, *lead, *body_md;
+    /* body_md rendered to sanitised HTML by the writer (render/markdown.h),
+     * read with body_md. NULL: not rendered, or cleared by the database
+     * because body_md changed without it; readers then render body_md. The
+     * store never renders: it only keeps what the writer gave. */
+    const char *body_html;
     const char *source;           /* dateline/source prefix, e.g. «وطن» */
     const char *video_url;        /* NULL/"" : no video */
     const char *image_url, *image_alt, *image_caption; /* featured image */
@@ -96,7 +101,7 @@ typedef struct store_query {
     int64_t since;        /* published_at >= since; 0: no bound */
     int64_t now;          /* visibility cut-off (required) */
     int limit, offset;    /* limit 1..1000 */
-    bool with_body;       /* fill lead and body_md (feeds) */
+    bool with_body;       /* fill body_md and body_html (feeds) */
     bool with_tags;       /* fill tags/ntags */
 } store_query;
 
@@ -172,9 +177,13 @@ int store_next_publish(store_t *s, int64_t now, int64_t *when);
 int store_last_modified(store_t *s, int64_t now, int64_t *when);
 
 /* Comments of an article with given status, oldest first (threads are built
- * above). */
+ * above), for display: the private author_email, ip and user_agent are
+ * left NULL, so pages neither copy nor could leak them. */
 int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status st,
                        store_comment **out, size_t *n);
+/* The same with every field (moderation). */
+int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status st,
+                           store_comment **out, size_t *n);
 
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out);
 int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out);
@@ -208,7 +217,8 @@ int store_tag_ensure(store_t *s, store_tag *t);
 /* Insert article with its tags (tag ids) */
 int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 /* Update every field of ar (by ar->id) and replace its tags; sets updated_at
- * if ar->updated_at is 0. */
+ * if ar->updated_at is 0. A writer changing body_md sets body_html to its
+ * rendering (or NULL); left as read, it is cleared by the database. */
 int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 int store_article_delete(store_t *s, int64_t id);
 int store_comment_insert(store_t *s, store_comment *c);

@@ -264,6 +264,33 @@ static void test_comments_closed(void **state)
     assert_null(strstr(html(&p), "<form class=\"comment-form\""));
 }
 
+/* The page shows the body_html its writer stored, and renders body_md
+ * when there is none (never written, or cleared by a body_md change). */
+static void test_body_stored_and_fallback(void **state)
+{
+    fixture *f = *state;
+    site_ids ids;
+    make_site(f, &ids);
+    page p = run(f, handler_article, "/khabar-2/", "khabar-2", 1);
+    assert_int_equal(p.rc, 0);
+    assert_has(html(&p), "<h2>عنوان فرعي</h2>");
+    store_article ar;
+    assert_int_equal(store_article_by_id(f->s, f->a, ids.art2, &ar), 0);
+    ar.body_html = "<p>مخزن مسبقاً</p>\n";
+    assert_int_equal(store_article_update(f->s, &ar, &ids.tag, 1), 0);
+    p = run(f, handler_article, "/khabar-2/", "khabar-2", 1);
+    assert_int_equal(p.rc, 0);
+    assert_has(html(&p), "<p>مخزن مسبقاً</p>");
+    assert_null(strstr(html(&p), "<h2>عنوان فرعي</h2>"));
+    assert_int_equal(store_article_by_id(f->s, f->a, ids.art2, &ar), 0);
+    ar.body_md = "نص **محدث**";
+    assert_int_equal(store_article_update(f->s, &ar, &ids.tag, 1), 0);
+    p = run(f, handler_article, "/khabar-2/", "khabar-2", 1);
+    assert_int_equal(p.rc, 0);
+    assert_has(html(&p), "<p>نص <strong>محدث</strong></p>");
+    assert_null(strstr(html(&p), "مخزن مسبقاً"));
+}
+
 static void test_static_page_and_404(void **state)
 {
     fixture *f = *state;
@@ -353,6 +380,34 @@ static const char *seed_slug(fixture *f)
     return NULL;
 }
 
+/* An article in a sub-category carries the whole category trail, as links
+ * and as a schema.org BreadcrumbList. */
+static void test_breadcrumb_trail(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(demo_populate(f->s, NOW), 0);
+    store_category world;
+    assert_int_equal(store_category_by_slug(f->s, f->a, "world", &world), 0);
+    assert_true(world.parent_id != 0);
+    store_query q = { .now = NOW, .limit = 1, .category_id = world.id };
+    struct store_article_list l;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    assert_int_equal(l.n, 1);
+    char *path = arena_printf(f->a, "/%s/", l.items[0].slug);
+    page p = run(f, handler_article, path, l.items[0].slug, 1);
+    assert_int_equal(p.rc, 0);
+    const char *h = buf_cstr(&p.rs.body);
+    const char *parent = strstr(h, "<li><a href=\"/category/politics/\">");
+    const char *child = strstr(h, "<li><a href=\"/category/world/\">");
+    assert_non_null(parent);
+    assert_non_null(child);
+    assert_true(parent < child);
+    assert_has(h, "\"@type\":\"BreadcrumbList\"");
+    assert_has(h, "{\"@type\":\"ListItem\",\"position\":1,\"name\":\"سياسة\","
+                  "\"item\":\"https://example.org/category/politics/\"}");
+    assert_has(h, "\"position\":3");
+}
+
 static void test_seed_article(void **state)
 {
     fixture *f = *state;
@@ -405,10 +460,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_article_escaping_and_meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment_threading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comments_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_stored_and_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_page_and_404, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_500_and_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_and_archives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seed_article, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_breadcrumb_trail, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

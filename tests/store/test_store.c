@@ -378,6 +378,16 @@ static void test_comments(void **state)
     assert_int_equal(list[1].parent_id, c.id);
     assert_string_equal(list[1].body, "رد");
     assert_null(list[0].author_url);
+    /* display lists leave the private fields out; moderation gets them */
+    assert_null(list[0].author_email);
+    assert_null(list[0].ip);
+    assert_null(list[0].user_agent);
+    assert_int_equal(store_comment_list_all(f->s, f->a, f->target, COMMENT_APPROVED, &list, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(list[0].author_email, "r@example.com");
+    assert_string_equal(list[0].ip, "192.0.2.1");
+    assert_string_equal(list[0].user_agent, "ua");
+    assert_string_equal(list[1].body, "رد");
     store_article ar;
     assert_int_equal(store_article_by_slug(f->s, f->a, "target", NOW, &ar), 0);
     assert_int_equal(ar.comment_count, 2);
@@ -536,6 +546,69 @@ static void test_update(void **state)
     assert_int_equal(store_article_update(f->s, &ar, NULL, 0), NS_ENOTFOUND);
 }
 
+/* body_html is kept as written, and cleared by the database whenever
+ * body_md changes without it, so stale HTML can never be read. */
+static void test_body_html(void **state)
+{
+    fx *f = *state;
+    store_article ar;
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &ar), 0);
+    assert_null(ar.body_html);
+    ar.body_html = "<p>نص <strong>المقال</strong></p>\n";
+    assert_int_equal(store_article_update(f->s, &ar, NULL, 0), 0);
+    store_article got;
+    assert_int_equal(store_article_by_slug(f->s, f->a, "target", NOW, &got), 0);
+    assert_string_equal(got.body_html, "<p>نص <strong>المقال</strong></p>\n");
+    /* other fields change: the HTML stays */
+    got.title = "عنوان آخر";
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    assert_non_null(got.body_html);
+    /* body_md and body_html change together: both kept */
+    got.body_md = "جديد";
+    got.body_html = "<p>جديد</p>\n";
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    assert_string_equal(got.body_md, "جديد");
+    assert_string_equal(got.body_html, "<p>جديد</p>\n");
+    /* body_md changes, body_html left as read: cleared */
+    got.body_md = "أحدث";
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    assert_string_equal(got.body_md, "أحدث");
+    assert_null(got.body_html);
+    /* a hand edit of body_md by another program: cleared too */
+    got.body_md = "أحدث";
+    got.body_html = "<p>أحدث</p>\n";
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE articles SET body_md = 'يدوي' WHERE slug = 'target'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    assert_string_equal(got.body_md, "يدوي");
+    assert_null(got.body_html);
+    /* lists return it only with the body */
+    store_query q = { .now = NOW, .limit = 100, .with_body = true };
+    struct store_article_list l;
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    got.body_html = "<p>يدوي</p>\n";
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    bool seen = false;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].id == f->target) {
+            assert_string_equal(l.items[i].body_html, "<p>يدوي</p>\n");
+            seen = true;
+        }
+    assert_true(seen);
+    q.with_body = false;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    for (size_t i = 0; i < l.n; i++)
+        assert_null(l.items[i].body_html);
+}
+
 static void test_transactions(void **state)
 {
     fx *f = *state;
@@ -617,6 +690,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pages_redirects_settings, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_write_validation, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_update, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_body_html, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_generation, setup_site, teardown),
     };
