@@ -19,6 +19,7 @@ static const char *const err_names[] = {
     [-NS_ESYNTAX] = "syntax error",
     [-NS_EINTERNAL] = "internal error",
     [-NS_EPERM] = "permission denied",
+    [-NS_EMETHOD] = "method not allowed",
 };
 
 const char *ns_strerror(int rc)

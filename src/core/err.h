@@ -23,6 +23,7 @@ enum {
     NS_ESYNTAX = -8,    /* template syntax error */
     NS_EINTERNAL = -9,  /* a bug or an unexpected library failure */
     NS_EPERM = -10,     /* permission denied */
+    NS_EMETHOD = -11,   /* request method not supported by this resource */
 };
 
 /* Short English description of rc for logs and the command line. Returns a

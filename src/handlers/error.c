@@ -34,11 +34,30 @@ static mu_value *latest(hreq_t *rq, const view_settings *st)
     return view_summary_list(rq->arena, &l, st);
 }
 
+/* What a reader is told for each code; anything else is a server error. */
+static const struct error_kind {
+    int rc, status;
+    const char *title, *detail;
+} error_kinds[] = {
+    { NS_ENOTFOUND, 404, "الصفحة غير موجودة", "ربما نُقلت الصفحة أو حُذفت، أو أن الرابط غير صحيح." },
+    { NS_EINVAL, 400, "رابط غير صالح", "يحتوي الرابط على رموز لا يقبلها الموقع. تحقّق منه وحاول مرة أخرى." },
+    { NS_ETOOBIG, 414, "الرابط طويل جدًا", "هذا الرابط أطول مما يقبله الموقع. تحقّق منه وحاول مرة أخرى." },
+    { NS_EMETHOD, 405, "طلب غير مدعوم", "لا يقبل هذا العنوان هذا النوع من الطلبات." },
+    { 0, 500, "حدث خطأ", "نعتذر، تعذّر عرض هذه الصفحة الآن. حاول مرة أخرى بعد قليل." },
+};
+
+static const struct error_kind *error_kind_of(int rc)
+{
+    size_t i = 0;
+    while (error_kinds[i].rc != 0 && error_kinds[i].rc != rc)
+        i++;
+    return &error_kinds[i];
+}
+
 void handler_error(hreq_t *rq, hresp_t *rs, int rc)
 {
-    bool nf = rc == NS_ENOTFOUND;
-    const char *msg = nf ? "الصفحة غير موجودة" : "حدث خطأ";
-    rs->status = nf ? 404 : 500;
+    const struct error_kind *k = error_kind_of(rc);
+    rs->status = k->status;
     rs->content_type = "text/html; charset=utf-8";
     rs->location = NULL;
     rs->cacheable = false;
@@ -46,21 +65,21 @@ void handler_error(hreq_t *rq, hresp_t *rs, int rc)
     rs->last_modified = 0;
     rs->expires_at = 0;
     if (!rq->site || !rq->site->theme || !rq->store) {
-        fallback(rq, rs, msg);
+        fallback(rq, rs, k->title);
         return;
     }
     view_settings st;
     bool store_ok = view_settings_load(rq, &st) == 0;
-    mu_value *root = view_root(rq, &st, msg, msg, 0);
+    mu_value *root = view_root(rq, &st, k->title, k->detail, 0);
     mu_value *e = mu_object(rq->arena);
-    mu_set_str(e, "message", msg);
+    mu_set_str(e, "message", k->title);
+    mu_set_str(e, "detail", k->detail);
     mu_set_int(e, "status", rs->status);
-    mu_set_bool(e, "not_found", nf);
     mu_value *l = store_ok ? latest(rq, &st) : NULL;
     mu_set_bool(e, "has_latest", l != NULL);
     mu_set(e, "latest", l ? l : mu_list(rq->arena));
     mu_set(root, "error", e);
     buf_init(&rs->body, rq->arena);
     if (theme_render(rq->site->theme, "error", root, &rs->body) < 0)
-        fallback(rq, rs, msg);
+        fallback(rq, rs, k->title);
 }

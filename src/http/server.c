@@ -205,20 +205,29 @@ static int server_dispatch(struct MHD_Connection *c, hreq_t *rq, hresp_t *rs)
     return rc;
 }
 
-/* Cache miss: render on a fresh request arena, cache if allowed, queue. */
+/* What a request that reaches rendering carries. */
+typedef struct server_req {
+    bool head;
+    const char *key;   /* cache key: the path as received */
+    const char *path;  /* decoded path */
+    uint64_t gen;      /* store generation read before rendering */
+    int64_t now;
+} server_req;
+
+/* Cache miss: render on a fresh request arena, cache if allowed, queue.
+ * A request already refused (rc != 0: bad path, unsupported method) gets
+ * the themed error page for rc, like a handler's error. */
 static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connection *c,
-                                     bool head, const char *key, const char *path, uint64_t gen,
-                                     int64_t now, void **req_cls)
+                                     const server_req *r, int rc, void **req_cls)
 {
     arena_t *a = arena_new(0);
     *req_cls = a;
     hreq_t rq = {.arena = a, .store = w->store, .site = sv->site,
-                 .method = head ? "HEAD" : "GET", .path = arena_strdup(a, path),
-                 .now = now, .page = 1};
+                 .method = r->head ? "HEAD" : "GET", .path = arena_strdup(a, r->path),
+                 .now = r->now, .page = 1};
     hresp_t rs;
     server_resp_init(&rs, a);
-    int rc = store_read_begin(w->store);
-    if (rc == NS_OK) {
+    if (rc == NS_OK && (rc = store_read_begin(w->store)) == NS_OK) {
         rc = server_dispatch(c, &rq, &rs);
         store_read_end(w->store);
     }
@@ -230,12 +239,27 @@ static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connect
     bool keep = sv->cache && rs.cacheable && (rs.status == 200 || rs.status == 0);
     cache_entry *e = respond_entry(a, &rs, !keep, keep || respond_client_gzip(c));
     if (keep) {
-        e->generation = gen;
-        cache_put(sv->cache, key, e);
+        e->generation = r->gen;
+        cache_put(sv->cache, r->key, e);
     }
+    if (e->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        for (int i = 0; i < CACHE_NVARIANTS; i++)
+            if (e->v[i].full)
+                MHD_add_response_header(e->v[i].full, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
     enum MHD_Result ret = respond_queue(c, e);
     cache_entry_release(e);
     return ret;
+}
+
+/* Why a request cannot be served, before any routing: NS_OK if it can. */
+static int server_check(const char *method, const char *url, size_t rawlen, bool *head)
+{
+    *head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+    if (!*head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
+        return NS_EMETHOD;
+    if (rawlen > SERVER_MAX_PATH)
+        return NS_ETOOBIG;
+    return url[0] == '/' ? NS_OK : NS_EINVAL;
 }
 
 static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -256,29 +280,26 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    bool head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-    if (!head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
-        return respond_plain(c, MHD_HTTP_METHOD_NOT_ALLOWED, "method not allowed\n");
     size_t rawlen = strlen(url);
-    if (rawlen > SERVER_MAX_PATH)
-        return respond_plain(c, MHD_HTTP_URI_TOO_LONG, "path too long\n");
+    bool head;
+    int rc = server_check(method, url, rawlen, &head);
     worker *w = server_worker(sv);
     if (!w)
         return respond_plain(c, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable\n");
+    server_req r = {.head = head, .key = url, .path = "/", .now = (int64_t)time(NULL)};
+    if (rc != NS_OK)
+        return server_render(sv, w, c, &r, rc, req_cls);
     /* The cache is keyed by the path as received: a hit needs no decoding.
      * Spellings of one path (%d8 and %D8) are separate entries, which the
      * cache's memory bound keeps harmless. */
-    if (url[0] != '/')
-        return respond_plain(c, MHD_HTTP_BAD_REQUEST, "bad request\n");
-    int64_t now = (int64_t)time(NULL);
-    uint64_t gen = server_generation(w);
-    cache_entry *e = cache_get(sv->cache, url, rawlen, gen, now);
+    r.gen = server_generation(w);
+    cache_entry *e = cache_get(sv->cache, url, rawlen, r.gen, r.now);
     if (!e) {
         arena_reset(w->scratch);
         char *path;
-        if (text_url_decode(w->scratch, url, rawlen, &path) != NS_OK)
-            return respond_plain(c, MHD_HTTP_BAD_REQUEST, "bad request\n");
-        return server_render(sv, w, c, head, url, path, gen, now, req_cls);
+        rc = text_url_decode(w->scratch, url, rawlen, &path);
+        r.path = rc == NS_OK ? path : "/";
+        return server_render(sv, w, c, &r, rc == NS_OK ? NS_OK : NS_EINVAL, req_cls);
     }
     enum MHD_Result ret = respond_queue(c, e);
     cache_entry_release(e);

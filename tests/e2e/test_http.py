@@ -70,11 +70,21 @@ class Http(ServerTestCase):
             self.assertIn("GET", r.header("allow", ""))
         r = self.site.request("POST", "/feed/", body=b"x=1")
         self.assertEqual(r.status, 405)
+        self.assert_arabic_error(r, "طلب غير مدعوم")
+
+    def assert_arabic_error(self, r, title):
+        """Readers are told in Arabic, in the site's own page, not in a bare
+        English line."""
+        self.assertTrue(r.header("content-type", "").startswith("text/html"), r.header("content-type"))
+        self.assertIn('<html lang="ar" dir="rtl">', r.text)
+        self.assertIn("<h1>%s</h1>" % title, r.text)
+        self.assertEqual(r.header("cache-control"), "no-cache")
 
     def test_400_bad_paths(self):
         for p in ("/%00/", "/a%00b/", "/%FF%FE/", "/%C0%AF/", "/%ED%A0%80/", "/%D8/", "/%zz/", "/%"):
             r = self.site.get(p)
             self.assertEqual(r.status, 400, p)
+            self.assert_arabic_error(r, "رابط غير صالح")
         self.assertEqual(self.site.get("/healthz").status, 200)
 
     def test_414(self):
@@ -84,6 +94,7 @@ class Http(ServerTestCase):
             except (http.client.HTTPException, ConnectionError) as e:
                 self.fail("path of %d bytes: no response (%s)" % (n, e))
             self.assertEqual(r.status, 414, "path of %d bytes" % n)
+        self.assert_arabic_error(self.site.get("/" + "a" * 4000 + "/"), "الرابط طويل جدًا")
         r = self.site.get("/" + "%D8%B9" * 3000 + "/")
         self.assertIn(r.status, (404, 414))
         self.assertEqual(self.site.get("/healthz").status, 200)
