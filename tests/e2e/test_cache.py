@@ -66,6 +66,23 @@ class CacheInvalidation(ServerTestCase):
         self.assertIn("خبر يظهر وحده", self.get_ok("/").text)
         self.assertIn("خبر يظهر وحده", self.get_ok("/feed/").text)
 
+    def test_scheduled_status_goes_live(self):
+        """An article with status 'scheduled' goes live at its time by
+        itself, and drafts never do, whatever their date."""
+        when = int(time.time()) + 3
+        self.site.add_article("sched-status-e2e", "خبر مجدول بالحالة", status="scheduled", published_at=when)
+        self.site.add_article("draft-e2e", "مسودة لا تظهر", status="draft", published_at=when - 60)
+        self.assertEqual(self.twice("/sched-status-e2e/").status, 404)
+        self.assertEqual(self.twice("/draft-e2e/").status, 404)
+        self.assertNotIn("خبر مجدول بالحالة", self.twice("/").text)
+        while time.time() < when + 1.1:
+            time.sleep(0.2)
+        self.assertEqual(self.site.get("/sched-status-e2e/").status, 200)
+        self.assertIn("خبر مجدول بالحالة", self.get_ok("/").text)
+        self.assertIn("خبر مجدول بالحالة", self.get_ok("/feed/").text)
+        self.assertEqual(self.site.get("/draft-e2e/").status, 404)
+        self.assertNotIn("مسودة لا تظهر", self.get_ok("/").text)
+
     def test_deleted_article(self):
         aid = self.site.add_article("deleted-e2e", "خبر سيحذف")
         self.assertEqual(self.twice("/deleted-e2e/").status, 200)
