@@ -232,6 +232,9 @@ static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connect
         store_read_end(w->store);
     }
     if (rc != NS_OK) {
+        /* the reader's fault is the reader's business; ours goes to the log */
+        if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD)
+            log_error("%s %s: %s", rq.method, r->path, ns_strerror(rc));
         server_resp_init(&rs, a);
         handler_error(&rq, &rs, rc);
         rs.cacheable = false;
