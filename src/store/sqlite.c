@@ -236,8 +236,10 @@ int store_open(const char *path, int flags, store_t **out)
         rc = store_identify(s);
     if (rc == 0 && !s->readonly)
         rc = store_migrate(s->db, &s->version);
-    if (rc == 0)
-        s->data_version = store_pragma_int(s->db, "PRAGMA data_version", &rc);
+    /* No baseline yet: a commit made by another process just before this
+     * connection opened is news to whatever this process has cached, so
+     * the first store_generation() must count as a change. */
+    s->data_version = -1;
     if (rc == 0)
         store_map_shm(s, path);
     if (rc) {

@@ -670,6 +670,22 @@ static void test_maybe_changed(void **state)
     store_close(other);
 }
 
+/* A connection opened after another process committed still reports the
+ * commit: pages this process cached before may predate it (a worker
+ * thread opens its connection on its first request). */
+static void test_new_connection_sees_earlier_commit(void **state)
+{
+    fx *f = *state;
+    uint64_t g = store_generation(f->s);
+    raw_exec(f->path, "INSERT OR REPLACE INTO settings(key, value) VALUES('k', '9')");
+    store_t *late;
+    assert_int_equal(store_open(f->path, 0, &late), 0);
+    assert_true(store_generation(late) != g);
+    uint64_t g2 = store_generation(late);
+    assert_int_equal(store_generation(late), g2); /* and only once */
+    store_close(late);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -693,6 +709,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_body_html, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_generation, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_new_connection_sees_earlier_commit, setup_site, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
