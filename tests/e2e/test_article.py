@@ -6,7 +6,9 @@ import time
 import unittest
 import urllib.parse
 
-from nashra_e2e import (AR_DATE_RE, ServerTestCase, assert_layout, headline, parse_html,
+import os
+
+from nashra_e2e import (AR_DATE_RE, ROOT, ServerTestCase, assert_layout, headline, parse_html,
                         quote_path, unescape)
 
 QUOTE = "“وزارة الدفاع الروسية ليس لديها فكرة عنا، أو ما نفعله هنا”"
@@ -67,6 +69,23 @@ class SeedArticle(ServerTestCase):
         self.assertIn(QUOTE, self.raw)
         self.assertIn("NLAW", body.text)
         self.assertEqual(self.doc.find_all("h1"), [self.doc.find("h1", cls="headline")])
+
+    def test_body_is_the_fixture_text(self):
+        """Lead, sub-headings and paragraphs (fixture lines 3-29) each come
+        out as one element whose text is the fixture's line, character for
+        character; the page furniture after line 29 is not in the body."""
+        with open(os.path.join(ROOT, "tests", "fixtures", "seed-article.txt"), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        lead = self.doc.find("p", cls="lead")
+        self.assertEqual(lead.text.strip(), lines[2].strip())
+        body = self.doc.find("div", cls="article-body")
+        heads = [h.text.strip() for h in body.find_all("h2")]
+        paras = [p.text.strip() for p in body.find_all("p")]
+        self.assertEqual(heads, [lines[4], lines[12], lines[22]])
+        want = [l for i, l in enumerate(lines[6:29], start=7) if l and i not in (13, 23)]
+        self.assertEqual(paras, want)
+        for chrome in ("من فضلك ادخل تعليقك", "تابعنا"):
+            self.assertNotIn(chrome, body.text)
 
     def test_related(self):
         sec = self.doc.find("section", cls="related")
