@@ -255,6 +255,10 @@ static int cli_serve(serve_args *sa)
     bool v6 = strchr(sa->host, ':') != NULL;
     char defurl[300];
     snprintf(defurl, sizeof defurl, "http://%s%s%s:%u", v6 ? "[" : "", sa->host, v6 ? "]" : "", sa->port);
+    /* Canonical links, feeds and sitemaps need the address readers use;
+     * a wildcard listen address is never that. */
+    if (!sa->base_url && (strcmp(sa->host, "0.0.0.0") == 0 || strcmp(sa->host, "::") == 0))
+        log_warn("listening on all addresses without --base-url: links will read %s", defurl);
     char *base = cli_base_url(sa->base_url ? sa->base_url : defurl);
     site_config site = {.dir = sa->dir, .base_url = base, .theme = theme};
     rc = cli_run(sa, db, &site);
