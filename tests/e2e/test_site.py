@@ -141,8 +141,13 @@ class HtmlValidation(ServerTestCase):
         aid, slug, _ = self.site.seed()
         (cslug,) = self.site.query("SELECT c.slug FROM categories c JOIN articles a ON a.category_id=c.id"
                                    " WHERE a.id=?", (aid,))[0]
-        paths = {"home": "/", "article": "/%s/" % slug, "category": "/category/%s/" % cslug,
-                 "notfound": "/no-such-page-e2e/"}
+        (tslug,) = self.site.query("SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id=t.id"
+                                   " WHERE x.article_id=? ORDER BY t.id LIMIT 1", (aid,))[0]
+        (aslug,) = self.site.query("SELECT au.slug FROM authors au JOIN articles a ON a.author_id=au.id"
+                                   " WHERE a.id=?", (aid,))[0]
+        paths = {"home": "/", "home2": "/page/2/", "article": "/%s/" % slug,
+                 "category": "/category/%s/" % cslug, "tag": "/tag/%s/" % tslug,
+                 "author": "/author/%s/" % aslug, "page": "/about/", "notfound": "/no-such-page-e2e/"}
         tmp = tempfile.mkdtemp(prefix="nashra-vnu-")
         try:
             files = []
