@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -220,8 +221,19 @@ static void store_shm_copy(const store_t *s, unsigned char *to)
         to[i] = s->shm[i];
 }
 
+/* Process-wide SQLite settings, before its first use. Memory statistics
+ * would take one global mutex around every allocation of every worker's
+ * connection; nothing here reads them. Fails harmlessly (SQLITE_MISUSE) if
+ * the library was already initialised by someone else. */
+static void store_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(const char *path, int flags, store_t **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, store_global_init);
     *out = NULL;
     if (!path || !*path)
         return NS_EINVAL;
