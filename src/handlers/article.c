@@ -182,7 +182,7 @@ static const char *article_jsonld(arena_t *a, const store_article *ar, const cha
     buf_puts(&b, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\"");
     json_field(&b, "headline", title, true);
     json_field(&b, "datePublished", date_iso8601(a, ar->published_at, st->tz_offset), true);
-    json_field(&b, "dateModified", date_iso8601(a, ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at, st->tz_offset), true);
+    json_field(&b, "dateModified", date_iso8601(a, view_article_mtime(ar), st->tz_offset), true);
     if (ar->lead && *ar->lead)
         json_field(&b, "description", ar->lead, true);
     if (ar->image_url && *ar->image_url)
@@ -333,7 +333,7 @@ static int build_article(hreq_t *rq, const store_article *ar, const view_setting
     const char *canonical = view_canonical(a, rq->site->base_url, rq->path);
     mu_set_str(o, "jsonld", article_jsonld(a, ar, title, canonical, st, rq->site->base_url));
     add_trail(rq, o, ar, title, canonical);
-    *modified = ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
+    *modified = view_article_mtime(ar);
     if ((rc = add_lists(rq, o, ar, st)) < 0 || (rc = add_comments(rq, o, ar, st, modified)) < 0)
         return rc;
     mu_set(root, "article", o);

@@ -220,7 +220,7 @@ static void atom_entry(synd_xml *w, hreq_t *rq, const feed *f, const store_artic
     synd_xml_start(w, "entry");
     synd_xml_elem(w, "id", link);
     atom_text(w, "title", "text", ar->title ? ar->title : "");
-    synd_xml_elem(w, "updated", date_iso8601(rq->arena, synd_article_mtime(ar), tz));
+    synd_xml_elem(w, "updated", date_iso8601(rq->arena, view_article_mtime(ar), tz));
     synd_xml_elem(w, "published", date_iso8601(rq->arena, ar->published_at, tz));
     if (ar->author.id)
         atom_author(w, ar->author.name);

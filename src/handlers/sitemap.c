@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "handlers/handler.h"
 #include "handlers/syndicate.h"
+#include "handlers/view.h"
 
 #define SITEMAP_CHUNK 1000
 #define SITEMAP_NEWS_WINDOW 172800 /* 48 hours */
@@ -109,7 +110,7 @@ int handler_sitemap_articles(hreq_t *rq, hresp_t *rs)
     synd_xml *w = sitemap_begin(rq, "urlset", false);
     for (size_t i = 0; i < list.n; i++)
         sitemap_url(w, rq, synd_article_url(rq, list.items[i].slug),
-                    synd_article_mtime(&list.items[i]));
+                    view_article_mtime(&list.items[i]));
     return sitemap_finish(w, rq, rs);
 }
 

@@ -8,16 +8,13 @@
  */
 #include "handlers/syndicate.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
 #include <utf8proc.h>
 
 #include "core/err.h"
-
-#define SYND_DEFAULT_NAME "نشرة"
-#define SYND_MAX_TZ (14 * 3600)
+#include "handlers/view.h"
 
 struct synd_xml {
     arena_t *arena;
@@ -140,43 +137,17 @@ char *synd_clean(arena_t *a, const char *s)
     return out;
 }
 
-/* Setting value, or NULL when unset or empty; other errors in *rc. */
-static const char *synd_setting(hreq_t *rq, const char *key, int *rc)
-{
-    const char *v = NULL;
-    int r = store_setting_get(rq->store, rq->arena, key, &v);
-    if (r == NS_ENOTFOUND)
-        return NULL;
-    if (r < 0) {
-        *rc = r;
-        return NULL;
-    }
-    return v && *v ? v : NULL;
-}
-
-static int synd_parse_tz(const char *s)
-{
-    if (!s)
-        return 0;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < -SYND_MAX_TZ || v > SYND_MAX_TZ)
-        return 0;
-    return (int)v;
-}
-
+/* The settings come from the same reader the HTML pages use, so feeds and
+ * pages agree on defaults and on what counts as a valid value. */
 int synd_site_load(hreq_t *rq, synd_site *out)
 {
-    int rc = 0;
-    const char *name = synd_setting(rq, "site_name", &rc);
-    const char *desc = synd_setting(rq, "site_description", &rc);
-    const char *tz = synd_setting(rq, "timezone_offset", &rc);
+    view_settings st;
+    int rc = view_settings_load(rq, &st);
     if (rc < 0)
         return rc;
-    out->name = name ? name : SYND_DEFAULT_NAME;
-    out->description = desc ? desc : out->name;
-    out->tz_offset = synd_parse_tz(tz);
+    out->name = st.site_name;
+    out->description = *st.site_description ? st.site_description : st.site_name;
+    out->tz_offset = st.tz_offset;
     return 0;
 }
 
@@ -195,11 +166,6 @@ char *synd_url(hreq_t *rq, const char *prefix, const char *slug, const char *suf
 char *synd_article_url(hreq_t *rq, const char *slug)
 {
     return synd_url(rq, "/", slug, "/");
-}
-
-int64_t synd_article_mtime(const store_article *ar)
-{
-    return ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
 }
 
 int synd_cache(hreq_t *rq, hresp_t *rs)

@@ -56,8 +56,6 @@ char *synd_url(hreq_t *rq, const char *prefix, const char *slug, const char *suf
 /* The public URL of an article or static page: base_url/{slug}/ */
 char *synd_article_url(hreq_t *rq, const char *slug);
 
-/* The later of an article's publication and update times. */
-int64_t synd_article_mtime(const store_article *ar);
 
 /* Cache policy of feeds and sitemaps: cacheable, Last-Modified from
  * store_last_modified, expires_at from store_next_publish (0 when nothing is

@@ -76,6 +76,11 @@ static void settings_apply(view_settings *st, const char *k, const char *v)
                 st->follow[i] = is_http_url(v) ? v : NULL;
 }
 
+int64_t view_article_mtime(const store_article *ar)
+{
+    return ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
+}
+
 int view_settings_load(hreq_t *rq, view_settings *out)
 {
     settings_defaults(out);
@@ -334,7 +339,7 @@ int view_paged_list(hreq_t *rq, const view_settings *st, store_query *q, const c
         return rc;
     for (size_t i = 0; i < out->n; i++) {
         const store_article *ar = &out->items[i];
-        int64_t t = ar->updated_at > ar->published_at ? ar->updated_at : ar->published_at;
+        int64_t t = view_article_mtime(ar);
         if (t > *newest)
             *newest = t;
     }

@@ -30,6 +30,10 @@ typedef struct view_settings {
     const char *follow[VIEW_NFOLLOW]; /* URL or NULL (unset, empty or not http(s)) */
 } view_settings;
 
+/* The later of an article's publication and update times: what readers,
+ * feeds and caches call its last modification. */
+int64_t view_article_mtime(const store_article *ar);
+
 /* Read the settings table into *out (strings on rq->arena). Missing or
  * malformed values take their defaults; returns NS_E* only when the store
  * fails. */
