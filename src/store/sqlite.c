@@ -3,25 +3,24 @@
  * web server needs (WAL, foreign keys, busy timeout), telling damaged or
  * foreign files from missing ones, the per-connection statement cache, and
  * the generation number that lets the HTTP cache notice any commit, from
- * this process or another. Reads and writes live in sqlite_read.c and
+ * this process or another: own commits count at once, others' through
+ * PRAGMA data_version, which SQLite keeps per connection. Only SQLite
+ * touches its files: a descriptor of one closed behind its back drops its
+ * POSIX locks on that file. Reads and writes live in sqlite_read.c and
  * sqlite_write.c; the SQL text itself in sqlite_sql.c.
  */
 #include "store/sqlite_priv.h"
 
 #include <errno.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "core/err.h"
 
 /* Bumped by every write through any store_t of this process and whenever a
- * connection sees another connection's commit. */
+ * connection sees another connection's commit (or cannot tell). */
 static _Atomic uint64_t store_gen = 1;
 
 int store_map_rc(int rc)
@@ -194,33 +193,6 @@ static int store_open_db(const char *path, int flags, sqlite3 **db)
     return store_map_rc(rc);
 }
 
-/* Map the WAL-index header so store_maybe_changed() can tell, without a
- * lock or a system call, whether anyone committed. Needs the "-shm" file,
- * which this connection keeps alive (and never truncated) while it is open;
- * without it (in-memory databases) every check says "changed". */
-static void store_map_shm(store_t *s, const char *path)
-{
-    char shm[4096];
-    struct stat sb;
-    if ((size_t)snprintf(shm, sizeof shm, "%s-shm", path) >= sizeof shm)
-        return;
-    int fd = open(shm, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    if (fstat(fd, &sb) == 0 && sb.st_size >= STORE_SHM_MAP) {
-        void *m = mmap(NULL, STORE_SHM_MAP, PROT_READ, MAP_SHARED, fd, 0);
-        if (m != MAP_FAILED)
-            s->shm = m;
-    }
-    close(fd);
-}
-
-static void store_shm_copy(const store_t *s, unsigned char *to)
-{
-    for (size_t i = 0; i < STORE_SHM_HDR; i++)
-        to[i] = s->shm[i];
-}
-
 /* Process-wide SQLite settings, before its first use. Memory statistics
  * would take one global mutex around every allocation of every worker's
  * connection; nothing here reads them. Fails harmlessly (SQLITE_MISUSE) if
@@ -250,10 +222,8 @@ int store_open(const char *path, int flags, store_t **out)
         rc = store_migrate(s->db, &s->version);
     /* No baseline yet: a commit made by another process just before this
      * connection opened is news to whatever this process has cached, so
-     * the first store_generation() must count as a change. */
+     * the first store_maybe_changed() must count as a change. */
     s->data_version = -1;
-    if (rc == 0)
-        store_map_shm(s, path);
     if (rc) {
         store_close(s);
         return rc;
@@ -273,8 +243,6 @@ void store_close(store_t *s)
         sqlite3_finalize(s->count[i]);
     }
     sqlite3_close_v2(s->db);
-    if (s->shm)
-        munmap((void *)s->shm, STORE_SHM_MAP);
     free(s);
 }
 
@@ -283,29 +251,28 @@ int store_schema_version(store_t *s)
     return s->version;
 }
 
+/* PRAGMA data_version moves when another connection commits; a failed
+ * step keeps the last value seen, so the commit it may hide still shows
+ * next time, and counts as a change now. */
 bool store_maybe_changed(store_t *s)
 {
-    if (!s->shm)
-        return true;
-    unsigned char now[STORE_SHM_HDR];
-    store_shm_copy(s, now);
-    return memcmp(now, s->shm_seen, sizeof now) != 0;
+    sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
+    bool changed = true;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t dv = sqlite3_column_int64(st, 0);
+        changed = dv != s->data_version;
+        s->data_version = dv;
+    }
+    if (st)
+        sqlite3_reset(st);
+    if (changed)
+        store_note_write();
+    return changed;
 }
 
 uint64_t store_generation(store_t *s)
 {
-    if (s->shm) /* before asking: a commit in between shows as a change next time */
-        store_shm_copy(s, s->shm_seen);
-    sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        int64_t dv = sqlite3_column_int64(st, 0);
-        if (dv != s->data_version) {
-            s->data_version = dv;
-            store_note_write();
-        }
-    }
-    if (st)
-        store_done(st, 0);
+    store_maybe_changed(s);
     return atomic_load(&store_gen);
 }
 

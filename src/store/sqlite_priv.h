@@ -35,19 +35,11 @@ enum store_stmt_id {
 /* Article list/count variants, indexed by which filters a query uses. */
 enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
 
-/* The unix VFS keeps two copies of the 48-byte WAL-index header at the
- * start of the "-shm" file, and every commit rewrites them (documented in
- * SQLite's walformat.html). */
-#define STORE_SHM_HDR 96
-#define STORE_SHM_MAP 4096
-
 struct store {
     sqlite3 *db;
     sqlite3_stmt *stmts[ST__COUNT];
     sqlite3_stmt *list[QF__COUNT], *count[QF__COUNT];
-    int64_t data_version;   /* last PRAGMA data_version seen */
-    const volatile unsigned char *shm; /* WAL-index header, mapped read-only; NULL: none */
-    unsigned char shm_seen[STORE_SHM_HDR]; /* its bytes at the last store_generation() */
+    int64_t data_version;   /* last PRAGMA data_version seen; -1: none yet */
     int version;            /* schema version after open */
     bool readonly;
     int64_t read_changes;   /* sqlite3_total_changes64 at store_read_begin */

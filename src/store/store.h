@@ -126,21 +126,31 @@ void store_close(store_t *s);
 int store_schema_version(store_t *s);
 
 /* A number that changes whenever any connection, in this process or
- * another, commits a write. Costs a SQLite read transaction (file locks):
- * fine per cache miss, too dear for every cache hit. */
+ * another, commits a write: store_maybe_changed(s), then
+ * store_generation_local(). */
 uint64_t store_generation(store_t *s);
 
 /* The same number as last seen by this process, without asking the
  * database: it moves at once on every commit made through any store_t of
- * this process, and on commits by other processes once some connection
- * of this process has called store_generation() since. Lock-free. */
+ * this process, and on a commit by any other connection (another process,
+ * the sqlite3 shell) once some store_t of this process has noticed it with
+ * store_maybe_changed() or store_generation(). Lock-free. */
 uint64_t store_generation_local(void);
 
-/* False only if no connection can have committed since s last called
- * store_generation(); true means "call store_generation() to know". Reads
- * SQLite's shared WAL-index header: no lock, no system call, so a cache
- * can check it on every hit and still never serve a page older than the
- * last commit. Always true where that header is not available. */
+/* Whether another connection, of this process or any other, has committed
+ * since s last asked: exact, so a cache can ask on every hit and never
+ * serve a page older than the last commit. It steps PRAGMA data_version,
+ * prepared once: a read transaction served from memory but for two
+ * file-lock system calls, a few microseconds. (Not cheaper by reading the
+ * -shm file directly: opening and closing a descriptor of it drops
+ * SQLite's POSIX locks, and another process then rebuilds it under us.)
+ * A change it reports is recorded at once: the generation has moved, so
+ * store_generation_local() is current, and the next call says false until
+ * the next commit. True on a connection's first call, and on an error
+ * (SQLITE_BUSY past the busy timeout...), which moves the generation too:
+ * a cache never keeps a page it cannot vouch for. Commits through s itself
+ * are not reported: they moved the generation already. Inside
+ * store_read_begin() it sees that snapshot, so ask before it. */
 bool store_maybe_changed(store_t *s);
 
 /* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */

@@ -5,7 +5,8 @@
  * (drafts and future articles stay hidden); the ordering of lists and of
  * related articles; that constraint failures come back as the documented
  * codes; and that the generation number notices commits from another
- * connection, whether in this process or not.
+ * connection, whether in this process or not, also while another process
+ * opens, writes and closes the database over and over.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +15,14 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/err.h"
@@ -119,12 +124,23 @@ static int teardown(void **state)
     return 0;
 }
 
-static void raw_exec(const char *path, const char *sql)
+/* sql through a connection of its own, as the sqlite3 shell would run it;
+ * SQLite's result code. Asserts nothing: writer processes use it too. */
+static int raw_try(const char *path, const char *sql)
 {
     sqlite3 *db;
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
     sqlite3_close(db);
+    return rc;
+}
+
+static void raw_exec(const char *path, const char *sql)
+{
+    assert_int_equal(raw_try(path, sql), SQLITE_OK);
 }
 
 /* ---- opening ---- */
@@ -546,6 +562,60 @@ static void test_update(void **state)
     assert_int_equal(store_article_update(f->s, &ar, NULL, 0), NS_ENOTFOUND);
 }
 
+/* image_url ends up in <img src> and og:image: only http(s) URLs and
+ * site-relative paths are stored, on insert and on update alike. */
+static const char *const unsafe_image_urls[] = {
+    "javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "data:image/png;base64,AA==",
+    "vbscript:msgbox(1)", "//evil.com/x.png", "/\\evil.com/x.png", "media/x.jpg", "/media/x y.jpg",
+    "https://ok/x.png\n", "ftp://ok/x.png", NULL,
+};
+
+static void test_image_url_insert(void **state)
+{
+    fx *f = *state;
+    store_article ar = { .slug = "img", .title = "صورة", .status = ARTICLE_PUBLISHED,
+                         .published_at = NOW - HOUR, .created_at = NOW - HOUR, .updated_at = NOW - HOUR };
+    for (int i = 0; unsafe_image_urls[i]; i++) {
+        ar.image_url = unsafe_image_urls[i];
+        if (store_article_insert(f->s, &ar, NULL, 0) != NS_EINVAL)
+            fail_msg("stored: \"%s\"", unsafe_image_urls[i]);
+    }
+    store_article got;
+    assert_int_equal(store_article_by_slug(f->s, f->a, "img", NOW, &got), NS_ENOTFOUND);
+    static const char *const safe[] = { "https://ok/x.png", "http://ok/x.png", "/media/x.jpg", "", NULL };
+    char slug[16];
+    for (int i = 0; safe[i]; i++) {
+        snprintf(slug, sizeof slug, "img-%d", i);
+        ar.slug = slug;
+        ar.image_url = safe[i];
+        assert_int_equal(store_article_insert(f->s, &ar, NULL, 0), 0);
+        assert_int_equal(store_article_by_slug(f->s, f->a, slug, NOW, &got), 0);
+        if (*safe[i])
+            assert_string_equal(got.image_url, safe[i]);
+    }
+    ar.slug = "img-null";
+    ar.image_url = NULL;
+    assert_int_equal(store_article_insert(f->s, &ar, NULL, 0), 0);
+}
+
+static void test_image_url_update(void **state)
+{
+    fx *f = *state;
+    store_article ar, got;
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &ar), 0);
+    ar.image_url = "/media/target.jpg";
+    assert_int_equal(store_article_update(f->s, &ar, NULL, 0), 0);
+    for (int i = 0; unsafe_image_urls[i]; i++) {
+        ar.image_url = unsafe_image_urls[i];
+        ar.title = "لا يحفظ";
+        if (store_article_update(f->s, &ar, NULL, 0) != NS_EINVAL)
+            fail_msg("stored: \"%s\"", unsafe_image_urls[i]);
+    }
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &got), 0);
+    assert_string_equal(got.image_url, "/media/target.jpg");
+    assert_string_equal(got.title, "target");
+}
+
 /* body_html is kept as written, and cleared by the database whenever
  * body_md changes without it, so stale HTML can never be read. */
 static void test_body_html(void **state)
@@ -649,9 +719,115 @@ static void test_generation(void **state)
     store_close(other);
 }
 
-/* The lock-free check says "unchanged" only while nobody committed, and
- * says "changed" for a commit by another connection or another process. */
-static void test_maybe_changed(void **state)
+/* ---- commits by other connections and processes ---- */
+
+/* Another process writing to the database, as the sqlite3 shell, a backup
+ * or a cron job does. It is this binary run again (fork and exec), not a
+ * bare fork: a forked child would inherit SQLite's per-process table of
+ * open files and of the locks held on them, and be a connection of this
+ * process in all but name. It sets setting k to 1, 2 .. n, each through a
+ * connection of its own (open, write, close, as the shell does), and after
+ * each write tells the parent and waits for its go-ahead, so the parent can
+ * check every single write. */
+#define WRITER_ARG "--writer"
+
+typedef struct {
+    pid_t pid;
+    int wrote, go; /* the parent's ends of the two pipes */
+} writer;
+
+/* main() of the writer process: argv = prog --writer DB N WROTE_FD GO_FD. */
+static int writer_main(char **argv)
+{
+    int n = atoi(argv[3]), wrote = atoi(argv[4]), go = atoi(argv[5]);
+    char sql[96];
+    for (int i = 1; i <= n; i++) {
+        /* no fsync: two hundred of them would not fit the test's time */
+        snprintf(sql, sizeof sql,
+                 "PRAGMA synchronous=OFF; UPDATE settings SET value='%d' WHERE key='k'", i);
+        int ok;
+        if (raw_try(argv[2], sql) != SQLITE_OK || write(wrote, &i, sizeof i) != sizeof i ||
+            read(go, &ok, sizeof ok) != sizeof ok)
+            return 1;
+    }
+    return 0;
+}
+
+static writer writer_start(const char *path, int n)
+{
+    int wrote[2], go[2];
+    char ns[16], wfd[16], gfd[16];
+    assert_int_equal(pipe2(wrote, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+    snprintf(ns, sizeof ns, "%d", n);
+    snprintf(wfd, sizeof wfd, "%d", wrote[1]);
+    snprintf(gfd, sizeof gfd, "%d", go[0]);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* only async-signal-safe calls until exec */
+        fcntl(wrote[1], F_SETFD, 0);
+        fcntl(go[0], F_SETFD, 0);
+        execl("/proc/self/exe", "test_store", WRITER_ARG, path, ns, wfd, gfd, (char *)NULL);
+        _exit(127);
+    }
+    close(wrote[1]);
+    close(go[0]);
+    return (writer){ pid, wrote[0], go[1] };
+}
+
+/* True once the writer reports write number i, waiting up to ms for it. */
+static bool writer_wrote(writer *w, int i, int ms)
+{
+    struct pollfd p = { .fd = w->wrote, .events = POLLIN };
+    if (poll(&p, 1, ms) == 0)
+        return false;
+    int n = 0;
+    assert_int_equal(read(w->wrote, &n, sizeof n), (ssize_t)sizeof n); /* 0: it died */
+    assert_int_equal(n, i);
+    return true;
+}
+
+static void writer_go(writer *w)
+{
+    int ok = 1;
+    assert_int_equal(write(w->go, &ok, sizeof ok), (ssize_t)sizeof ok);
+}
+
+/* Wait for the writer to exit; its exit status (0: every write made). */
+static int writer_end(writer *w)
+{
+    int status;
+    close(w->wrote);
+    close(w->go);
+    assert_int_equal(waitpid(w->pid, &status, 0), w->pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* What a worker does for a request: ask whether anything changed, then
+ * render inside one read transaction. */
+static void serve_once(fx *f)
+{
+    const char *v;
+    store_article ar;
+    if (store_maybe_changed(f->s))
+        store_generation(f->s);
+    arena_reset(f->a);
+    assert_int_equal(store_read_begin(f->s), 0);
+    assert_int_equal(store_setting_get(f->s, f->a, "k", &v), 0);
+    assert_int_equal(store_article_by_slug(f->s, f->a, "target", NOW, &ar), 0);
+    assert_int_equal(store_read_end(f->s), 0);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A commit by another connection of this process, through a store_t or
+ * not, is seen by the very next check, and only once. */
+static void test_maybe_changed_other_connection(void **state)
 {
     fx *f = *state;
     store_t *other;
@@ -670,6 +846,56 @@ static void test_maybe_changed(void **state)
     store_close(other);
 }
 
+/* The same for a commit by another process that has exited since. */
+static void test_maybe_changed_other_process(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_setting_set(f->s, "k", "0"), 0);
+    uint64_t g = store_generation(f->s);
+    assert_false(store_maybe_changed(f->s));
+    writer w = writer_start(f->path, 1);
+    assert_true(writer_wrote(&w, 1, 5000));
+    writer_go(&w);
+    assert_int_equal(writer_end(&w), 0);
+    assert_true(store_maybe_changed(f->s));
+    assert_false(store_maybe_changed(f->s));
+    assert_true(store_generation(f->s) != g);
+}
+
+/* The crash this guards against: the server died with SIGBUS when another
+ * process wrote while it served pages, because the store had closed a
+ * descriptor of nashra.db-shm and so dropped SQLite's own locks on it; the
+ * writer, believing itself alone, rebuilt the file under the server's
+ * mapping. Here a process opens, writes and closes two hundred times while
+ * this one serves: every read succeeds and every write is seen. */
+#define WRITES 200
+
+static void test_other_process_writes_while_serving(void **state)
+{
+    fx *f = *state;
+    const char *v;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(store_setting_set(f->s, "k", "0"), 0);
+    serve_once(f);
+    uint64_t seen = store_generation(f->s);
+    writer w = writer_start(f->path, WRITES);
+    for (int i = 1; i <= WRITES; i++) {
+        while (!writer_wrote(&w, i, 0)) {
+            serve_once(f);
+            assert_true(seconds_since(&t0) < 5);
+        }
+        uint64_t g = store_generation(f->s);
+        assert_true(g != seen);
+        seen = g;
+        assert_int_equal(store_setting_get(f->s, f->a, "k", &v), 0);
+        assert_int_equal(atoi(v), i);
+        assert_false(store_maybe_changed(f->s)); /* the writer waits for us */
+        writer_go(&w);
+    }
+    assert_int_equal(writer_end(&w), 0);
+}
+
 /* A connection opened after another process committed still reports the
  * commit: pages this process cached before may predate it (a worker
  * thread opens its connection on its first request). */
@@ -686,11 +912,15 @@ static void test_new_connection_sees_earlier_commit(void **state)
     store_close(late);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], WRITER_ARG) == 0)
+        return writer_main(argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup_empty, teardown),
-        cmocka_unit_test_setup_teardown(test_maybe_changed, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_maybe_changed_other_connection, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_maybe_changed_other_process, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_other_process_writes_while_serving, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_open_garbage, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_open_foreign_database, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_open_newer_schema, setup_empty, teardown),
@@ -706,6 +936,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pages_redirects_settings, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_write_validation, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_update, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_image_url_insert, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_image_url_update, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_body_html, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_generation, setup_site, teardown),
