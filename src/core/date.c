@@ -33,8 +33,23 @@ static const char *const date_en_months[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 };
 static const char *const date_en_weekdays[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const date_en_weekdays_long[7] = {
+    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+};
 
 static void date_civil_from_days(int64_t z, int64_t *y, int *m, int *d);
+
+/* Days since 1970-01-01 of the day holding Unix time t (floor division). */
+static int64_t date_floor_days(int64_t t)
+{
+    return (t >= 0 ? t : t - DATE_DAY + 1) / DATE_DAY;
+}
+
+/* Weekday (0 = Sunday) of the day `days` after 1970-01-01, a Thursday. */
+static int date_weekday(int64_t days)
+{
+    return (int)(((days % 7) + 11) % 7);
+}
 
 /* Broken-down local time of t shifted by tz_offset; false if out of range.
  * Pure arithmetic: glibc's gmtime_r takes a process-wide lock, and pages
@@ -46,7 +61,7 @@ static bool date_split(int64_t t, int tz_offset, struct tm *tm)
     if (t > limit || t < -limit)
         return false;
     int64_t local = t + tz_offset;
-    int64_t days = (local >= 0 ? local : local - DATE_DAY + 1) / DATE_DAY;
+    int64_t days = date_floor_days(local);
     int64_t secs = local - days * DATE_DAY;
     int64_t y;
     int m, d;
@@ -55,7 +70,7 @@ static bool date_split(int64_t t, int tz_offset, struct tm *tm)
     tm->tm_year = (int)(y - 1900);
     tm->tm_mon = m - 1;
     tm->tm_mday = d;
-    tm->tm_wday = (int)(((days % 7) + 11) % 7); /* 1970-01-01 was a Thursday */
+    tm->tm_wday = date_weekday(days);
     tm->tm_hour = (int)(secs / 3600);
     tm->tm_min = (int)(secs / 60 % 60);
     tm->tm_sec = (int)(secs % 60);
@@ -236,12 +251,16 @@ static bool date_digits(const char *s, int width, int *out)
     return true;
 }
 
-/* Index of the 3-letter name at s in names[count], or -1. */
-static int date_name(const char *s, const char *const *names, int count)
+/* Index of the name at *s in names[count], advancing *s past it, or -1. */
+static int date_name(const char **s, const char *const *names, int count)
 {
-    for (int i = 0; i < count; i++)
-        if (strncmp(s, names[i], 3) == 0)
+    for (int i = 0; i < count; i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(*s, names[i], n) == 0) {
+            *s += n;
             return i;
+        }
+    }
     return -1;
 }
 
@@ -273,26 +292,92 @@ static bool date_clock(const char *s, struct date_fields *f)
            s[5] == ':' && date_digits(s + 6, 2, &f->s);
 }
 
+/* The three HTTP-date forms of RFC 9110 §5.6.7 as patterns: %a short and
+ * %A long weekday name, %b month name, %d day as two digits, %e day as two
+ * digits or a space and one digit, %Y four- and %y two-digit year, %T
+ * "HH:MM:SS"; any other byte stands for itself. Names are case-sensitive,
+ * as the grammar has them. */
+static const char *const date_http_forms[] = {
+    "%a, %d %b %Y %T GMT", /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
+    "%A, %d-%b-%y %T GMT", /* obsolete RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" */
+    "%a %b %e %T %Y",      /* obsolete asctime: "Sun Nov  6 08:49:37 1994" */
+};
+
+struct date_http_match {
+    struct date_fields f;
+    int wday;      /* 0 = Sunday */
+    bool yy;       /* the year had two digits */
+};
+
+/* Match all of s against all of form; fields into *m. Reads s only up to
+ * its first mismatch, so never past its NUL. */
+static bool date_http_match(const char *s, const char *form, struct date_http_match *m)
+{
+    for (; *form; form++) {
+        if (*form != '%') {
+            if (*s++ != *form)
+                return false;
+            continue;
+        }
+        bool ok;
+        int width = 0; /* bytes of a numeric field; a name advances s itself */
+        switch (*++form) {
+        case 'a': ok = (m->wday = date_name(&s, date_en_weekdays, 7)) >= 0; break;
+        case 'A': ok = (m->wday = date_name(&s, date_en_weekdays_long, 7)) >= 0; break;
+        case 'b': ok = (m->f.mon = date_name(&s, date_en_months, 12) + 1) > 0; break;
+        case 'd': width = 2; ok = date_digits(s, 2, &m->f.d); break;
+        case 'e': width = 2; ok = date_digits(s + (*s == ' '), 2 - (*s == ' '), &m->f.d); break;
+        case 'Y': width = 4; ok = date_digits(s, 4, &m->f.y); break;
+        case 'y': width = 2; ok = m->yy = date_digits(s, 2, &m->f.y); break;
+        case 'T': width = 8; ok = date_clock(s, &m->f); break;
+        default: ok = false; break;
+        }
+        if (!ok)
+            return false;
+        s += width;
+    }
+    return *s == '\0';
+}
+
+/* The year in [now's year - 49, now's year + 50] ending in the two digits yy
+ * (RFC 9110: a year more than 50 years ahead is the last century's). */
+static bool date_full_year(int yy, int64_t now, int *y)
+{
+    struct tm tm;
+    if (!date_split(now, 0, &tm))
+        return false;
+    int cur = tm.tm_year + 1900;
+    *y = cur - cur % 100 + yy;
+    if (*y > cur + 50)
+        *y -= 100;
+    else if (*y <= cur - 50)
+        *y += 100;
+    return true;
+}
+
+int date_parse_http_at(const char *s, int64_t now, int64_t *out)
+{
+    if (!s)
+        return NS_EINVAL;
+    for (size_t i = 0; i < sizeof date_http_forms / sizeof *date_http_forms; i++) {
+        struct date_http_match m = { .wday = -1 };
+        if (!date_http_match(s, date_http_forms[i], &m))
+            continue;
+        /* The forms differ in their fourth byte, so no other can match; a
+         * weekday that is not the date's is refused like any bad field. */
+        int64_t t;
+        if ((m.yy && !date_full_year(m.f.y, now, &m.f.y)) || date_fields_to_unix(&m.f, &t) != NS_OK ||
+            date_weekday(date_floor_days(t)) != m.wday)
+            return NS_EINVAL;
+        *out = t;
+        return NS_OK;
+    }
+    return NS_EINVAL;
+}
+
 int date_parse_http(const char *s, int64_t *out)
 {
-    /* "Thu, 31 Mar 2022 07:00:00 GMT": fixed layout, 29 bytes. */
-    struct date_fields f;
-    if (!s || strlen(s) != 29)
-        return NS_EINVAL;
-    int wday = date_name(s, date_en_weekdays, 7);
-    f.mon = date_name(s + 8, date_en_months, 12) + 1;
-    if (wday < 0 || f.mon < 1 || memcmp(s + 3, ", ", 2) != 0 || !date_digits(s + 5, 2, &f.d) ||
-        s[7] != ' ' || s[11] != ' ' || !date_digits(s + 12, 4, &f.y) || s[16] != ' ' ||
-        !date_clock(s + 17, &f) || strcmp(s + 25, " GMT") != 0)
-        return NS_EINVAL;
-    int64_t t;
-    if (date_fields_to_unix(&f, &t) != NS_OK)
-        return NS_EINVAL;
-    int64_t days = t >= 0 ? t / DATE_DAY : (t - DATE_DAY + 1) / DATE_DAY;
-    if ((int)(((days % 7) + 11) % 7) != wday) /* 1970-01-01 was a Thursday */
-        return NS_EINVAL;
-    *out = t;
-    return NS_OK;
+    return date_parse_http_at(s, (int64_t)time(NULL), out);
 }
 
 int date_parse_iso(const char *s, int64_t *out)

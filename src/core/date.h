@@ -27,8 +27,25 @@ void date_to_hijri(int y, int m, int d, int *hy, int *hm, int *hd);
 char *date_iso8601(arena_t *a, int64_t t, int tz_offset);
 /* "Thu, 31 Mar 2022 07:00:00 GMT" (RFC 7231 IMF-fixdate; also fine for RSS). */
 char *date_http(arena_t *a, int64_t t);
-/* Parse an IMF-fixdate (If-Modified-Since). NS_EINVAL if malformed. */
+/* Parse an HTTP-date (If-Modified-Since) into *out, in any of the three
+ * forms RFC 9110 §5.6.7 makes a recipient accept:
+ *   IMF-fixdate      "Sun, 06 Nov 1994 08:49:37 GMT"
+ *   RFC 850 (obs.)   "Sunday, 06-Nov-94 08:49:37 GMT"
+ *   asctime (obs.)   "Sun Nov  6 08:49:37 1994" (day may be " 6" or "06")
+ * The RFC 850 two-digit year is read as the year ending in those digits
+ * that is at most 50 years after the current year, and otherwise in the
+ * past century (whole years are compared: in 2026, "76" is 2076 and "77"
+ * is 1977). Parsing is strict and needs no locale: names are
+ * case-sensitive, single spaces only, the whole string must match (nothing
+ * before or after), every field must be in range (hour 0-23, no leap
+ * second, no Feb 30, year 1 or later), and a weekday that is not the date's
+ * is refused rather than tolerated (an If-Modified-Since that is refused
+ * only costs a full response instead of a 304). NS_EINVAL if malformed or
+ * s is NULL; *out is left untouched then. */
 int date_parse_http(const char *s, int64_t *out);
+/* date_parse_http with `now` (Unix seconds) as the current time that
+ * resolves an RFC 850 two-digit year; the other forms do not use it. */
+int date_parse_http_at(const char *s, int64_t now, int64_t *out);
 /* Parse "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SSZ" as UTC. NS_EINVAL if malformed. */
 int date_parse_iso(const char *s, int64_t *out);
 

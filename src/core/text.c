@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 #include "core/buf.h"
@@ -80,6 +81,26 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
             return NS_EINVAL;
     *out = p;
     return NS_OK;
+}
+
+bool text_url_is_safe_link(const char *u)
+{
+    if (!u || !*u)
+        return false;
+    size_t n = strlen(u);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f || u[i] == '\\')
+            return false;
+    if (!text_valid_utf8(u, n))
+        return false;
+    const char *rest = NULL; /* what follows "/" or the scheme's "//" */
+    if (strncasecmp(u, "https://", 8) == 0)
+        rest = u + 8;
+    else if (strncasecmp(u, "http://", 7) == 0)
+        rest = u + 7;
+    if (rest) /* a host, not straight to a path, query or fragment */
+        return *rest && !strchr("/?#", *rest);
+    return u[0] == '/' && u[1] != '/';
 }
 
 enum slug_class { SLUG_SEP, SLUG_DROP, SLUG_KEEP };

@@ -45,6 +45,19 @@ char *text_excerpt(arena_t *a, const char *s, size_t max_chars);
  * rendered fragment, for excerpts and feeds. Owned by arena. */
 char *text_strip_tags(arena_t *a, const char *html);
 
+/* True if u may be written, escaped as usual, into an href or src attribute
+ * (an article's image, a link the site shows) without running as script or
+ * leaving the schemes a reader expects: u is well-formed UTF-8 that is
+ * either an absolute http:// or https:// URL (scheme in any case) with a
+ * host part, or a site-relative path: one '/' then anything but a second
+ * '/' ("//host/x" is a URL on another host). No byte of u may be an ASCII
+ * control character, a space or a backslash (browsers drop tabs and line
+ * breaks inside URLs, trim spaces around them and read '\' as '/', so
+ * each can disguise another scheme or host). False for NULL and "".
+ * Everything else is refused: javascript:, data:, vbscript:, relative
+ * paths without a leading '/', other schemes. */
+bool text_url_is_safe_link(const char *u);
+
 /* Number of code points in valid UTF-8 s. */
 size_t text_char_count(const char *s, size_t n);
 

@@ -185,7 +185,7 @@ static const char *article_jsonld(arena_t *a, const store_article *ar, const cha
     json_field(&b, "dateModified", date_iso8601(a, view_article_mtime(ar), st->tz_offset), true);
     if (ar->lead && *ar->lead)
         json_field(&b, "description", ar->lead, true);
-    if (ar->image_url && *ar->image_url)
+    if (text_url_is_safe_link(ar->image_url))
         json_field(&b, "image", absolute_url(a, base_url, ar->image_url), true);
     buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
     json_field(&b, "name", ar->author.id ? ar->author.name : st->site_name, true);
@@ -224,7 +224,10 @@ static void set_media(arena_t *a, mu_value *o, const store_article *ar, const ch
             mu_set(o, "video", v);
         }
     }
-    if (ar->image_url && *ar->image_url) {
+    /* An image_url another program wrote straight into the database may be
+     * anything: one that is not a safe link is no image. */
+    mu_set_bool(o, "image", false);
+    if (text_url_is_safe_link(ar->image_url)) {
         mu_value *img = mu_object(a);
         mu_set_str(img, "url", ar->image_url);
         mu_set_str(img, "abs_url", absolute_url(a, base_url, ar->image_url));

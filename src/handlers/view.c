@@ -17,6 +17,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "render/markdown.h"
 
 #define VIEW_WATCH_MARKER "(شاهد)"
@@ -276,7 +277,7 @@ mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings 
     view_set_opt(o, "lead", ar->lead);
     mu_set_bool(o, "video", ar->video_url && *ar->video_url);
     mu_set_bool(o, "image", false);
-    if (ar->image_url && *ar->image_url) {
+    if (text_url_is_safe_link(ar->image_url)) { /* else no image, whatever is stored */
         mu_value *img = mu_object(a);
         mu_set_str(img, "url", ar->image_url);
         mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");

@@ -166,9 +166,13 @@ static int article_write(store_t *s, void *arg)
     return rc ? rc : article_set_tags(s, x->ar->id, x->tag_ids, x->ntags);
 }
 
+/* An image_url goes into <img src> and og:image: empty (no image) or a
+ * URL text_url_is_safe_link accepts, never javascript: and the like. */
 static int article_check(const store_article *ar, const int64_t *tag_ids, size_t ntags)
 {
     if (!store_article_status_name(ar->status) || (ntags && !tag_ids))
+        return NS_EINVAL;
+    if (ar->image_url && *ar->image_url && !text_url_is_safe_link(ar->image_url))
         return NS_EINVAL;
     return check_row(&store_article_fields, ar);
 }

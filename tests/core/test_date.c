@@ -170,8 +170,8 @@ static void test_http_parse_rejects_garbage(void **state)
         "Thu, 32 Mar 2022 07:00:00 GMT", "Thu, 31 Foo 2022 07:00:00 GMT",
         "Thu, 31 Mar 2022 24:00:00 GMT", "Thu, 31 Mar 2022 07:60:00 GMT",
         "Wed, 29 Feb 2023 07:00:00 GMT", "Thu, 31 Mar 2022 07:00:00 GMT ",
-        "Thu, 31 Mar 2022 07:00:00 GMTX", "Thursday, 31-Mar-22 07:00:00 GMT",
-        "Thu Mar 31 07:00:00 2022", "Thu, +1 Mar 2022 07:00:00 GMT",
+        "Thu, 31 Mar 2022 07:00:00 GMTX", "Thu, 31 Mar 22 07:00:00 GMT",
+        "Thu, 31-Mar-2022 07:00:00 GMT", "Thu, +1 Mar 2022 07:00:00 GMT",
         "Thu, 31 mar 2022 07:00:00 GMT", "Thu,31 Mar 2022 07:00:00 GMT ",
         "Thu, 31 Mar 2022 07:00:0x GMT", "Thu, 00 Mar 2022 07:00:00 GMT", NULL,
     };
@@ -182,6 +182,133 @@ static void test_http_parse_rejects_garbage(void **state)
     }
     int64_t t;
     assert_int_equal(date_parse_http(NULL, &t), NS_EINVAL);
+}
+
+/* 2026-06-01 00:00 UTC: the "current time" that resolves two-digit years. */
+#define T_2026_06_01 INT64_C(1780272000)
+
+/* t formatted by the C library's strftime (tests run in the C locale), so
+ * that the parser is checked against an independent writer. */
+static const char *c_date(int64_t t, const char *fmt)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    assert_non_null(gmtime_r(&tt, &tm));
+    char b[64];
+    assert_true(strftime(b, sizeof b, fmt, &tm) > 0);
+    return arena_strdup(A, b);
+}
+
+/* The obsolete forms; %e is the space-padded day of asctime. */
+#define RFC850_FMT "%A, %d-%b-%y %H:%M:%S GMT"
+#define ASCTIME_FMT "%a %b %e %H:%M:%S %Y"
+
+/* RFC 9110 §5.6.7: the obsolete RFC 850 and asctime forms are accepted too. */
+static void test_http_parse_obsolete_forms(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    assert_int_equal(date_parse_http_at("Sunday, 06-Nov-94 08:49:37 GMT", T_2026_06_01, &t), NS_OK);
+    assert_int_equal(t, 784111777);
+    t = 0;
+    assert_int_equal(date_parse_http("Sun Nov  6 08:49:37 1994", &t), NS_OK);
+    assert_int_equal(t, 784111777);
+    t = 0;
+    assert_int_equal(date_parse_http("Sun Nov 06 08:49:37 1994", &t), NS_OK); /* 2DIGIT day */
+    assert_int_equal(t, 784111777);
+    assert_int_equal(date_parse_http("Thu Mar 31 07:00:00 2022", &t), NS_OK);
+    assert_int_equal(t, T_2022_03_31_0700Z);
+    assert_int_equal(date_parse_http_at("Thursday, 31-Mar-22 07:00:00 GMT", T_2026_06_01, &t), NS_OK);
+    assert_int_equal(t, T_2022_03_31_0700Z);
+    assert_int_equal(date_parse_http_at("Thursday, 29-Feb-24 23:59:59 GMT", T_2026_06_01, &t), NS_OK);
+    assert_int_equal(t, utc("2024-02-29 23:59:59"));
+    /* date_parse_http resolves the two-digit year with the clock */
+    int64_t now = (int64_t)time(NULL), t2 = 0;
+    assert_int_equal(date_parse_http_at("Sunday, 06-Nov-94 08:49:37 GMT", now, &t), NS_OK);
+    assert_int_equal(date_parse_http("Sunday, 06-Nov-94 08:49:37 GMT", &t2), NS_OK);
+    assert_int_equal(t2, t);
+}
+
+/* A two-digit year more than 50 years ahead of the current year is in the
+ * past century; up to 50 years ahead it is not. */
+static void test_http_parse_two_digit_year(void **state)
+{
+    (void)state;
+    static const struct { const char *now, *date; } cases[] = {
+        { "2026-06-01 00:00:00", "2026-06-01 00:00:00" },
+        { "2026-06-01 00:00:00", "2000-01-01 00:00:00" },
+        { "2026-06-01 00:00:00", "1999-12-31 23:59:59" },
+        { "2026-06-01 00:00:00", "2076-12-31 23:59:59" }, /* 50 years ahead: future */
+        { "2026-06-01 00:00:00", "1977-01-01 00:00:00" }, /* "77" would be 51 ahead */
+        { "2026-06-01 00:00:00", "1994-11-06 08:49:37" },
+        { "2070-01-01 00:00:00", "2110-03-01 00:00:00" }, /* "10": 2010 is 60 back */
+        { "2070-01-01 00:00:00", "2021-03-01 00:00:00" },
+        { "2099-12-31 23:59:59", "2100-01-01 00:00:00" }, /* across a century */
+        { "2101-01-01 00:00:00", "2099-12-31 00:00:00" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int64_t want = utc(cases[i].date), t = 0;
+        const char *s = c_date(want, RFC850_FMT);
+        assert_int_equal(date_parse_http_at(s, utc(cases[i].now), &t), NS_OK);
+        assert_int_equal(t, want);
+    }
+}
+
+/* Every time, written in each form (by date_http, and by the C library for
+ * the obsolete ones), parses back to itself and so to the same date_http. */
+static void test_http_parse_round_trip_all_forms(void **state)
+{
+    (void)state;
+    int i = 0;
+    for (int64_t x = -DAY * 400; x < INT64_C(4102444800); x += 7777777, i++) {
+        /* the clock for two-digit years: up to 40 years either side of x */
+        int64_t now = x + (int64_t)(i % 3 - 1) * 40 * 365 * DAY;
+        const char *forms[] = { date_http(A, x), c_date(x, RFC850_FMT), c_date(x, ASCTIME_FMT) };
+        for (int k = 0; k < 3; k++) {
+            int64_t t = 0;
+            if (date_parse_http_at(forms[k], now, &t) != NS_OK)
+                fail_msg("refused: \"%s\"", forms[k]);
+            assert_int_equal(t, x);
+            assert_string_equal(date_http(A, t), forms[0]);
+        }
+    }
+}
+
+static void test_http_parse_rejects_obsolete_garbage(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        /* RFC 850 */
+        "Sunday, 06-Nov-94 08:49:37 GMT ", " Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMTX", "Sunday, 06-Nov-94 08:49:37 UTC",
+        "Sunday, 06-Nov-94 08:49:37", "Sun, 06-Nov-94 08:49:37 GMT", "Sunda, 06-Nov-94 08:49:37 GMT",
+        "sunday, 06-Nov-94 08:49:37 GMT", "Sunday, 06-nov-94 08:49:37 GMT",
+        "Sunday, 6-Nov-94 08:49:37 GMT", "Sunday,  6-Nov-94 08:49:37 GMT",
+        "Sunday, 06-Nov-1994 08:49:37 GMT", "Sunday, 06-Nov-9 08:49:37 GMT",
+        "Sunday, 06 Nov 94 08:49:37 GMT", "Sunday 06-Nov-94 08:49:37 GMT",
+        "Sunday, 06-Nov-94 24:00:00 GMT", "Sunday, 06-Nov-94 08:60:37 GMT",
+        "Sunday, 06-Nov-94 08:49:60 GMT", "Sunday, 06-Nov-94 8:49:37 GMT",
+        "Sunday, 00-Nov-94 08:49:37 GMT", "Sunday, 31-Nov-94 08:49:37 GMT",
+        "Friday, 30-Feb-24 08:49:37 GMT", "Monday, 06-Nov-94 08:49:37 GMT",
+        "Sunday, 06-Nov-+4 08:49:37 GMT",
+        /* asctime */
+        "Sun Nov  6 08:49:37 1994 ", "Sun Nov  6 08:49:37 1994\n", "Sun Nov  6 08:49:37 1994 GMT",
+        "Sun Nov 6 08:49:37 1994", "Sun Nov   6 08:49:37 1994", "Sun Nov 6  08:49:37 1994",
+        "Sun Nov  6 08:49:37 94", "Sun Nov  6 08:49:37 19940", "Sun Nov  6 08:49:37  1994",
+        "Sun, Nov  6 08:49:37 1994", "Sunday Nov  6 08:49:37 1994", "sun Nov  6 08:49:37 1994",
+        "Sun Nov  6 24:49:37 1994", "Sun Nov  0 08:49:37 1994", "Sun Nov 00 08:49:37 1994",
+        "Sun Nov 31 08:49:37 1994", "Thu Feb 30 08:49:37 2023", "Mon Nov  6 08:49:37 1994",
+        "Sun Nov  x 08:49:37 1994", "Sun Nov  6 08:49:37", "Sun Nov  6", "Sun", "Sunday", NULL,
+    };
+    for (int i = 0; bad[i]; i++) {
+        int64_t t = 42;
+        if (date_parse_http_at(bad[i], T_2026_06_01, &t) != NS_EINVAL)
+            fail_msg("accepted: \"%s\"", bad[i]);
+        assert_int_equal(t, 42);
+    }
+    int64_t t = 42;
+    assert_int_equal(date_parse_http_at(NULL, T_2026_06_01, &t), NS_EINVAL);
+    assert_int_equal(t, 42);
 }
 
 static void test_iso_parse(void **state)
@@ -243,6 +370,10 @@ int main(void)
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test(test_http_format_and_parse),
         cmocka_unit_test(test_http_parse_rejects_garbage),
+        cmocka_unit_test(test_http_parse_obsolete_forms),
+        cmocka_unit_test(test_http_parse_two_digit_year),
+        cmocka_unit_test(test_http_parse_round_trip_all_forms),
+        cmocka_unit_test(test_http_parse_rejects_obsolete_garbage),
         cmocka_unit_test(test_iso_parse),
         cmocka_unit_test(test_matches_gmtime),
         cmocka_unit_test(test_out_of_range_times),

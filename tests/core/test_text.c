@@ -166,6 +166,35 @@ static void test_char_count(void **state)
     assert_int_equal(text_char_count("سوريا", 4), 2);
 }
 
+/* What may go into <img src> / og:image: http(s) URLs and site paths only. */
+static void test_url_is_safe_link(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "http://ok/x.png", "https://ok/x.png", "/media/x.jpg", "HTTPS://ok/x.png", "Http://ok",
+        "https://ok.example:8443/a/b.jpg?w=800&h=450#top", "https://user@ok/x.png",
+        "/media/صور/خبر.jpg", "/", "/x?y=//z", "https://ok/a//b.png", NULL,
+    };
+    static const char *const bad[] = {
+        "javascript:alert(1)", "JAVASCRIPT:alert(1)", "JavaScript:alert(1)",
+        "data:image/svg+xml;base64,PHN2Zz4=", "vbscript:msgbox(1)", "//evil.com/x.png",
+        " javascript:alert(1)", "java\tscript:alert(1)", "java\nscript:alert(1)",
+        "\x01javascript:alert(1)", " /media/x.jpg", "/media/x.jpg ", "/media/x y.jpg",
+        "/media/x.jpg\n", "/media/x\x7f.jpg", "/\\evil.com/x.png", "\\\\evil.com/x.png",
+        "https://ok\\@evil.com/", "http://", "https://", "http:///evil.com/x.png",
+        "https://?x", "https://#x", "http:ok/x.png", "https:/ok/x.png", "ftp://ok/x.png",
+        "file:///etc/passwd", "media/x.jpg", "x.jpg", "./x.jpg", "../x.jpg", "?x", "#x",
+        "/media/\xff.jpg", "/media/\xc0\xaf.jpg", "", NULL,
+    };
+    for (int i = 0; good[i]; i++)
+        if (!text_url_is_safe_link(good[i]))
+            fail_msg("refused: \"%s\"", good[i]);
+    for (int i = 0; bad[i]; i++)
+        if (text_url_is_safe_link(bad[i]))
+            fail_msg("accepted: \"%s\"", bad[i]);
+    assert_false(text_url_is_safe_link(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +205,7 @@ int main(void)
         cmocka_unit_test(test_excerpt),
         cmocka_unit_test(test_strip_tags),
         cmocka_unit_test(test_char_count),
+        cmocka_unit_test(test_url_is_safe_link),
     };
     return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "cli/demo.h"
 #include "core/arena.h"
@@ -21,6 +22,7 @@
 #include "handlers/handler.h"
 #include "render/theme.h"
 #include "store/store.h"
+#include "test_util.h"
 
 #define NOW 1648720800  /* 2022-03-31 10:00 UTC */
 
@@ -29,6 +31,7 @@ typedef struct fixture {
     store_t *s;
     theme_t *theme;
     site_config site;
+    char dir[64];   /* a test's database directory, removed at teardown; "" if none */
 } fixture;
 
 static const char *theme_dir(void)
@@ -57,7 +60,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    store_close(f->s);
+    if (f->dir[0])
+        test_util_store_dir_close(f->s, f->dir);
+    else
+        store_close(f->s);
     theme_free(f->theme);
     arena_free(f->a);
     free(f);
@@ -366,6 +372,61 @@ static void test_home_and_archives(void **state)
     assert_int_equal(run(f, handler_tag, "/tag/none/", "none", 1).rc, NS_ENOTFOUND);
 }
 
+/* sql through a connection of its own, as another program would write. */
+static void set_image_url_by_sql(const char *db_path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* An image_url that another program wrote straight into the database,
+ * past the store's check, is no image: not in <img src>, og:image or the
+ * JSON-LD of any page, while a safe one still shows everywhere. The site
+ * lives in a file here so that a second connection can write to it. */
+static void test_unsafe_image_url_not_rendered(void **state)
+{
+    fixture *f = *state;
+    char path[96];
+    assert_non_null(test_util_tmpdir(f->dir, sizeof f->dir, "pages"));
+    snprintf(path, sizeof path, "%s/nashra.db", f->dir);
+    store_close(f->s);
+    assert_int_equal(store_open(path, STORE_CREATE, &f->s), 0);
+    site_ids ids;
+    make_site(f, &ids);
+    static const struct { handler_fn h; const char *path, *param; } pages[] = {
+        { handler_article, "/khabar-2/", "khabar-2" }, /* no video: the figure would show */
+        { handler_article, "/khabar/", "khabar" },
+        { handler_home, "/", NULL },
+        { handler_category, "/category/سياسة/", "سياسة" },
+        { handler_tag, "/tag/روسيا/", "روسيا" },
+        { handler_author, "/author/kateb/", "kateb" },
+    };
+    /* the control: a safe URL is rendered on every page */
+    set_image_url_by_sql(path, "UPDATE articles SET image_url = '/media/x.jpg'");
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        page p = run(f, pages[i].h, pages[i].path, pages[i].param, 1);
+        assert_int_equal(p.rc, 0);
+        assert_has(html(&p), "<img src=\"/media/x.jpg\"");
+    }
+    page p = run(f, handler_article, "/khabar-2/", "khabar-2", 1);
+    assert_has(html(&p), "<meta property=\"og:image\" content=\"https://example.org/media/x.jpg\">");
+    assert_has(html(&p), "\"image\":\"https://example.org/media/x.jpg\"");
+
+    set_image_url_by_sql(path, "UPDATE articles SET image_url = 'javascript:alert(1)'");
+    for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+        p = run(f, pages[i].h, pages[i].path, pages[i].param, 1);
+        assert_int_equal(p.rc, 0);
+        const char *h = html(&p);
+        if (strstr(h, "javascript:"))
+            fail_msg("%s: javascript: rendered", pages[i].path);
+        assert_null(strstr(h, "<img src="));
+        assert_null(strstr(h, "og:image"));
+        assert_null(strstr(h, "\"image\":"));
+    }
+}
+
 /* ---- the demo site's seed article ---- */
 
 static const char *seed_slug(fixture *f)
@@ -466,6 +527,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_home_and_archives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seed_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_breadcrumb_trail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsafe_image_url_not_rendered, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
