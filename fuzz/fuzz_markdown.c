@@ -4,6 +4,14 @@
  * and leaks it checks that no output ever contains a tag or URL scheme the
  * allowlist does not produce: the sanitiser writes every tag itself, so any
  * of these means a hole.
+ *
+ * Build from the repository root, then run for a while:
+ *   mkdir -p build && clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
+ *     -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libcmark libutf8proc) \
+ *     fuzz/fuzz_markdown.c src/render/markdown.c src/core/arena.c src/core/buf.c \
+ *     src/core/err.c src/core/text.c \
+ *     $(pkg-config --libs libcmark libutf8proc) -o build/fuzz_markdown
+ *   build/fuzz_markdown -max_total_time=60 -max_len=4096
  */
 #include <stdint.h>
 #include <stdlib.h>
