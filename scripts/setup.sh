@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libcmark-dev
       libsodium-dev libxml2-dev libutf8proc-dev zlib1g-dev libcmocka-dev
-      libjson-c-dev python3 chromium default-jre-headless nginx-light wrk curl)
+      libjson-c-dev python3 chromium default-jre-headless nginx-light wrk curl sqlite3)
 # node may come from outside Debian; only ask apt for it when it is missing
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PKGS+=(nodejs npm)

@@ -105,13 +105,16 @@ class Site:
         self.extra_args = list(extra_args)
 
     # -- process ---------------------------------------------------------
-    def start(self):
+    def start(self, preexec_fn=None):
+        """Start the server; preexec_fn runs in the child before exec (e.g. to
+        lower its descriptor limit with resource.setrlimit)."""
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BIN, "serve", self.dir, "--listen", "127.0.0.1:%d" % self.port, *self.extra_args],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=ENV)
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=ENV,
+            preexec_fn=preexec_fn)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
