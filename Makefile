@@ -2,10 +2,10 @@
 # (scripts/test.sh); `make asan` builds the sanitizer variant in build/asan.
 # Sources are found by directory, so adding a module needs no edit here.
 
-PKGS    := libmicrohttpd sqlite3 libcmark libsodium zlib libutf8proc libxml-2.0
+PKGS    := libh2o-evloop openssl sqlite3 libcmark libsodium zlib libutf8proc libxml-2.0
 BUILD   ?= build
 OPT     ?= -O2 -g
-CFLAGS  := -std=gnu11 -Wall -Wextra -Werror $(OPT) -D_GNU_SOURCE -Isrc \
+CFLAGS  := -std=gnu11 -Wall -Wextra -Werror $(OPT) -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc \
            $(shell pkg-config --cflags $(PKGS)) $(EXTRA_CFLAGS)
 LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 TESTLIBS := $(shell pkg-config --libs cmocka json-c)

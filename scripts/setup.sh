@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libcmark-dev
+PKGS=(build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev libcmark-dev
       libsodium-dev libxml2-dev libutf8proc-dev zlib1g-dev libcmocka-dev
       libjson-c-dev python3 chromium default-jre-headless nginx-light wrk curl sqlite3)
 # node may come from outside Debian; only ask apt for it when it is missing

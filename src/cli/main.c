@@ -37,12 +37,21 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 static const char usage_text[] =
     "usage: nashra init DIR [--demo]\n"
     "       nashra serve DIR [--listen HOST:PORT] [--threads N] [--base-url URL] [--no-cache]\n"
+    "                        [--cache-size MIB] [--request-timeout SECONDS]\n"
+    "                        [--max-conns-per-client N] [--trusted-proxy ADDR[/PREFIX]]...\n"
     "       nashra --help | --version\n"
     "\n"
     "  init    create DIR and an empty site database DIR/nashra.db\n"
     "          (--demo: fill it with demonstration content)\n"
     "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
-    "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n";
+    "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n"
+    "          --cache-size MIB            response cache memory (default 64)\n"
+    "          --request-timeout SECONDS   to send a whole request head and body; also\n"
+    "                                      the keep-alive idle time (default 10)\n"
+    "          --max-conns-per-client N    connections one address may hold (default 256,\n"
+    "                                      0: unlimited)\n"
+    "          --trusted-proxy ADDR[/PREFIX]  a reverse proxy (load balancer): exempt from\n"
+    "                                      that bound, its X-Forwarded-For names the client\n";
 
 /* Print "nashra: <message>" on stderr and return code. */
 static int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -117,17 +126,23 @@ typedef struct serve_args {
     unsigned threads;
     const char *base_url;
     bool no_cache;
+    unsigned cache_mib;        /* 0: default */
+    unsigned request_timeout;  /* 0: default */
+    unsigned max_conns;
+    peer_net trusted[SERVER_MAX_TRUSTED];
+    size_t ntrusted;
 } serve_args;
 
-/* 1..SERVER_MAX_THREADS from s, or 0. */
-static unsigned cli_threads(const char *s)
+/* A decimal number min..max from s into *out; false if it is not one. */
+static bool cli_number(const char *s, long min, long max, unsigned *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (s[0] < '0' || s[0] > '9' || *end || errno || v < 1 || v > SERVER_MAX_THREADS)
-        return 0;
-    return (unsigned)v;
+    if (s[0] < '0' || s[0] > '9' || *end || errno || v < min || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
 }
 
 static unsigned cli_default_threads(void)
@@ -226,7 +241,9 @@ static int cli_run(const serve_args *sa, const char *db, const site_config *site
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     server_opts o = {.host = sa->host, .port = sa->port, .threads = sa->threads,
-                     .no_cache = sa->no_cache, .db_path = db, .site = site};
+                     .no_cache = sa->no_cache, .cache_bytes = (size_t)sa->cache_mib << 20,
+                     .request_timeout = sa->request_timeout, .max_conns_per_client = sa->max_conns,
+                     .trusted = sa->trusted, .ntrusted = sa->ntrusted, .db_path = db, .site = site};
     server_t *srv;
     int rc = server_start(&o, &srv);
     bool v6 = strchr(sa->host, ':') != NULL;
@@ -279,7 +296,8 @@ static int cli_usage(const char *msg)
     return EXIT_USAGE;
 }
 
-enum { OPT_DEMO = 256, OPT_LISTEN, OPT_THREADS, OPT_BASE_URL, OPT_NO_CACHE };
+enum { OPT_DEMO = 256, OPT_LISTEN, OPT_THREADS, OPT_BASE_URL, OPT_NO_CACHE, OPT_CACHE_SIZE,
+       OPT_REQUEST_TIMEOUT, OPT_MAX_CONNS, OPT_TRUSTED_PROXY, OPT_HELP };
 
 static const struct option cli_options[] = {
     {"demo", no_argument, NULL, OPT_DEMO},
@@ -287,6 +305,11 @@ static const struct option cli_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"base-url", required_argument, NULL, OPT_BASE_URL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"cache-size", required_argument, NULL, OPT_CACHE_SIZE},
+    {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+    {"max-conns-per-client", required_argument, NULL, OPT_MAX_CONNS},
+    {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
+    {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
@@ -299,8 +322,22 @@ static int cli_option(int opt, bool serve, serve_args *sa, bool *demo)
         if (server_parse_listen(optarg, sa->host, sizeof sa->host, &sa->port) != NS_OK)
             return cli_usage("bad --listen value: expected HOST:PORT or [IPv6]:PORT");
     } else if (opt == OPT_THREADS && serve) {
-        if (!(sa->threads = cli_threads(optarg)))
+        if (!cli_number(optarg, 1, SERVER_MAX_THREADS, &sa->threads))
             return cli_usage("bad --threads value: expected a number from 1 to 1024");
+    } else if (opt == OPT_CACHE_SIZE && serve) {
+        if (!cli_number(optarg, 1, 1 << 20, &sa->cache_mib))
+            return cli_usage("bad --cache-size value: expected MiB from 1 to 1048576");
+    } else if (opt == OPT_REQUEST_TIMEOUT && serve) {
+        if (!cli_number(optarg, 1, 3600, &sa->request_timeout))
+            return cli_usage("bad --request-timeout value: expected seconds from 1 to 3600");
+    } else if (opt == OPT_MAX_CONNS && serve) {
+        if (!cli_number(optarg, 0, 1000000, &sa->max_conns))
+            return cli_usage("bad --max-conns-per-client value: expected a number from 0 to 1000000");
+    } else if (opt == OPT_TRUSTED_PROXY && serve) {
+        if (sa->ntrusted == SERVER_MAX_TRUSTED)
+            return cli_usage("too many --trusted-proxy values (at most 64)");
+        if (peer_parse_net(optarg, &sa->trusted[sa->ntrusted++]) != NS_OK)
+            return cli_usage("bad --trusted-proxy value: expected an IP address or ADDRESS/PREFIX");
     } else if (opt == OPT_BASE_URL && serve) {
         char *u = cli_base_url(optarg);
         if (!u)
@@ -317,7 +354,8 @@ static int cli_option(int opt, bool serve, serve_args *sa, bool *demo)
 
 static int cli_command(int argc, char **argv, bool serve)
 {
-    serve_args sa = {.port = 8080, .threads = cli_default_threads()};
+    serve_args sa = {.port = 8080, .threads = cli_default_threads(),
+                     .max_conns = SERVER_DEFAULT_CONNS_PER_CLIENT};
     strcpy(sa.host, "127.0.0.1");
     const char *env = getenv("NASHRA_NO_CACHE");
     sa.no_cache = env && strcmp(env, "1") == 0;
@@ -325,9 +363,14 @@ static int cli_command(int argc, char **argv, bool serve)
     int opt, rc;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", cli_options, NULL)) != -1)
+    while ((opt = getopt_long(argc, argv, "h", cli_options, NULL)) != -1) {
+        if (opt == OPT_HELP || opt == 'h') {
+            fputs(usage_text, stdout);
+            return 0;
+        }
         if ((rc = cli_option(opt, serve, &sa, &demo)))
             return rc;
+    }
     if (optind != argc - 1)
         return cli_usage(optind >= argc ? "missing site directory DIR" : "too many arguments");
     sa.dir = argv[optind];

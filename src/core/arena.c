@@ -219,3 +219,11 @@ size_t arena_used(const arena_t *a)
 {
     return a->used;
 }
+
+size_t arena_footprint(const arena_t *a)
+{
+    size_t n = sizeof *a;
+    for (const struct block *b = a->head; b; b = b->next)
+        n += sizeof *b + b->size;
+    return n;
+}

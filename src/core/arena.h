@@ -44,4 +44,9 @@ void arena_defer(arena_t *a, void (*fn)(void *), void *arg);
 /* Total bytes handed out since creation/reset (for tests and stats). */
 size_t arena_used(const arena_t *a);
 
+/* Bytes the arena really holds from malloc (its blocks with their headers
+ * and the arena itself), however much of them is used: what a long-lived
+ * arena costs the process, for memory limits. */
+size_t arena_footprint(const arena_t *a);
+
 #endif

@@ -4,7 +4,7 @@
  * The HTTP layer (http/) decodes and routes a request, then calls one
  * handler with an hreq (everything the handler may read, all owned by the
  * request arena or longer-lived) and an hresp to fill. Handlers never touch
- * libmicrohttpd: they produce a status, a content type and a body, and
+ * the HTTP library: they produce a status, a content type and a body, and
  * return 0 or an NS_E* code. A non-zero return (NS_ENOTFOUND -> 404, other
  * codes -> 500) is turned into the themed error page by handler_error(),
  * the one place where error codes become pages.
@@ -37,10 +37,15 @@ typedef struct hreq {
     const site_config *site;
     const char *method;       /* "GET" or "HEAD" (others are refused earlier) */
     const char *path;         /* decoded UTF-8 path, e.g. "/category/سياسة/" */
+    const char *client;       /* the reader's address as text (through trusted proxies) */
     int64_t now;              /* request time, Unix seconds */
     const char *params[HREQ_MAX_PARAMS]; /* route captures, decoded ({slug}, {path}) */
     int nparams;
     int page;                 /* from /page/N/ or sitemap-N (1 when absent) */
+    /* Server statistics for /healthz, one "name value" line each, appended
+     * to out; NULL when there are none. */
+    void (*stats)(void *cls, buf_t *out);
+    void *stats_cls;
 } hreq_t;
 
 typedef struct hresp {

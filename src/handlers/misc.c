@@ -39,6 +39,8 @@ int handler_healthz(hreq_t *rq, hresp_t *rs)
         return NS_EIO;
     synd_body_reset(rq, rs);
     buf_puts(&rs->body, "ok\n");
+    if (rq->stats)
+        rq->stats(rq->stats_cls, &rs->body);
     rs->content_type = "text/plain; charset=utf-8";
     rs->cacheable = false;
     rs->max_age = 0;

@@ -11,7 +11,6 @@
  */
 #include "http/cache.h"
 
-#include <microhttpd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@ typedef struct shard {
 struct cache {
     shard shards[CACHE_SHARDS];
     _Atomic uint64_t generation; /* newest generation seen by cache_put */
+    _Atomic uint64_t hits, misses;
 };
 
 static void *cache_xcalloc(size_t n, size_t size)
@@ -44,9 +44,15 @@ static void *cache_xcalloc(size_t n, size_t size)
     return p;
 }
 
-cache_entry *cache_entry_new(void)
+/* Room left in an entry's first block for its key, so that a short key
+ * does not cost a block of its own. */
+#define CACHE_KEY_ROOM 512
+
+cache_entry *cache_entry_new(size_t hint)
 {
-    cache_entry *e = cache_xcalloc(1, sizeof *e);
+    arena_t *a = arena_new(hint + sizeof(cache_entry) + CACHE_KEY_ROOM);
+    cache_entry *e = arena_zalloc(a, sizeof *e);
+    e->arena = a;
     atomic_init(&e->refs, 1);
     return e;
 }
@@ -55,14 +61,7 @@ void cache_entry_release(cache_entry *e)
 {
     if (!e || atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) != 1)
         return;
-    for (int i = 0; i < CACHE_NVARIANTS; i++) {
-        if (e->v[i].full)
-            MHD_destroy_response(e->v[i].full);
-        if (e->v[i].not_modified)
-            MHD_destroy_response(e->v[i].not_modified);
-    }
-    free(e->key);
-    free(e);
+    arena_free(e->arena); /* e itself lives there */
 }
 
 /* FNV-1a: short keys, no adversarial pressure worth a keyed hash (the
@@ -155,6 +154,7 @@ cache_entry *cache_get(cache_t *c, const char *key, size_t keylen, uint64_t gen,
     if (e)
         atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
     pthread_rwlock_unlock(&sh->lock);
+    atomic_fetch_add_explicit(e ? &c->hits : &c->misses, 1, memory_order_relaxed);
     return e;
 }
 
@@ -198,14 +198,13 @@ bool cache_put(cache_t *c, const char *key, cache_entry *e)
     if (!c || e->key)
         return false; /* an entry lives in at most one cache slot */
     size_t keylen = strlen(key);
-    e->size += keylen + sizeof *e;
+    e->key = arena_strndup(e->arena, key, keylen);
+    /* charged with everything it holds, key included */
+    e->size = arena_footprint(e->arena);
     e->hash = cache_hash(key, keylen);
     shard *sh = cache_shard(c, e->hash);
     if (e->size > sh->limit)
         return false;
-    e->key = strdup(key);
-    if (!e->key)
-        abort();
     if (atomic_load(&c->generation) != e->generation)
         cache_new_generation(c, e->generation);
     pthread_rwlock_wrlock(&sh->lock);
@@ -243,4 +242,15 @@ size_t cache_count(cache_t *c)
 size_t cache_bytes(cache_t *c)
 {
     return c ? cache_sum(c, offsetof(shard, bytes)) : 0;
+}
+
+void cache_get_stats(cache_t *c, cache_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!c)
+        return;
+    out->entries = cache_count(c);
+    out->bytes = cache_bytes(c);
+    out->hits = atomic_load(&c->hits);
+    out->misses = atomic_load(&c->misses);
 }

@@ -1,13 +1,17 @@
 /*
- * cache.h - the response cache: rendered pages kept as ready-to-queue
- * libmicrohttpd responses, keyed by decoded path.
+ * cache.h - the response cache: rendered pages kept as ready-to-send
+ * responses (body bytes and h2o header arrays), keyed by the canonical
+ * form of the request.
  *
  * A news site serves the same few pages to everyone, so a hit must cost no
- * more than a hash lookup and a reference count: entries hold prebuilt
- * responses for each representation (identity, gzip) and their 304 forms,
- * and a hit queues one of them without copying or allocating. An entry is
- * valid while the store generation it was rendered under is current and
- * before its expiry time; memory is bounded and oldest entries go first.
+ * more than a hash lookup and a reference count: entries hold each
+ * representation (identity, gzip) with its headers and its 304 form, and a
+ * hit hands them to h2o without copying. The key is the decoded path (plus
+ * a canonical query string for the routes that read one), so the many
+ * spellings of one URL (%D9 / %d9, %73 for "s") share one entry. An entry
+ * is valid while the store generation it was rendered under is current
+ * and before its expiry time; memory is bounded by what entries really
+ * hold (their arenas) and oldest entries go first.
  */
 #ifndef NS_HTTP_CACHE_H
 #define NS_HTTP_CACHE_H
@@ -16,8 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "core/arena.h"
 
-struct MHD_Response;
+struct st_h2o_header_t;
 
 /* Bytes of a quoted ETag value plus its NUL: '"' 32 hex "-gz" '"' NUL. */
 #define CACHE_ETAG_SIZE 40
@@ -26,13 +31,18 @@ enum { CACHE_IDENTITY = 0, CACHE_GZIP = 1, CACHE_NVARIANTS = 2 };
 
 /* One representation of a response. */
 typedef struct cache_variant {
-    struct MHD_Response *full;          /* NULL: this variant does not exist */
-    struct MHD_Response *not_modified;  /* 304 with the same validators; NULL unless status 200 */
-    char etag[CACHE_ETAG_SIZE];         /* quoted strong ETag, "" if none */
+    const char *body;                    /* NULL: this variant does not exist */
+    size_t len;
+    struct st_h2o_header_t *headers;     /* headers of the full response */
+    size_t nheaders;
+    struct st_h2o_header_t *headers_304; /* of the 304 form; NULL unless status 200 */
+    size_t nheaders_304;
+    char etag[CACHE_ETAG_SIZE];          /* quoted strong ETag, "" if none */
 } cache_variant;
 
 /* A finished response. Immutable once built (fields below `refs` belong to
- * the cache); shared between threads through the reference count. */
+ * the cache); shared between threads through the reference count. Every
+ * byte it holds is on its own arena, which is what the cache charges. */
 typedef struct cache_entry {
     cache_variant v[CACHE_NVARIANTS];
     int status;
@@ -40,6 +50,7 @@ typedef struct cache_entry {
     uint64_t generation;     /* store generation read before rendering */
     int64_t expires_at;      /* 0: no limit */
     size_t size;             /* bytes charged against the cache's limit */
+    arena_t *arena;          /* owns the entry, its headers, bodies and key */
     atomic_int refs;
     /* cache-private */
     char *key;
@@ -49,9 +60,10 @@ typedef struct cache_entry {
 
 typedef struct cache cache_t;
 
-/* New zeroed entry holding one reference (the caller's). Aborts on OOM. */
-cache_entry *cache_entry_new(void);
-/* Drop one reference; the last one destroys the responses and frees e. NULL ok. */
+/* New zeroed entry on a new arena whose first block holds `hint` bytes,
+ * holding one reference (the caller's). Aborts on OOM. */
+cache_entry *cache_entry_new(size_t hint);
+/* Drop one reference; the last one frees e's arena and so e. NULL ok. */
 void cache_entry_release(cache_entry *e);
 
 /* New empty cache holding at most max_bytes (0: 64 MiB). Caller owns it
@@ -74,5 +86,12 @@ bool cache_put(cache_t *c, const char *key, cache_entry *e);
 /* Number of entries and bytes held (for tests and stats). */
 size_t cache_count(cache_t *c);
 size_t cache_bytes(cache_t *c);
+
+/* Lookups that found a valid entry, and those that did not, since start. */
+typedef struct cache_stats {
+    size_t entries, bytes;
+    uint64_t hits, misses;
+} cache_stats;
+void cache_get_stats(cache_t *c, cache_stats *out);
 
 #endif

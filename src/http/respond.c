@@ -1,12 +1,14 @@
 /*
- * respond.c - from hresp_t to bytes on the wire.
+ * respond.c - from hresp_t to bytes h2o sends.
  *
  * Everything that depends only on the response (validators, compression,
- * headers) is computed once when the response is built, so a cached page
- * costs nothing per request but choosing a prebuilt variant. The ETag is a
- * hash of the body rather than a version number because handlers do not
- * know which rows a page depends on; the body is the truth. The gzip
- * variant gets its own ETag ("…-gz") since its bytes differ.
+ * the header arrays of each variant and of its 304 form) is computed once
+ * when the response is built, so a cached page costs nothing per request
+ * but choosing a prebuilt variant: h2o is handed the entry's own header
+ * array and body, without copying. The ETag is a hash of the body rather
+ * than a version number because handlers do not know which rows a page
+ * depends on; the body is the truth. The gzip variant gets its own ETag
+ * ("…-gz") since its bytes differ.
  */
 #include "http/respond.h"
 
@@ -23,12 +25,25 @@
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com " \
     "https://player.vimeo.com; base-uri 'self'; form-action 'self'"
 
-/* Headers on every response nashra sends. */
-static const char *const respond_fixed[][2] = {
-    {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "strict-origin-when-cross-origin"},
-    {"Content-Security-Policy", RESPOND_CSP},
-    {"Vary", "Accept-Encoding"},
+#define RESPOND_ALLOW "GET, HEAD"
+
+/* Names h2o has no token for (lower case: h2o compares names so). */
+static h2o_iovec_t respond_name_xcto = {H2O_STRLIT("x-content-type-options")};
+static h2o_iovec_t respond_name_referrer = {H2O_STRLIT("referrer-policy")};
+static h2o_iovec_t respond_name_csp = {H2O_STRLIT("content-security-policy")};
+
+/* A header of a response: its name and the spelling sent on the wire. */
+typedef struct respond_hdr {
+    h2o_iovec_t *name;
+    const char *wire;
+} respond_hdr;
+
+/* Headers on every response nashra sends, with their values. */
+static const struct { respond_hdr h; const char *value; } respond_fixed[] = {
+    {{&respond_name_xcto, "X-Content-Type-Options"}, "nosniff"},
+    {{&respond_name_referrer, "Referrer-Policy"}, "strict-origin-when-cross-origin"},
+    {{&respond_name_csp, "Content-Security-Policy"}, RESPOND_CSP},
+    {{&H2O_TOKEN_VARY->buf, "Vary"}, "Accept-Encoding"},
 };
 
 static const char *const respond_compressible_types[] = {
@@ -36,10 +51,23 @@ static const char *const respond_compressible_types[] = {
     "application/json", "application/javascript",
 };
 
-/* The per-response header values shared by the variants. */
-typedef struct respond_meta {
-    const char *content_type, *cache_control, *last_modified, *location;
-} respond_meta;
+static const struct { int status; const char *reason; } respond_reasons[] = {
+    {200, "OK"}, {301, "Moved Permanently"}, {302, "Found"}, {304, "Not Modified"},
+    {400, "Bad Request"}, {403, "Forbidden"}, {404, "Not Found"},
+    {405, "Method Not Allowed"}, {408, "Request Timeout"}, {413, "Payload Too Large"},
+    {414, "URI Too Long"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+    {503, "Service Unavailable"},
+};
+
+const char *respond_reason(int status)
+{
+    for (size_t i = 0; i < sizeof respond_reasons / sizeof *respond_reasons; i++)
+        if (respond_reasons[i].status == status)
+            return respond_reasons[i].reason;
+    return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Internal Server Error";
+}
+
+/* ---- request header parsing ---- */
 
 static const char *respond_ows(const char *s, const char *end)
 {
@@ -48,7 +76,16 @@ static const char *respond_ows(const char *s, const char *end)
     return s;
 }
 
-/* True if the parameters of a list item ("; q=0.5", n bytes) give q > 0. */
+/* First c in [s, end), or end. */
+static const char *respond_find(const char *s, const char *end, char c)
+{
+    if (s >= end)
+        return end;
+    const char *p = memchr(s, c, (size_t)(end - s));
+    return p ? p : end;
+}
+
+/* True if the parameters of a list item (from ';' to end) give q > 0. */
 static bool respond_q_positive(const char *s, const char *end)
 {
     while (s < end) {
@@ -59,30 +96,30 @@ static bool respond_q_positive(const char *s, const char *end)
                     return true;
             return false;
         }
-        s = memchr(s, ';', (size_t)(end - s));
-        if (!s)
-            break;
+        s = respond_find(s, end, ';');
     }
     return true;
 }
 
-bool respond_accepts_gzip(const char *ae)
+bool respond_accepts_gzip(const char *ae, size_t n)
 {
     int gzip = -1, star = -1; /* -1: not listed, 0: refused, 1: accepted */
-    for (const char *p = ae; p && *p;) {
-        const char *end = p + strcspn(p, ",");
+    const char *all_end = ae ? ae + n : NULL;
+    for (const char *p = ae; p && p < all_end;) {
+        const char *end = respond_find(p, all_end, ',');
         const char *t = respond_ows(p, end);
-        size_t tn = strcspn(t, ";, \t");
-        if (t + tn > end)
-            tn = (size_t)(end - t);
-        const char *params = memchr(t, ';', (size_t)(end - t));
-        int ok = respond_q_positive(params ? params : end, end);
+        const char *params = respond_find(t, end, ';');
+        const char *te = params;
+        while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
+            te--;
+        size_t tn = (size_t)(te - t);
+        int ok = respond_q_positive(params, end);
         if ((tn == 4 && strncasecmp(t, "gzip", 4) == 0) ||
             (tn == 6 && strncasecmp(t, "x-gzip", 6) == 0))
             gzip = ok;
         else if (tn == 1 && *t == '*')
             star = ok;
-        p = *end ? end + 1 : end;
+        p = end + 1;
     }
     return gzip >= 0 ? gzip == 1 : star == 1;
 }
@@ -96,10 +133,11 @@ static bool respond_etag_one(const char *tag, size_t n, const cache_entry *e)
     return false;
 }
 
-bool respond_etag_matches(const char *inm, const cache_entry *e)
+bool respond_etag_matches(const char *inm, size_t n, const cache_entry *e)
 {
-    for (const char *p = inm; p && *p;) {
-        const char *end = p + strcspn(p, ",");
+    const char *all_end = inm ? inm + n : NULL;
+    for (const char *p = inm; p && p < all_end;) {
+        const char *end = respond_find(p, all_end, ',');
         const char *t = respond_ows(p, end);
         const char *te = end;
         while (te > t && (te[-1] == ' ' || te[-1] == '\t'))
@@ -110,10 +148,23 @@ bool respond_etag_matches(const char *inm, const cache_entry *e)
             t += 2;
         if (respond_etag_one(t, (size_t)(te - t), e))
             return true;
-        p = *end ? end + 1 : end;
+        p = end + 1;
     }
     return false;
 }
+
+bool respond_not_modified_since(const char *ims, size_t n, int64_t last_modified)
+{
+    char buf[64]; /* the longest HTTP date is 33 bytes */
+    int64_t t;
+    if (!ims || last_modified <= 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, ims, n);
+    buf[n] = '\0';
+    return date_parse_http(buf, &t) == NS_OK && t == last_modified;
+}
+
+/* ---- building entries ---- */
 
 /* A strong ETag from a keyed 64-bit hash of the body (SipHash through
  * libsodium's crypto_shorthash): collisions need 2^32 versions of one
@@ -152,11 +203,11 @@ bool respond_compressible(const char *ct)
     return false;
 }
 
-int respond_gzip(const void *in, size_t n, unsigned char **out, size_t *outlen)
+int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_t *outlen)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NS_EINTERNAL;
     size_t cap = deflateBound(&z, (uLong)n);
     unsigned char *buf = malloc(cap);
@@ -178,61 +229,90 @@ int respond_gzip(const void *in, size_t n, unsigned char **out, size_t *outlen)
     return NS_OK;
 }
 
-static void respond_add(struct MHD_Response *r, const char *name, const char *value)
-{
-    if (value && MHD_add_response_header(r, name, value) != MHD_YES)
-        abort(); /* only fails on allocation failure or a bad header */
-}
+/* The per-response header values shared by the variants. */
+typedef struct respond_meta {
+    const char *content_type, *cache_control, *last_modified, *location, *allow;
+} respond_meta;
 
-/* Headers of variant v; `full` adds those describing a body. */
-static void respond_decorate(struct MHD_Response *r, const respond_meta *m,
-                             const cache_variant *v, int variant, bool full)
+/* Most headers a variant can carry: the fixed ones and one per meta field,
+ * ETag and Content-Encoding. */
+#define RESPOND_MAX_HEADERS (sizeof respond_fixed / sizeof *respond_fixed + 8)
+
+/* Append one header (skipped when value is NULL); values live on arena a. */
+static void respond_push(arena_t *a, h2o_header_t *hs, size_t *n, h2o_iovec_t *name,
+                         const char *wire, const char *value)
 {
-    for (size_t i = 0; i < sizeof respond_fixed / sizeof respond_fixed[0]; i++)
-        respond_add(r, respond_fixed[i][0], respond_fixed[i][1]);
-    respond_add(r, MHD_HTTP_HEADER_CACHE_CONTROL, m->cache_control);
-    respond_add(r, MHD_HTTP_HEADER_ETAG, v->etag[0] ? v->etag : NULL);
-    respond_add(r, MHD_HTTP_HEADER_LAST_MODIFIED, m->last_modified);
-    respond_add(r, MHD_HTTP_HEADER_LOCATION, m->location);
-    if (!full)
+    if (!value)
         return;
-    respond_add(r, MHD_HTTP_HEADER_CONTENT_TYPE, m->content_type);
-    respond_add(r, MHD_HTTP_HEADER_CONTENT_ENCODING, variant == CACHE_GZIP ? "gzip" : NULL);
+    size_t len = strlen(value);
+    hs[*n] = (h2o_header_t){.name = name, .orig_name = wire,
+                            .value = {arena_strndup(a, value, len), len}};
+    (*n)++;
 }
 
-static struct MHD_Response *respond_buffer(size_t n, const void *data, enum MHD_ResponseMemoryMode mode)
+/* The header array of variant v on e's arena; `full` adds those describing a body. */
+static h2o_header_t *respond_headers(cache_entry *e, const respond_meta *m, const cache_variant *v,
+                                     int variant, bool full, size_t *count)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(n, (void *)data, mode);
-    if (!r)
-        abort();
-    return r;
+    arena_t *a = e->arena;
+    h2o_header_t *hs = arena_alloc(a, RESPOND_MAX_HEADERS * sizeof *hs);
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof respond_fixed / sizeof *respond_fixed; i++)
+        respond_push(a, hs, &n, respond_fixed[i].h.name, respond_fixed[i].h.wire, respond_fixed[i].value);
+    respond_push(a, hs, &n, &H2O_TOKEN_CACHE_CONTROL->buf, "Cache-Control", m->cache_control);
+    respond_push(a, hs, &n, &H2O_TOKEN_ETAG->buf, "ETag", v->etag[0] ? v->etag : NULL);
+    respond_push(a, hs, &n, &H2O_TOKEN_LAST_MODIFIED->buf, "Last-Modified", m->last_modified);
+    respond_push(a, hs, &n, &H2O_TOKEN_LOCATION->buf, "Location", m->location);
+    respond_push(a, hs, &n, &H2O_TOKEN_ALLOW->buf, "Allow", m->allow);
+    if (full) {
+        respond_push(a, hs, &n, &H2O_TOKEN_CONTENT_TYPE->buf, "Content-Type", m->content_type);
+        respond_push(a, hs, &n, &H2O_TOKEN_CONTENT_ENCODING->buf, "Content-Encoding",
+                     variant == CACHE_GZIP ? "gzip" : NULL);
+    }
+    *count = n;
+    return hs;
+}
+
+/* Fill variant i of e (body already set) with its header arrays. */
+static void respond_finish_variant(cache_entry *e, const respond_meta *m, int i)
+{
+    cache_variant *v = &e->v[i];
+    v->headers = respond_headers(e, m, v, i, true, &v->nheaders);
+    if (e->status == 200)
+        v->headers_304 = respond_headers(e, m, v, i, false, &v->nheaders_304);
 }
 
 /* Add the gzip variant to e if the body is worth compressing. */
-static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *body, size_t n)
+static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *body, size_t n,
+                             int level)
 {
     unsigned char *gz;
     size_t gzlen;
     if (!respond_compressible(m->content_type) || n <= RESPOND_GZIP_MIN ||
-        respond_gzip(body, n, &gz, &gzlen) != NS_OK)
+        respond_gzip(body, n, level, &gz, &gzlen) != NS_OK)
         return;
-    if (gzlen >= n) {
-        free(gz);
-        return;
+    if (gzlen < n) {
+        cache_variant *v = &e->v[CACHE_GZIP];
+        const char *id = e->v[CACHE_IDENTITY].etag; /* same bytes: the same tag, marked */
+        size_t k = strlen(id);
+        if (e->status == 200 && k >= 2 && k + 3 < CACHE_ETAG_SIZE)
+            snprintf(v->etag, CACHE_ETAG_SIZE, "%.*s-gz\"", (int)(k - 1), id);
+        char *copy = arena_alloc(e->arena, gzlen);
+        memcpy(copy, gz, gzlen);
+        v->body = copy;
+        v->len = gzlen;
+        respond_finish_variant(e, m, CACHE_GZIP);
     }
-    cache_variant *v = &e->v[CACHE_GZIP];
-    const char *id = e->v[CACHE_IDENTITY].etag; /* same bytes: the same tag, marked */
-    size_t k = strlen(id);
-    if (e->status == 200 && k >= 2 && k + 3 < CACHE_ETAG_SIZE)
-        snprintf(v->etag, CACHE_ETAG_SIZE, "%.*s-gz\"", (int)(k - 1), id);
-    v->full = respond_buffer(gzlen, gz, MHD_RESPMEM_MUST_FREE);
-    respond_decorate(v->full, m, v, CACHE_GZIP, true);
-    e->size += gzlen;
+    free(gz);
 }
 
 cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip)
 {
-    cache_entry *e = cache_entry_new();
+    const char *body = rs->body.data ? rs->body.data : "";
+    size_t n = rs->body.len;
+    /* one block for the entry, its headers and (if copied) the body and
+     * a gzip copy of about a quarter of it */
+    cache_entry *e = cache_entry_new(4096 + (borrow ? 0 : n + n / 4));
     e->status = rs->status ? rs->status : 200;
     e->last_modified = rs->last_modified;
     e->expires_at = rs->expires_at;
@@ -241,60 +321,102 @@ cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip
         .cache_control = rs->max_age > 0 ? arena_printf(a, "public, max-age=%d", rs->max_age) : "no-cache",
         .last_modified = rs->last_modified > 0 ? date_http(a, rs->last_modified) : NULL,
         .location = rs->location,
+        .allow = e->status == 405 ? RESPOND_ALLOW : NULL,
     };
-    const char *body = rs->body.data ? rs->body.data : "";
-    size_t n = rs->body.len;
     cache_variant *id = &e->v[CACHE_IDENTITY];
     if (e->status == 200)
         respond_etag(body, n, "", id->etag);
-    id->full = respond_buffer(n, body, borrow ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
-    respond_decorate(id->full, &m, id, CACHE_IDENTITY, true);
-    e->size = n;
-    if (gzip)
-        respond_add_gzip(e, &m, body, n);
-    for (int i = 0; i < CACHE_NVARIANTS && e->status == 200; i++) {
-        if (!e->v[i].full)
-            continue;
-        e->v[i].not_modified = respond_buffer(0, "", MHD_RESPMEM_PERSISTENT);
-        respond_decorate(e->v[i].not_modified, &m, &e->v[i], i, false);
+    if (borrow) {
+        id->body = body;
+    } else {
+        char *copy = arena_alloc(e->arena, n ? n : 1);
+        memcpy(copy, body, n);
+        id->body = copy;
     }
+    id->len = n;
+    respond_finish_variant(e, &m, CACHE_IDENTITY);
+    if (gzip)
+        respond_add_gzip(e, &m, body, n, borrow ? RESPOND_GZIP_ONCE : RESPOND_GZIP_CACHED);
     return e;
 }
 
+/* ---- sending ---- */
+
+static const h2o_iovec_t *respond_req_header(h2o_req_t *req, const h2o_token_t *token)
+{
+    ssize_t i = h2o_find_header(&req->headers, token, -1);
+    return i < 0 ? NULL : &req->headers.entries[i].value;
+}
+
 /* True if the request's validators say the client's copy is current. */
-static bool respond_fresh(struct MHD_Connection *c, const cache_entry *e)
+static bool respond_fresh(h2o_req_t *req, const cache_entry *e)
 {
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const h2o_iovec_t *inm = respond_req_header(req, H2O_TOKEN_IF_NONE_MATCH);
     if (inm)
-        return respond_etag_matches(inm, e);
-    const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-    int64_t t;
-    return ims && e->last_modified > 0 && date_parse_http(ims, &t) == NS_OK && e->last_modified <= t;
+        return respond_etag_matches(inm->base, inm->len, e);
+    const h2o_iovec_t *ims = respond_req_header(req, H2O_TOKEN_IF_MODIFIED_SINCE);
+    return ims && respond_not_modified_since(ims->base, ims->len, e->last_modified);
 }
 
-bool respond_client_gzip(struct MHD_Connection *c)
+static void respond_release_ref(void *p)
 {
-    return respond_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                            MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    cache_entry_release(*(cache_entry **)p);
 }
 
-enum MHD_Result respond_queue(struct MHD_Connection *c, const cache_entry *e)
+/* h2o's view of a prebuilt header array: shared, so capacity == size and
+ * anything h2o adds goes to a copy on the request's pool. */
+static void respond_set_headers(h2o_req_t *req, h2o_header_t *hs, size_t n)
 {
-    int var = e->v[CACHE_GZIP].full && respond_client_gzip(c) ? CACHE_GZIP : CACHE_IDENTITY;
-    if (e->status == 200 && respond_fresh(c, e))
-        return MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, e->v[var].not_modified);
-    return MHD_queue_response(c, (unsigned)e->status, e->v[var].full);
+    req->res.headers.entries = hs;
+    req->res.headers.size = n;
+    req->res.headers.capacity = n;
 }
 
-enum MHD_Result respond_plain(struct MHD_Connection *c, int status, const char *text)
+static bool respond_is_head(h2o_req_t *req)
 {
-    struct MHD_Response *r = respond_buffer(strlen(text), text, MHD_RESPMEM_PERSISTENT);
-    respond_meta m = {.content_type = "text/plain; charset=utf-8", .cache_control = "no-cache"};
-    cache_variant none = {0};
-    respond_decorate(r, &m, &none, CACHE_IDENTITY, true);
-    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        respond_add(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return h2o_memis(req->input.method.base, req->input.method.len, H2O_STRLIT("HEAD"));
+}
+
+void respond_send(h2o_req_t *req, cache_entry *e)
+{
+    static h2o_generator_t generator = {NULL, NULL};
+    const h2o_iovec_t *ae = respond_req_header(req, H2O_TOKEN_ACCEPT_ENCODING);
+    int var = e->v[CACHE_GZIP].body && ae && respond_accepts_gzip(ae->base, ae->len) ? CACHE_GZIP : CACHE_IDENTITY;
+    const cache_variant *v = &e->v[var];
+    /* the entry must outlive the writes h2o may finish later */
+    atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
+    *(cache_entry **)h2o_mem_alloc_shared(&req->pool, sizeof e, respond_release_ref) = e;
+    h2o_iovec_t body = {(char *)v->body, v->len};
+    if (e->status == 200 && respond_fresh(req, e)) {
+        req->res.status = 304;
+        respond_set_headers(req, v->headers_304, v->nheaders_304);
+        body.len = 0;
+    } else {
+        req->res.status = e->status;
+        req->res.content_length = v->len;
+        respond_set_headers(req, v->headers, v->nheaders);
+    }
+    req->res.reason = respond_reason(req->res.status);
+    h2o_start_response(req, &generator);
+    h2o_send(req, &body, body.len && !respond_is_head(req) ? 1 : 0, H2O_SEND_STATE_FINAL);
+}
+
+void respond_plain(h2o_req_t *req, int status, const char *text, bool close)
+{
+    if (close)
+        req->http1_is_persistent = 0;
+    req->res.status = status;
+    req->res.reason = respond_reason(status);
+    req->res.content_length = strlen(text);
+    for (size_t i = 0; i < sizeof respond_fixed / sizeof *respond_fixed; i++) {
+        const h2o_iovec_t *name = respond_fixed[i].h.name;
+        h2o_add_header_by_str(&req->pool, &req->res.headers, name->base, name->len, 1,
+                              respond_fixed[i].h.wire, respond_fixed[i].value, strlen(respond_fixed[i].value));
+    }
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, "Content-Type",
+                   H2O_STRLIT("text/plain; charset=utf-8"));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, "Cache-Control", H2O_STRLIT("no-cache"));
+    if (status == 405)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, "Allow", H2O_STRLIT(RESPOND_ALLOW));
+    h2o_send_inline(req, text, strlen(text));
 }

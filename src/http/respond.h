@@ -1,15 +1,16 @@
 /*
- * respond.h - turning a handler's hresp_t into libmicrohttpd responses:
+ * respond.h - turning a handler's hresp_t into responses h2o can send:
  * validators (strong ETag, Last-Modified), conditional GET (304), gzip
  * content coding, and the headers every nashra response carries.
  *
- * The parsing helpers are exported separately so they can be tested
+ * The parsing helpers take header values as h2o gives them (pointer and
+ * length, not NUL-terminated) and are exported so they can be tested
  * without a network connection.
  */
 #ifndef NS_HTTP_RESPOND_H
 #define NS_HTTP_RESPOND_H
 
-#include <microhttpd.h>
+#include <h2o.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "core/arena.h"
@@ -19,16 +20,19 @@
 /* Bodies at most this long are never compressed. */
 #define RESPOND_GZIP_MIN 256
 
-/* True if an Accept-Encoding header value admits gzip: "gzip" (or
+/* True if an Accept-Encoding value (n bytes) admits gzip: "gzip" (or
  * "x-gzip") listed with q > 0, or else "*" listed with q > 0. NULL: false. */
-bool respond_accepts_gzip(const char *accept_encoding);
+bool respond_accepts_gzip(const char *accept_encoding, size_t n);
 
-/* respond_accepts_gzip of the request's Accept-Encoding header. */
-bool respond_client_gzip(struct MHD_Connection *c);
+/* True if the If-None-Match value inm (n bytes) matches: "*", or any listed
+ * tag equal to one of e's variant ETags by weak comparison (W/ ignored). */
+bool respond_etag_matches(const char *inm, size_t n, const cache_entry *e);
 
-/* True if the If-None-Match value inm matches: "*", or any listed tag equal
- * to one of e's variant ETags by weak comparison (W/ ignored). */
-bool respond_etag_matches(const char *inm, const cache_entry *e);
+/* True if the If-Modified-Since value ims (n bytes: any of the three HTTP
+ * date forms) says the client's copy of a resource last modified at
+ * `last_modified` is current: the dates are equal to the second, as nginx
+ * compares (a date in the future is not a reason to answer 304). */
+bool respond_not_modified_since(const char *ims, size_t n, int64_t last_modified);
 
 /* Quoted strong ETag of body (hash, hex) plus suffix ("" or "-gz") into out. */
 void respond_etag(const void *body, size_t n, const char *suffix, char out[CACHE_ETAG_SIZE]);
@@ -36,24 +40,36 @@ void respond_etag(const void *body, size_t n, const char *suffix, char out[CACHE
 /* True for content types worth compressing (any text type, XML, RSS, Atom, JSON, JS). */
 bool respond_compressible(const char *content_type);
 
-/* gzip-compress in[0..n) into a malloc'd buffer (*out, caller frees).
- * NS_EINTERNAL if zlib fails. */
-int respond_gzip(const void *in, size_t n, unsigned char **out, size_t *outlen);
+/* zlib levels: a response compressed once and served many times from the
+ * cache is worth the default effort; one compressed for a single reader
+ * (cache off, or a page that is never cached) is not. */
+enum { RESPOND_GZIP_CACHED = 6, RESPOND_GZIP_ONCE = 1 };
 
-/* Build the entry (identity; gzip if `gzip` is set and it is worthwhile;
- * 304 forms for status 200) for rs. The body is copied unless `borrow` is
- * set, in which case it must outlive every use of the entry (the request
- * arena does, for entries that are not cached). The caller owns the
- * returned reference. Scratch strings go on arena a. */
+/* gzip-compress in[0..n) at zlib level `level` (1..9) into a malloc'd
+ * buffer (*out, caller frees). NS_EINTERNAL if zlib fails. */
+int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_t *outlen);
+
+/* Build the entry for rs: identity; gzip if `gzip` is set and worthwhile;
+ * 304 forms for status 200; an Allow header for 405. The body is copied
+ * onto the entry's arena unless `borrow` is set, in which case it must
+ * outlive every use of the entry (the request's arena does, for entries
+ * that are not cached) and is compressed for this one use
+ * (RESPOND_GZIP_ONCE). The caller owns the returned reference. Scratch
+ * strings go on arena a. */
 cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip);
 
-/* Queue the variant of e this request should get: 304 if the request's
+/* Send the variant of e this request should get: 304 if the request's
  * If-None-Match (or, without it, If-Modified-Since) validates it, gzip if
- * accepted. HEAD is handled by libmicrohttpd (headers only). */
-enum MHD_Result respond_queue(struct MHD_Connection *c, const cache_entry *e);
+ * accepted, headers only for HEAD. Takes its own reference on e, dropped
+ * when h2o is done with the request. */
+void respond_send(h2o_req_t *req, cache_entry *e);
 
-/* Queue a small plain-text response with the given status (and an Allow
- * header for 405), for requests refused before routing. */
-enum MHD_Result respond_plain(struct MHD_Connection *c, int status, const char *text);
+/* Send a small plain-text response with the given status, for requests
+ * refused before a page could be rendered; `close` ends the connection
+ * after it (framing of the request cannot be trusted). */
+void respond_plain(h2o_req_t *req, int status, const char *text, bool close);
+
+/* The reason phrase of an HTTP status ("OK", "Not Found"…). */
+const char *respond_reason(int status);
 
 #endif

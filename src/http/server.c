@@ -1,313 +1,49 @@
 /*
- * server.c - libmicrohttpd glue.
+ * server.c - threads, listening sockets and connections, on h2o.
  *
- * The request path is arranged so that a cached page costs a URL decode on a
- * per-thread scratch arena (reset, not reallocated), one store generation
- * read and one cache lookup: no allocation at all. Only a miss creates the
- * request's own arena, runs the router and a handler, and builds responses.
- * Paths are decoded here rather than by libmicrohttpd (whose unescaping is
- * disabled) so that %00, bad escapes and bad UTF-8 are refused with 400.
- * The listening socket is created here too, so that "address in use" can be
- * reported precisely instead of as a generic start failure.
+ * Each worker thread runs its own h2o event loop on its own listening
+ * socket (SO_REUSEPORT: the kernel spreads new connections over the
+ * threads), so nothing but the response cache and the per-address counts
+ * is shared between threads. h2o parses requests (picohttpparser), keeps
+ * the deadline for a whole request head and body (http1.req_timeout: the
+ * timer starts when reading a request starts and is not reset by further
+ * bytes, unlike an idle timeout), and writes responses; request.c decides
+ * what to answer.
+ *
+ * Connections are accepted here rather than by h2o so that each one can be
+ * counted against its client address (peer.h) and refused at once over
+ * the bound, and so that running out of descriptors sheds the newest
+ * connection instead of leaving the listening socket readable forever.
  */
 #include "http/server.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netdb.h>
-#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
-#include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "core/text.h"
 #include "http/cache.h"
-#include "http/respond.h"
-#include "http/router.h"
+#include "http/server_priv.h"
 
-#define SERVER_TIMEOUT 30      /* seconds of idle before a connection is closed */
 #define SERVER_BACKLOG 1024
-#define SERVER_CONN_MEMORY (8 * 1024) /* per connection: request head + reply head */
-/* What one worker thread owns; freed by server_stop. */
-typedef struct worker {
-    store_t *store;
-    arena_t *scratch;          /* reset per request: path decoding on the hit path */
-    struct worker *next;
-} worker;
+#define SERVER_MAX_BODY (1024 * 1024)  /* request bodies, as nginx's client_max_body_size */
+#define SERVER_ACCEPT_BATCH 16         /* accepts per wake-up, so one thread cannot hog a burst */
+#define SERVER_DRAIN_MS 3000           /* how long stop waits for responses in progress */
 
-struct server {
-    struct MHD_Daemon *mhd;
-    const site_config *site;
-    char *db_path;
-    cache_t *cache;            /* NULL: caching disabled */
-    pthread_mutex_t lock;      /* guards workers */
-    worker *workers;
-};
-
-static __thread worker *tl_worker;
-static __thread const server_t *tl_server;
-
-/* This thread's worker, opening its store on first use; NULL if it cannot. */
-static worker *server_worker(server_t *sv)
-{
-    if (tl_server == sv && tl_worker)
-        return tl_worker;
-    store_t *st;
-    int rc = store_open(sv->db_path, 0, &st);
-    if (rc != NS_OK) {
-        log_error("cannot open %s: %s", sv->db_path, ns_strerror(rc));
-        return NULL;
-    }
-    worker *w = calloc(1, sizeof *w);
-    if (!w)
-        abort();
-    w->store = st;
-    w->scratch = arena_new(SERVER_MAX_PATH * 2);
-    pthread_mutex_lock(&sv->lock);
-    w->next = sv->workers;
-    sv->workers = w;
-    pthread_mutex_unlock(&sv->lock);
-    tl_worker = w;
-    tl_server = sv;
-    return w;
-}
-
-/* The store generation, exact: this process's commits move it at once,
- * and other processes' commits are noticed through the WAL-index header,
- * so the database itself is only asked when something may have changed. */
-static uint64_t server_generation(worker *w)
-{
-    if (store_maybe_changed(w->store))
-        store_generation(w->store);
-    return store_generation_local();
-}
-
-/* libmicrohttpd must not unescape: paths are decoded by text_url_decode. */
-static size_t server_no_unescape(void *cls, struct MHD_Connection *c, char *s)
-{
-    (void)cls;
-    (void)c;
-    return strlen(s);
-}
-
-/* *req_cls between the first call of a request (headers) and the call that
- * answers it; replaced by the request arena on a cache miss. */
-static char server_pending;
-
-static void server_completed(void *cls, struct MHD_Connection *c, void **req_cls,
-                             enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    if (*req_cls != &server_pending)
-        arena_free(*req_cls);
-    *req_cls = NULL;
-}
-
-/* Append a query key or value as received (libmicrohttpd leaves it
- * escaped but turns '+' into ' '): restore '+', escape what a header must
- * not carry. */
-static void server_query_part(buf_t *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == ' ')
-            buf_putc(b, '+');
-        else if (ch < 0x21 || ch > 0x7e || ch == '"' || ch == '<' || ch == '>' || ch == '\\')
-            buf_printf(b, "%%%02X", ch);
-        else
-            buf_putc(b, (char)ch);
-    }
-}
-
-static enum MHD_Result server_query_arg(void *cls, enum MHD_ValueKind kind,
-                                        const char *key, const char *value)
-{
-    (void)kind;
-    buf_t *b = cls;
-    buf_putc(b, b->len ? '&' : '?');
-    server_query_part(b, key);
-    if (value) {
-        buf_putc(b, '=');
-        server_query_part(b, value);
-    }
-    return MHD_YES;
-}
-
-/* Fill rs with a redirect to the decoded path or absolute URL `to`, keeping
- * the request's query string when asked. */
-static void server_redirect(struct MHD_Connection *c, hresp_t *rs, const char *to,
-                            int status, bool keep_query)
-{
-    buf_t loc;
-    buf_init(&loc, rs->body.arena);
-    if (strncmp(to, "http://", 7) == 0 || strncmp(to, "https://", 8) == 0)
-        buf_puts(&loc, to);
-    else
-        buf_url_escape(&loc, to, strlen(to));
-    if (keep_query) {
-        buf_t q;
-        buf_init(&q, rs->body.arena);
-        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, server_query_arg, &q);
-        buf_puts(&loc, buf_cstr(&q));
-    }
-    rs->status = status;
-    rs->location = buf_cstr(&loc);
-    rs->content_type = "text/plain; charset=utf-8";
-    buf_clear(&rs->body);
-    buf_puts(&rs->body, "moved\n");
-}
-
-static void server_resp_init(hresp_t *rs, arena_t *a)
-{
-    memset(rs, 0, sizeof *rs);
-    rs->status = 200;
-    rs->content_type = "text/html; charset=utf-8";
-    buf_init(&rs->body, a);
-}
-
-/* NS_ENOTFOUND from routing or a handler: try the redirects table. */
-static int server_try_redirect(struct MHD_Connection *c, hreq_t *rq, hresp_t *rs)
-{
-    store_redirect red;
-    if (store_redirect_lookup(rq->store, rq->arena, rq->path, &red) != NS_OK || !red.to_path)
-        return NS_ENOTFOUND;
-    server_redirect(c, rs, red.to_path, red.status == 302 ? 302 : 301, false);
-    return NS_OK;
-}
-
-/* Route and run the handler; 0 with rs filled, or an NS_E* code. */
-static int server_dispatch(struct MHD_Connection *c, hreq_t *rq, hresp_t *rs)
-{
-    route_match m;
-    int r = router_match(rq->arena, rq->path, &m);
-    if (r == ROUTER_REDIRECT) {
-        server_redirect(c, rs, m.redirect, 301, true);
-        return NS_OK;
-    }
-    int rc = NS_ENOTFOUND;
-    if (r == ROUTER_HANDLER) {
-        memcpy(rq->params, m.params, sizeof m.params);
-        rq->nparams = m.nparams;
-        rq->page = m.page;
-        rc = m.fn(rq, rs);
-    }
-    if (rc == NS_ENOTFOUND)
-        rc = server_try_redirect(c, rq, rs);
-    return rc;
-}
-
-/* What a request that reaches rendering carries. */
-typedef struct server_req {
-    bool head;
-    const char *key;   /* cache key: the path as received */
-    const char *path;  /* decoded path */
-    uint64_t gen;      /* store generation read before rendering */
-    int64_t now;
-} server_req;
-
-/* Cache miss: render on a fresh request arena, cache if allowed, queue.
- * A request already refused (rc != 0: bad path, unsupported method) gets
- * the themed error page for rc, like a handler's error. */
-static enum MHD_Result server_render(server_t *sv, worker *w, struct MHD_Connection *c,
-                                     const server_req *r, int rc, void **req_cls)
-{
-    arena_t *a = arena_new(0);
-    *req_cls = a;
-    hreq_t rq = {.arena = a, .store = w->store, .site = sv->site,
-                 .method = r->head ? "HEAD" : "GET", .path = arena_strdup(a, r->path),
-                 .now = r->now, .page = 1};
-    hresp_t rs;
-    server_resp_init(&rs, a);
-    if (rc == NS_OK && (rc = store_read_begin(w->store)) == NS_OK) {
-        rc = server_dispatch(c, &rq, &rs);
-        store_read_end(w->store);
-    }
-    if (rc != NS_OK) {
-        /* the reader's fault is the reader's business; ours goes to the log */
-        if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD)
-            log_error("%s %s: %s", rq.method, r->path, ns_strerror(rc));
-        server_resp_init(&rs, a);
-        handler_error(&rq, &rs, rc);
-        rs.cacheable = false;
-    }
-    bool keep = sv->cache && rs.cacheable && (rs.status == 200 || rs.status == 0);
-    cache_entry *e = respond_entry(a, &rs, !keep, keep || respond_client_gzip(c));
-    if (keep) {
-        e->generation = r->gen;
-        cache_put(sv->cache, r->key, e);
-    }
-    if (e->status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        for (int i = 0; i < CACHE_NVARIANTS; i++)
-            if (e->v[i].full)
-                MHD_add_response_header(e->v[i].full, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-    enum MHD_Result ret = respond_queue(c, e);
-    cache_entry_release(e);
-    return ret;
-}
-
-/* Why a request cannot be served, before any routing: NS_OK if it can. */
-static int server_check(const char *method, const char *url, size_t rawlen, bool *head)
-{
-    *head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-    if (!*head && strcmp(method, MHD_HTTP_METHOD_GET) != 0)
-        return NS_EMETHOD;
-    if (rawlen > SERVER_MAX_PATH)
-        return NS_ETOOBIG;
-    return url[0] == '/' ? NS_OK : NS_EINVAL;
-}
-
-static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const char *url,
-                                     const char *method, const char *version,
-                                     const char *upload_data, size_t *upload_size,
-                                     void **req_cls)
-{
-    (void)version;
-    (void)upload_data;
-    server_t *sv = cls;
-    /* Answer only once the whole request is in: a response queued from the
-     * first call would make libmicrohttpd close the connection. */
-    if (!*req_cls) {
-        *req_cls = &server_pending;
-        return MHD_YES;
-    }
-    if (*upload_size) { /* a body (POST…): discarded, refused below */
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    size_t rawlen = strlen(url);
-    bool head;
-    int rc = server_check(method, url, rawlen, &head);
-    worker *w = server_worker(sv);
-    if (!w)
-        return respond_plain(c, MHD_HTTP_SERVICE_UNAVAILABLE, "database unavailable\n");
-    server_req r = {.head = head, .key = url, .path = "/", .now = (int64_t)time(NULL)};
-    if (rc != NS_OK)
-        return server_render(sv, w, c, &r, rc, req_cls);
-    /* The cache is keyed by the path as received: a hit needs no decoding.
-     * Spellings of one path (%d8 and %D8) are separate entries, which the
-     * cache's memory bound keeps harmless. */
-    r.gen = server_generation(w);
-    cache_entry *e = cache_get(sv->cache, url, rawlen, r.gen, r.now);
-    if (!e) {
-        arena_reset(w->scratch);
-        char *path;
-        rc = text_url_decode(w->scratch, url, rawlen, &path);
-        r.path = rc == NS_OK ? path : "/";
-        return server_render(sv, w, c, &r, rc == NS_OK ? NS_OK : NS_EINVAL, req_cls);
-    }
-    enum MHD_Result ret = respond_queue(c, e);
-    cache_entry_release(e);
-    return ret;
-}
+/* One open connection, from accept to close (h2o's on_close). */
+typedef struct server_conn {
+    h2o_linklist_t link;       /* in worker.conns */
+    worker *w;
+    h2o_socket_t *sock;
+    peer_addr addr;
+    bool counted;              /* holds a place in sv->peers */
+} server_conn;
 
 int server_parse_listen(const char *spec, char *host, size_t hostcap, unsigned *port)
 {
@@ -342,8 +78,9 @@ static int server_errno_code(int e)
          : e == EADDRNOTAVAIL ? NS_EINVAL : NS_EIO;
 }
 
-/* A bound, listening, non-blocking socket for host:port in *fd. */
-static int server_listen(const char *host, unsigned port, int *fd)
+/* A bound, listening, non-blocking socket for host:port in *fd, sharing
+ * the port with the other workers' sockets when `reuseport`. */
+static int server_listen(const char *host, unsigned port, bool reuseport, int *fd)
 {
     char ps[8];
     snprintf(ps, sizeof ps, "%u", port);
@@ -354,6 +91,7 @@ static int server_listen(const char *host, unsigned port, int *fd)
     int s = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     int one = 1, rc = NS_OK;
     if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        (reuseport && setsockopt(s, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
         bind(s, ai->ai_addr, ai->ai_addrlen) != 0 || listen(s, SERVER_BACKLOG) != 0)
         rc = server_errno_code(errno);
     freeaddrinfo(ai);
@@ -366,44 +104,202 @@ static int server_listen(const char *host, unsigned port, int *fd)
     return NS_OK;
 }
 
-/* Connections we can hold given the descriptor limit (some kept for files). */
-static unsigned server_conn_limit(void)
+/* h2o's on_close of an accepted socket: the connection is gone. */
+static void server_conn_closed(void *data)
 {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536)
-        return 60000;
-    return rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+    server_conn *c = data;
+    if (c->counted)
+        peer_release(c->w->sv->peers, &c->addr);
+    h2o_linklist_unlink(&c->link);
+    free(c);
 }
 
-int server_start(const server_opts *o, server_t **out)
+/* Admit an accepted socket, or close it if its address holds too many. */
+static void server_admit(worker *w, h2o_socket_t *sock)
 {
-    if (o->threads < 1 || o->threads > SERVER_MAX_THREADS || !o->db_path || !o->site)
-        return NS_EINVAL;
-    int fd, rc = server_listen(o->host, o->port, &fd);
+    struct sockaddr_storage ss;
+    peer_addr addr = {0};
+    if (h2o_socket_getpeername(sock, (struct sockaddr *)&ss))
+        peer_from_sockaddr((struct sockaddr *)&ss, &addr);
+    bool trusted = peer_in_nets(&addr, w->sv->trusted, w->sv->ntrusted);
+    if (!trusted && !peer_acquire(w->sv->peers, &addr)) {
+        h2o_socket_close(sock);
+        return;
+    }
+    server_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    *c = (server_conn){.w = w, .sock = sock, .addr = addr, .counted = !trusted};
+    h2o_linklist_insert(&w->conns, &c->link);
+    sock->on_close.cb = server_conn_closed;
+    sock->on_close.data = c;
+    h2o_accept(&w->accept_ctx, sock);
+}
+
+/* Out of descriptors: the pending connection can be neither served nor
+ * left in the queue (the listener would stay readable and the loop spin),
+ * so accept it on the reserve descriptor's slot and close it at once. */
+static void server_shed(worker *w)
+{
+    int fd = h2o_socket_get_fd(w->listener);
+    if (w->reserve_fd >= 0)
+        close(w->reserve_fd);
+    int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c >= 0)
+        close(c);
+    w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void server_on_accept(h2o_socket_t *listener, const char *err)
+{
+    worker *w = listener->data;
+    if (err)
+        return;
+    for (int i = 0; i < SERVER_ACCEPT_BATCH; i++) {
+        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+        if (!sock) {
+            if (errno == EMFILE || errno == ENFILE)
+                server_shed(w);
+            return;
+        }
+        server_admit(w, sock);
+    }
+}
+
+/* server_stop sends no message, only wakes the loop to see w->stop. */
+static void server_on_wakeup(h2o_multithread_receiver_t *r, h2o_linklist_t *messages)
+{
+    (void)r;
+    (void)messages;
+}
+
+/* Stop reading from every connection: idle ones see end of input and
+ * close; one whose response is being written closes after it (the context
+ * asks for Connection: close). Then wait for them, a bounded time. */
+static void server_drain(worker *w)
+{
+    w->ctx.shutdown_requested = 1; /* (h2o_context_request_shutdown also arms an HTTP/2 timer) */
+    for (h2o_linklist_t *n = w->conns.next; n != &w->conns; n = n->next) {
+        server_conn *c = H2O_STRUCT_FROM_MEMBER(server_conn, link, n);
+        shutdown(h2o_socket_get_fd(c->sock), SHUT_RD);
+    }
+    uint64_t deadline = h2o_now(w->ctx.loop) + SERVER_DRAIN_MS;
+    while (!h2o_linklist_is_empty(&w->conns) && h2o_now(w->ctx.loop) < deadline)
+        h2o_evloop_run(w->ctx.loop, 50);
+}
+
+/* The worker's loop, context and listener; made before its thread starts,
+ * so that server_stop can always wake it. */
+static void server_worker_init(worker *w)
+{
+    h2o_evloop_t *loop = h2o_evloop_create();
+    h2o_context_init(&w->ctx, loop, &w->sv->conf);
+    w->accept_ctx = (h2o_accept_ctx_t){.ctx = &w->ctx, .hosts = w->sv->conf.hosts};
+    h2o_multithread_register_receiver(w->ctx.queue, &w->wakeup, server_on_wakeup);
+    w->listener = h2o_evloop_socket_create(loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    w->listen_fd = -1; /* h2o closes it now */
+    w->listener->data = w;
+    h2o_socket_read_start(w->listener, server_on_accept);
+    w->initialised = true;
+}
+
+static void server_worker_dispose(worker *w)
+{
+    h2o_evloop_t *loop = w->ctx.loop;
+    h2o_multithread_unregister_receiver(w->ctx.queue, &w->wakeup);
+    h2o_context_dispose(&w->ctx);
+    h2o_evloop_run(loop, 0); /* sockets closed above are freed by the loop */
+    h2o_evloop_destroy(loop);
+}
+
+static void *server_thread(void *arg)
+{
+    worker *w = arg;
+    while (!atomic_load(&w->stop))
+        h2o_evloop_run(w->ctx.loop, INT32_MAX);
+    h2o_socket_read_stop(w->listener);
+    h2o_socket_close(w->listener);
+    server_drain(w);
+    return NULL;
+}
+
+/* The one h2o configuration: a single catch-all handler, nginx's limits. */
+static void server_configure(server_t *sv, unsigned timeout)
+{
+    h2o_config_init(&sv->conf);
+    sv->conf.server_name = h2o_iovec_init(H2O_STRLIT("")); /* no Server header */
+    sv->conf.http1.req_timeout = (uint64_t)timeout * 1000;
+    sv->conf.http1.upgrade_to_http2 = 0; /* requests are checked as HTTP/1 heads */
+    sv->conf.max_request_entity_size = SERVER_MAX_BODY;
+    h2o_hostconf_t *host = h2o_config_register_host(&sv->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *paths[] = {h2o_config_register_path(host, "/", 0), &host->fallback_path};
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        server_handler *h = (server_handler *)h2o_create_handler(paths[i], sizeof *h);
+        h->super.on_req = request_handle;
+        h->sv = sv;
+    }
+}
+
+/* One listening socket per worker; a probe without SO_REUSEPORT first, so
+ * that a port another server holds is reported busy, not shared. */
+static int server_bind_all(server_t *sv, const server_opts *o)
+{
+    int probe, rc = server_listen(o->host, o->port, false, &probe);
     if (rc != NS_OK)
         return rc;
+    close(probe);
+    for (unsigned i = 0; i < sv->nworkers; i++)
+        if ((rc = server_listen(o->host, o->port, true, &sv->workers[i].listen_fd)) != NS_OK)
+            return rc;
+    return NS_OK;
+}
+
+static server_t *server_new(const server_opts *o)
+{
     server_t *sv = calloc(1, sizeof *sv);
     if (!sv)
         abort();
     sv->site = o->site;
     sv->db_path = strdup(o->db_path);
     sv->cache = o->no_cache ? NULL : cache_new(o->cache_bytes);
-    pthread_mutex_init(&sv->lock, NULL);
-    sv->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL, server_access, sv,
-        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 1 ? o->threads : 0),
-        MHD_OPTION_CONNECTION_LIMIT, server_conn_limit(),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, server_completed, sv,
-        MHD_OPTION_UNESCAPE_CALLBACK, server_no_unescape, sv,
-        MHD_OPTION_END);
-    if (!sv->mhd) {
-        close(fd);
-        sv->mhd = NULL;
+    sv->peers = peer_table_new(o->max_conns_per_client);
+    sv->ntrusted = o->ntrusted;
+    memcpy(sv->trusted, o->trusted, o->ntrusted * sizeof *o->trusted);
+    sv->nworkers = o->threads;
+    sv->workers = calloc(o->threads, sizeof *sv->workers);
+    if (!sv->db_path || !sv->workers)
+        abort();
+    for (unsigned i = 0; i < o->threads; i++) {
+        worker *w = &sv->workers[i];
+        w->sv = sv;
+        w->listen_fd = -1;
+        w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        w->scratch = arena_new(SERVER_MAX_PATH * 2);
+        h2o_linklist_init_anchor(&w->conns);
+    }
+    server_configure(sv, o->request_timeout ? o->request_timeout : SERVER_DEFAULT_TIMEOUT);
+    return sv;
+}
+
+int server_start(const server_opts *o, server_t **out)
+{
+    if (o->threads < 1 || o->threads > SERVER_MAX_THREADS || !o->db_path || !o->site ||
+        o->ntrusted > SERVER_MAX_TRUSTED)
+        return NS_EINVAL;
+    server_t *sv = server_new(o);
+    int rc = server_bind_all(sv, o);
+    for (unsigned i = 0; rc == NS_OK && i < sv->nworkers; i++)
+        server_worker_init(&sv->workers[i]);
+    for (unsigned i = 0; rc == NS_OK && i < sv->nworkers; i++) {
+        worker *w = &sv->workers[i];
+        if (pthread_create(&w->thread, NULL, server_thread, w) != 0)
+            rc = NS_EIO;
+        else
+            w->started = true;
+    }
+    if (rc != NS_OK) {
         server_stop(sv);
-        return NS_EIO;
+        return rc;
     }
     *out = sv;
     return NS_OK;
@@ -413,16 +309,31 @@ void server_stop(server_t *sv)
 {
     if (!sv)
         return;
-    if (sv->mhd)
-        MHD_stop_daemon(sv->mhd);
-    for (worker *w = sv->workers, *next; w; w = next) {
-        next = w->next;
+    for (unsigned i = 0; i < sv->nworkers; i++) {
+        worker *w = &sv->workers[i];
+        atomic_store(&w->stop, true);
+        if (w->started)
+            h2o_multithread_send_message(&w->wakeup, NULL);
+    }
+    for (unsigned i = 0; i < sv->nworkers; i++) {
+        worker *w = &sv->workers[i];
+        if (w->started)
+            pthread_join(w->thread, NULL);
+        else if (w->initialised)
+            h2o_socket_close(w->listener);
+        if (w->initialised)
+            server_worker_dispose(w);
+        if (w->listen_fd >= 0)
+            close(w->listen_fd);
+        if (w->reserve_fd >= 0)
+            close(w->reserve_fd);
         store_close(w->store);
         arena_free(w->scratch);
-        free(w);
     }
+    h2o_config_dispose(&sv->conf);
     cache_free(sv->cache);
-    pthread_mutex_destroy(&sv->lock);
+    peer_table_free(sv->peers);
+    free(sv->workers);
     free(sv->db_path);
     free(sv);
 }

@@ -1,10 +1,11 @@
 /*
- * server.h - the HTTP server: libmicrohttpd with an epoll thread pool,
- * serving GET and HEAD through the router, the page handlers and the
- * response cache.
+ * server.h - the HTTP server: the h2o library with one event loop per
+ * worker thread, each on its own SO_REUSEPORT listening socket, serving
+ * GET and HEAD through the router, the page handlers and the response
+ * cache.
  *
- * Each worker thread opens its own store_t on first use; the server keeps
- * track of them and closes them when it stops.
+ * Each worker thread opens its own store_t on first use and closes it when
+ * the server stops. Handlers never see h2o: they get an hreq_t.
  */
 #ifndef NS_HTTP_SERVER_H
 #define NS_HTTP_SERVER_H
@@ -12,9 +13,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "handlers/handler.h"
+#include "http/peer.h"
 
 /* Longest raw (still percent-encoded) request path served; longer: 414. */
 #define SERVER_MAX_PATH 2048
+
+#define SERVER_MAX_THREADS 1024
+#define SERVER_DEFAULT_TIMEOUT 10          /* seconds, --request-timeout */
+#define SERVER_DEFAULT_CONNS_PER_CLIENT 256 /* --max-conns-per-client */
+#define SERVER_MAX_TRUSTED 64              /* --trusted-proxy entries */
 
 typedef struct server server_t;
 
@@ -24,11 +31,19 @@ typedef struct server_opts {
     unsigned threads;        /* worker threads, 1..SERVER_MAX_THREADS */
     bool no_cache;           /* disable the response cache */
     size_t cache_bytes;      /* 0: default (64 MiB) */
+    /* Seconds a client has to send a complete request head and body from
+     * the moment the server starts reading it; also how long an idle
+     * keep-alive connection is kept. 0: SERVER_DEFAULT_TIMEOUT. */
+    unsigned request_timeout;
+    /* Connections one client address may hold at once (0: unlimited). */
+    unsigned max_conns_per_client;
+    /* Reverse proxies exempt from that bound, whose X-Forwarded-For names
+     * the client. Copied by server_start. */
+    const peer_net *trusted;
+    size_t ntrusted;
     const char *db_path;     /* the site's database, opened by each worker */
     const site_config *site; /* must outlive the server */
 } server_opts;
-
-#define SERVER_MAX_THREADS 1024
 
 /* Split "HOST:PORT", "[IPv6]:PORT" into host (copied into host[hostcap])
  * and port. NS_EINVAL if malformed, port not 1..65535 or host too long. */
@@ -39,8 +54,9 @@ int server_parse_listen(const char *spec, char *host, size_t hostcap, unsigned *
  * options, NS_EIO for other failures. Caller owns *out (server_stop). */
 int server_start(const server_opts *o, server_t **out);
 
-/* Stop accepting, finish the worker threads, close their stores and free
- * everything. NULL ok. */
+/* Stop accepting, let requests in progress finish (closing idle
+ * connections; at most a few seconds), stop the worker threads, close
+ * their stores and free everything. NULL ok. */
 void server_stop(server_t *s);
 
 #endif

@@ -128,6 +128,21 @@ static void test_used_counts(void **state)
     arena_free(a);
 }
 
+static void test_footprint_counts_blocks(void **state)
+{
+    (void)state;
+    arena_t *a = arena_new(1000);
+    size_t empty = arena_footprint(a);
+    assert_true(empty >= 1000);
+    arena_alloc(a, 100); /* fits the first block: nothing more held */
+    assert_int_equal(arena_footprint(a), empty);
+    arena_alloc(a, 1 << 20); /* a block of its own */
+    assert_true(arena_footprint(a) >= empty + (1u << 20));
+    arena_reset(a);
+    assert_int_equal(arena_footprint(a), empty);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_defer_lifo_on_free),
         cmocka_unit_test(test_reset_runs_cleanups_and_reuses),
         cmocka_unit_test(test_used_counts),
+        cmocka_unit_test(test_footprint_counts_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

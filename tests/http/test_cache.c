@@ -14,11 +14,11 @@
 
 static cache_entry *entry(uint64_t gen, int64_t expires, size_t size)
 {
-    cache_entry *e = cache_entry_new();
+    cache_entry *e = cache_entry_new(0);
     e->status = 200;
     e->generation = gen;
     e->expires_at = expires;
-    e->size = size;
+    arena_alloc(e->arena, size); /* what a body would hold */
     return e;
 }
 
@@ -119,6 +119,36 @@ static void test_memory_bound(void **state)
     cache_free(c);
 }
 
+/* An entry is charged with what its arena really holds, key included, not
+ * with a size the builder declares. */
+static void test_charge_is_footprint(void **state)
+{
+    (void)state;
+    cache_t *c = cache_new(0);
+    cache_entry *e = entry(1, 0, 100000);
+    e->size = 1; /* ignored: the cache measures */
+    char key[3000];
+    memset(key, 'k', sizeof key - 1);
+    key[0] = '/';
+    key[sizeof key - 1] = '\0';
+    assert_true(cache_put(c, key, e));
+    assert_true(e->size >= 100000 + sizeof key);
+    assert_int_equal(cache_bytes(c), e->size);
+    cache_stats st;
+    cache_get_stats(c, &st);
+    assert_int_equal(st.entries, 1);
+    assert_int_equal(st.hits + st.misses, 0);
+    cache_entry *h = cache_get(c, key, strlen(key), 1, 0);
+    assert_ptr_equal(h, e);
+    cache_entry_release(h);
+    assert_null(cache_get(c, "/nope/", 6, 1, 0));
+    cache_get_stats(c, &st);
+    assert_int_equal(st.hits, 1);
+    assert_int_equal(st.misses, 1);
+    cache_entry_release(e);
+    cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_no_expiry_and_replace),
         cmocka_unit_test(test_new_generation_purges),
         cmocka_unit_test(test_memory_bound),
+        cmocka_unit_test(test_charge_is_footprint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

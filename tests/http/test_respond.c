@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -40,9 +42,11 @@ static void test_accept_encoding(void **state)
         {"br;q=1, gzip;level=1;q=0.5", true},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (respond_accepts_gzip(cases[i].ae) != cases[i].gzip)
+        if (respond_accepts_gzip(cases[i].ae, strlen(cases[i].ae)) != cases[i].gzip)
             fail_msg("Accept-Encoding \"%s\": expected %d", cases[i].ae, cases[i].gzip);
-    assert_false(respond_accepts_gzip(NULL));
+    assert_false(respond_accepts_gzip(NULL, 0));
+    assert_true(respond_accepts_gzip("gzip, br", 4));   /* only the first n bytes count */
+    assert_false(respond_accepts_gzip("br, gzip", 2));
 }
 
 static void test_etag(void **state)
@@ -83,11 +87,11 @@ static void test_if_none_match(void **state)
         {"w/\"abc\"", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (respond_etag_matches(cases[i].inm, &e) != cases[i].match)
+        if (respond_etag_matches(cases[i].inm, strlen(cases[i].inm), &e) != cases[i].match)
             fail_msg("If-None-Match %s: expected %d", cases[i].inm, cases[i].match);
     e.status = 404;
-    assert_false(respond_etag_matches("*", &e));
-    assert_false(respond_etag_matches(NULL, &e));
+    assert_false(respond_etag_matches("*", 1, &e));
+    assert_false(respond_etag_matches(NULL, 0, &e));
 }
 
 static void test_compressible(void **state)
@@ -114,7 +118,7 @@ static void test_gzip_roundtrip(void **state)
         in[i] = "نشرة "[i % 9];
     unsigned char *gz;
     size_t gzlen;
-    assert_int_equal(respond_gzip(in, sizeof in, &gz, &gzlen), NS_OK);
+    assert_int_equal(respond_gzip(in, sizeof in, RESPOND_GZIP_CACHED, &gz, &gzlen), NS_OK);
     assert_true(gzlen < sizeof in / 4);
     assert_true(gz[0] == 0x1f && gz[1] == 0x8b);
     char out[5000];
@@ -140,46 +144,99 @@ static hresp_t make_resp(arena_t *a, int status, const char *ct, size_t n)
     return rs;
 }
 
+/* The value of header `name` in hs[0..n), or NULL. */
+static const char *hdr(const h2o_header_t *hs, size_t n, const char *name)
+{
+    static char out[512];
+    for (size_t i = 0; i < n; i++)
+        if (hs[i].name->len == strlen(name) && strncasecmp(hs[i].name->base, name, hs[i].name->len) == 0) {
+            snprintf(out, sizeof out, "%.*s", (int)hs[i].value.len, hs[i].value.base);
+            return out;
+        }
+    return NULL;
+}
+
 static void test_entry_variants(void **state)
 {
     (void)state;
     arena_t *a = arena_new(0);
     hresp_t big = make_resp(a, 200, "text/html; charset=utf-8", 5000);
     cache_entry *e = respond_entry(a, &big, false, true);
-    assert_non_null(e->v[CACHE_IDENTITY].full);
-    assert_non_null(e->v[CACHE_GZIP].full);
-    assert_non_null(e->v[CACHE_IDENTITY].not_modified);
-    assert_non_null(e->v[CACHE_GZIP].not_modified);
-    assert_int_equal(strlen(e->v[CACHE_GZIP].etag), 21);
-    assert_memory_equal(e->v[CACHE_GZIP].etag, e->v[CACHE_IDENTITY].etag, 17);
-    assert_true(e->size > 5000 && e->size < 6000);
+    cache_variant *id = &e->v[CACHE_IDENTITY], *gz = &e->v[CACHE_GZIP];
+    assert_non_null(id->body);
+    assert_int_equal(id->len, 5000);
+    assert_memory_equal(id->body, big.body.data, 5000);
+    assert_ptr_not_equal(id->body, big.body.data); /* copied */
+    assert_non_null(gz->body);
+    assert_true(gz->len < 5000);
+    assert_non_null(id->headers_304);
+    assert_non_null(gz->headers_304);
+    assert_string_equal(hdr(id->headers, id->nheaders, "content-type"), "text/html; charset=utf-8");
+    assert_null(hdr(id->headers, id->nheaders, "content-encoding"));
+    assert_string_equal(hdr(gz->headers, gz->nheaders, "content-encoding"), "gzip");
+    assert_string_equal(hdr(gz->headers, gz->nheaders, "etag"), gz->etag);
+    assert_string_equal(hdr(id->headers, id->nheaders, "cache-control"), "public, max-age=60");
+    assert_string_equal(hdr(id->headers, id->nheaders, "vary"), "Accept-Encoding");
+    assert_null(hdr(id->headers_304, id->nheaders_304, "content-type")); /* no body, no type */
+    assert_string_equal(hdr(id->headers_304, id->nheaders_304, "etag"), id->etag);
+    assert_int_equal(strlen(gz->etag), 21);
+    assert_memory_equal(gz->etag, id->etag, 17);
+    /* everything the entry holds is on its arena: body, gzip copy, headers */
+    size_t held = arena_footprint(e->arena);
+    assert_true(held > 5000 + gz->len && held < 5000 + gz->len + 16384);
     cache_entry_release(e);
 
     hresp_t small = make_resp(a, 200, "text/html", RESPOND_GZIP_MIN);
     e = respond_entry(a, &small, true, true);
-    assert_null(e->v[CACHE_GZIP].full);
+    assert_null(e->v[CACHE_GZIP].body);
+    assert_ptr_equal(e->v[CACHE_IDENTITY].body, small.body.data); /* borrowed */
     assert_int_equal(strlen(e->v[CACHE_IDENTITY].etag), 18);
     cache_entry_release(e);
 
     hresp_t png = make_resp(a, 200, "image/png", 5000);
     e = respond_entry(a, &png, false, true);
-    assert_null(e->v[CACHE_GZIP].full);
+    assert_null(e->v[CACHE_GZIP].body);
     cache_entry_release(e);
 
     hresp_t err = make_resp(a, 404, "text/html", 5000);
     e = respond_entry(a, &err, false, true);
     assert_int_equal(e->status, 404);
-    assert_non_null(e->v[CACHE_GZIP].full);
-    assert_null(e->v[CACHE_IDENTITY].not_modified);
+    assert_non_null(e->v[CACHE_GZIP].body);
+    assert_null(e->v[CACHE_IDENTITY].headers_304);
     assert_string_equal(e->v[CACHE_IDENTITY].etag, "");
+    assert_null(hdr(e->v[0].headers, e->v[0].nheaders, "etag"));
+    assert_null(hdr(e->v[0].headers, e->v[0].nheaders, "allow"));
+    cache_entry_release(e);
+
+    hresp_t m = make_resp(a, 405, "text/html", 10);
+    e = respond_entry(a, &m, true, false);
+    assert_string_equal(hdr(e->v[0].headers, e->v[0].nheaders, "allow"), "GET, HEAD");
     cache_entry_release(e);
 
     e = respond_entry(a, &big, true, false); /* client without gzip */
-    assert_null(e->v[CACHE_GZIP].full);
-    assert_non_null(e->v[CACHE_IDENTITY].full);
-    assert_int_equal(e->size, 5000);
+    assert_null(e->v[CACHE_GZIP].body);
+    assert_non_null(e->v[CACHE_IDENTITY].body);
+    assert_true(arena_footprint(e->arena) < 5000); /* the body is not copied */
     cache_entry_release(e);
     arena_free(a);
+}
+
+/* If-Modified-Since is compared exactly, as nginx does, in any date form. */
+static void test_not_modified_since(void **state)
+{
+    (void)state;
+    int64_t lm = 784111777; /* Sun, 06 Nov 1994 08:49:37 GMT */
+    static const char *same[] = {"Sun, 06 Nov 1994 08:49:37 GMT"};
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++)
+        assert_true(respond_not_modified_since(same[i], strlen(same[i]), lm));
+    const char *later = "Mon, 07 Nov 1994 08:49:37 GMT", *earlier = "Sun, 06 Nov 1994 08:49:36 GMT";
+    assert_false(respond_not_modified_since(later, strlen(later), lm));     /* future: not a 304 */
+    assert_false(respond_not_modified_since(earlier, strlen(earlier), lm));
+    assert_false(respond_not_modified_since("garbage", 7, lm));
+    assert_false(respond_not_modified_since(same[0], strlen(same[0]), 0)); /* no Last-Modified */
+    assert_false(respond_not_modified_since(NULL, 0, lm));
+    /* only the first n bytes count: "... GMT" cut short is not a date */
+    assert_false(respond_not_modified_since(same[0], 10, lm));
 }
 
 int main(void)
@@ -191,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_compressible),
         cmocka_unit_test(test_gzip_roundtrip),
         cmocka_unit_test(test_entry_variants),
+        cmocka_unit_test(test_not_modified_since),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,63 @@
+/*
+ * server_priv.h - what the two halves of the server share: server.c
+ * (threads, listening sockets, accepting and counting connections,
+ * shutdown) and request.c (one request, from h2o's callback to the bytes
+ * sent). Not for use outside http/.
+ */
+#ifndef NS_HTTP_SERVER_PRIV_H
+#define NS_HTTP_SERVER_PRIV_H
+
+#include <h2o.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include "core/arena.h"
+#include "http/cache.h"
+#include "http/peer.h"
+#include "http/server.h"
+#include "store/store.h"
+
+/* One worker thread: its event loop and h2o context, its listening socket,
+ * its database connection and the connections it serves. Touched only by
+ * its own thread once started. */
+typedef struct worker {
+    struct server *sv;
+    pthread_t thread;
+    bool initialised, started;
+    int listen_fd;             /* its SO_REUSEPORT socket; -1 once handed to h2o */
+    int reserve_fd;            /* kept open to shed a connection when descriptors run out */
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_socket_t *listener;
+    h2o_multithread_receiver_t wakeup; /* server_stop's message: leave the loop */
+    h2o_linklist_t conns;      /* server_conn of every open connection */
+    atomic_bool stop;          /* set by server_stop, which then wakes the loop */
+    store_t *store;            /* NULL until first needed, or if it cannot open */
+    arena_t *scratch;          /* reset per request: path decoding on the hit path */
+} worker;
+
+/* The one h2o handler; sv lets the callback find the server. */
+typedef struct server_handler {
+    h2o_handler_t super;
+    struct server *sv;
+} server_handler;
+
+struct server {
+    h2o_globalconf_t conf;
+    const site_config *site;
+    char *db_path;
+    cache_t *cache;            /* NULL: caching disabled */
+    peer_table *peers;
+    peer_net trusted[SERVER_MAX_TRUSTED];
+    size_t ntrusted;
+    unsigned nworkers;
+    worker *workers;
+};
+
+/* h2o's request callback (request.c): always answers, returns 0. */
+int request_handle(h2o_handler_t *self, h2o_req_t *req);
+
+/* The worker whose context req runs on. */
+worker *request_worker(h2o_req_t *req);
+
+#endif
