@@ -10,7 +10,7 @@
  *   clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
  *     fuzz/fuzz_router.c src/http/router.c src/core/arena.c src/core/buf.c \
  *     src/core/text.c src/core/err.c build/libnashra.a \
- *     $(pkg-config --libs libmicrohttpd sqlite3 libcmark libsodium zlib libutf8proc libxml-2.0) \
+ *     $(pkg-config --libs libh2o-evloop openssl sqlite3 libcmark libsodium zlib libutf8proc libxml-2.0) \
  *     -lpthread -lm -o build/fuzz_router
  *   build/fuzz_router -max_total_time=60
  */

@@ -41,11 +41,19 @@ static store_t *request_store(worker *w)
 }
 
 /* The store generation, exact: this process's commits move it at once,
- * and the store tells whether any other connection committed. */
+ * and the store is asked (PRAGMA data_version: a few microseconds, two
+ * system calls) whether any other connection committed — once per
+ * event-loop iteration, not per request. Every request handled in an
+ * iteration was read from a socket that epoll reported ready when the
+ * iteration began, so a commit completed before such a request was sent
+ * completed before the first check of the iteration, which runs after
+ * epoll returned. */
 static uint64_t request_generation(worker *w)
 {
-    if (store_maybe_changed(w->store))
-        store_generation(w->store);
+    if (w->checked_iteration != w->iteration) {
+        store_maybe_changed(w->store);
+        w->checked_iteration = w->iteration;
+    }
     return store_generation_local();
 }
 

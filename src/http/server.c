@@ -215,8 +215,10 @@ static void server_worker_dispose(worker *w)
 static void *server_thread(void *arg)
 {
     worker *w = arg;
-    while (!atomic_load(&w->stop))
+    while (!atomic_load(&w->stop)) {
+        w->iteration++;
         h2o_evloop_run(w->ctx.loop, INT32_MAX);
+    }
     h2o_socket_read_stop(w->listener);
     h2o_socket_close(w->listener);
     server_drain(w);

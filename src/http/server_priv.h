@@ -32,6 +32,9 @@ typedef struct worker {
     h2o_multithread_receiver_t wakeup; /* server_stop's message: leave the loop */
     h2o_linklist_t conns;      /* server_conn of every open connection */
     atomic_bool stop;          /* set by server_stop, which then wakes the loop */
+    /* Event-loop iterations run, and the one in which the store was last
+     * asked whether anyone committed (request.c). */
+    uint64_t iteration, checked_iteration;
     store_t *store;            /* NULL until first needed, or if it cannot open */
     arena_t *scratch;          /* reset per request: path decoding on the hit path */
 } worker;

@@ -243,7 +243,7 @@ class Hostile(ServerTestCase):
         self.assertIn(r.status, allowed, "%s: %d %s (want %s)\n%r" % (
             name, r.status, r.reason, allowed, r.raw[:400]))
         if closes:
-            self.assertTrue(r.closed, "%s: connection kept open after the %d: the rest of the "
+            self.assertTrue(r.closed, "%s: connection kept open after the %s: the rest of the "
                             "request would be read as a new one" % (name, status))
         return r
 
