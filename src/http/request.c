@@ -197,7 +197,7 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
     if (rc != NS_OK) {
         /* the reader's fault is the reader's business; ours goes to the log */
         if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD)
-            log_error("%s %s: %s", rq.method, r->path, ns_strerror(rc));
+            log_error("%s %s (client %s): %s", rq.method, r->path, rq.client, ns_strerror(rc));
         request_resp_init(&rs, a);
         handler_error(&rq, &rs, rc);
         rs.cacheable = false;
