@@ -21,9 +21,20 @@ static const char text_ellipsis[] = "\xE2\x80\xA6"; /* … */
 static const char text_fffd[] = "\xEF\xBF\xBD";
 
 /* utf8proc does the strict part: it rejects overlongs, surrogates and
- * > U+10FFFF. */
+ * > U+10FFFF. ASCII and two-byte sequences (Latin, Arabic: most of what a
+ * page or URL holds) are decoded inline first; lead bytes C2..DF exclude
+ * the overlong two-byte forms, so they are as strict. */
 size_t text_next_cp(const char *s, size_t n, int32_t *cp)
 {
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    if (u[0] >= 0xC2 && u[0] <= 0xDF && n >= 2 && (u[1] & 0xC0) == 0x80) {
+        *cp = (int32_t)(u[0] & 0x1F) << 6 | (u[1] & 0x3F);
+        return 2;
+    }
     utf8proc_int32_t c;
     utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s,
                                           (utf8proc_ssize_t)(n > 4 ? 4 : n), &c);

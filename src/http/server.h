@@ -1,6 +1,6 @@
 /*
  * server.h - the HTTP server: the h2o library with one event loop per
- * worker thread, each on its own SO_REUSEPORT listening socket, serving
+ * worker thread, all on one listening socket, serving
  * GET and HEAD through the router, the page handlers and the response
  * cache.
  *

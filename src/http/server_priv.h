@@ -24,7 +24,7 @@ typedef struct worker {
     struct server *sv;
     pthread_t thread;
     bool initialised, started;
-    int listen_fd;             /* its SO_REUSEPORT socket; -1 once handed to h2o */
+    int listen_fd;             /* its descriptor of the listening socket; -1 once handed to h2o */
     int reserve_fd;            /* kept open to shed a connection when descriptors run out */
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;

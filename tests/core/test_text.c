@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "core/err.h"
 #include "core/text.h"
@@ -195,9 +196,27 @@ static void test_url_is_safe_link(void **state)
     assert_false(text_url_is_safe_link(NULL));
 }
 
+/* The inline decoding of one- and two-byte sequences agrees with utf8proc
+ * on every pair of bytes. */
+static void test_next_cp_matches_utf8proc(void **state)
+{
+    (void)state;
+    for (int a = 0; a < 256; a++)
+        for (int b = 0; b < 256; b++) {
+            unsigned char s[2] = {(unsigned char)a, (unsigned char)b};
+            int32_t cp;
+            size_t k = text_next_cp((const char *)s, 2, &cp);
+            utf8proc_int32_t want;
+            utf8proc_ssize_t wk = utf8proc_iterate(s, 2, &want);
+            if (wk <= 0 ? (cp != -1 || k != 1) : (cp != want || k != (size_t)wk))
+                fail_msg("%02x %02x: %d/%zu, utf8proc %d/%zd", a, b, cp, k, want, wk);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_next_cp_matches_utf8proc),
         cmocka_unit_test(test_valid_utf8),
         cmocka_unit_test(test_url_decode),
         cmocka_unit_test(test_slugify_arabic),
