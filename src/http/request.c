@@ -40,14 +40,15 @@ static store_t *request_store(worker *w)
     return w->store;
 }
 
-/* The store generation, exact: this process's commits move it at once,
- * and the store is asked (PRAGMA data_version: a few microseconds, two
- * system calls) whether any other connection committed — once per
- * event-loop iteration, not per request. Every request handled in an
- * iteration was read from a socket that epoll reported ready when the
- * iteration began, so a commit completed before such a request was sent
- * completed before the first check of the iteration, which runs after
- * epoll returned. */
+/* The store generation: this process's commits move it at once, and the
+ * store is asked (PRAGMA data_version: a few microseconds, two file locks)
+ * whether any other connection committed, once per event-loop iteration
+ * rather than per request. A request is read in an iteration because epoll
+ * reported its socket ready when the iteration began, so a commit that
+ * completed before the request was sent is seen by the check, which runs
+ * after that. The one exception is pipelining: a further request that
+ * arrives on an already-ready socket while the iteration runs is answered
+ * from the state checked at its start, microseconds earlier. */
 static uint64_t request_generation(worker *w)
 {
     if (w->checked_iteration != w->iteration) {
