@@ -2,8 +2,9 @@
  * request.c - one request, from h2o's callback to the response.
  *
  * The path is arranged so that a cached page costs the head check, a URL
- * decode on a per-thread scratch arena (reset, not reallocated), one store
- * change check and one cache lookup, and hands h2o a prebuilt response.
+ * decode on a per-thread scratch arena (reset, not reallocated), a share of
+ * one store change check per event-loop iteration and one cache lookup,
+ * and hands h2o a prebuilt response.
  * Only a miss creates the request's own arena (freed with h2o's request
  * pool, after the response has been written), runs the router and a
  * handler and builds a response. Paths are decoded here, not by h2o, so
@@ -204,12 +205,7 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
         rs.cacheable = false;
     }
     bool keep = sv->cache && rs.cacheable && (rs.status == 200 || rs.status == 0);
-    const h2o_iovec_t *ae = NULL;
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
-    if (i >= 0)
-        ae = &req->headers.entries[i].value;
-    bool gzip = keep || (ae && respond_accepts_gzip(ae->base, ae->len));
-    cache_entry *e = respond_entry(a, &rs, !keep, gzip);
+    cache_entry *e = respond_entry(a, &rs, !keep, keep || respond_client_gzip(req));
     if (keep) {
         e->generation = r->gen;
         cache_put(sv->cache, r->path, e);
@@ -283,9 +279,14 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
     if (qmark)
         r.query = arena_strndup(w->scratch, qmark + 1, tlen - plen - 1);
     /* No route reads the query string, so it is not part of the key: the
-     * page is the same whatever follows '?'. */
-    r.gen = request_generation(w);
-    cache_entry *e = w->sv->cache ? cache_get(w->sv->cache, path, strlen(path), r.gen, r.now) : NULL;
+     * page is the same whatever follows '?'. Without a cache, nothing
+     * needs the generation. */
+    cache_t *c = w->sv->cache;
+    cache_entry *e = NULL;
+    if (c) {
+        r.gen = request_generation(w);
+        e = cache_get(c, path, strlen(path), r.gen, r.now);
+    }
     if (!e) {
         request_render(w, req, &r, NS_OK);
         return 0;

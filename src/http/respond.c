@@ -358,6 +358,12 @@ static bool respond_fresh(h2o_req_t *req, const cache_entry *e)
     return ims && respond_not_modified_since(ims->base, ims->len, e->last_modified);
 }
 
+bool respond_client_gzip(h2o_req_t *req)
+{
+    const h2o_iovec_t *ae = respond_req_header(req, H2O_TOKEN_ACCEPT_ENCODING);
+    return ae && respond_accepts_gzip(ae->base, ae->len);
+}
+
 static void respond_release_ref(void *p)
 {
     cache_entry_release(*(cache_entry **)p);
@@ -380,8 +386,7 @@ static bool respond_is_head(h2o_req_t *req)
 void respond_send(h2o_req_t *req, cache_entry *e)
 {
     static h2o_generator_t generator = {NULL, NULL};
-    const h2o_iovec_t *ae = respond_req_header(req, H2O_TOKEN_ACCEPT_ENCODING);
-    int var = e->v[CACHE_GZIP].body && ae && respond_accepts_gzip(ae->base, ae->len) ? CACHE_GZIP : CACHE_IDENTITY;
+    int var = e->v[CACHE_GZIP].body && respond_client_gzip(req) ? CACHE_GZIP : CACHE_IDENTITY;
     const cache_variant *v = &e->v[var];
     /* the entry must outlive the writes h2o may finish later */
     atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);

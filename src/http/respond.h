@@ -24,6 +24,9 @@
  * "x-gzip") listed with q > 0, or else "*" listed with q > 0. NULL: false. */
 bool respond_accepts_gzip(const char *accept_encoding, size_t n);
 
+/* respond_accepts_gzip of the request's Accept-Encoding header. */
+bool respond_client_gzip(h2o_req_t *req);
+
 /* True if the If-None-Match value inm (n bytes) matches: "*", or any listed
  * tag equal to one of e's variant ETags by weak comparison (W/ ignored). */
 bool respond_etag_matches(const char *inm, size_t n, const cache_entry *e);

@@ -23,20 +23,17 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "core/err.h"
-#include "core/log.h"
 #include "http/cache.h"
 #include "http/server_priv.h"
 
 #define SERVER_BACKLOG 1024
 #define SERVER_MAX_BODY (1024 * 1024)  /* request bodies, as nginx's client_max_body_size */
-#define SERVER_ACCEPT_BATCH 1          /* accepts per wake-up: each thread takes one, so the free one takes more */
 #define SERVER_DRAIN_MS 3000           /* how long stop waits for responses in progress */
 /* glibc's malloc hands freed memory at the top of a thread's heap back to
  * the kernel once it exceeds the trim threshold, and serves large blocks
@@ -159,20 +156,19 @@ static void server_shed(worker *w)
     w->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
+/* One connection per wake-up: the listening socket stays readable while
+ * more wait, and every loop sees that, so the least busy thread, which
+ * gets back to epoll first, takes most of them. */
 static void server_on_accept(h2o_socket_t *listener, const char *err)
 {
     worker *w = listener->data;
     if (err)
         return;
-    for (int i = 0; i < SERVER_ACCEPT_BATCH; i++) {
-        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-        if (!sock) {
-            if (errno == EMFILE || errno == ENFILE)
-                server_shed(w);
-            return;
-        }
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock)
         server_admit(w, sock);
-    }
+    else if (errno == EMFILE || errno == ENFILE)
+        server_shed(w);
 }
 
 /* server_stop sends no message, only wakes the loop to see w->stop. */
