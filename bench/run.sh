@@ -9,12 +9,22 @@
 # after a warm-up; the table gives medians of req/s and latency, server CPU
 # time per request, memory, body bytes per response and the errors wrk saw
 # (non-2xx answers, socket errors), which make a rate meaningless.
+# Two scenarios are measured against nashra itself rather than nginx, in a
+# second table, alternating with their reference in the same way:
+# "article-writes", the cached seed article while bench/writer commits an
+# approved comment on another article every 10 ms, against the same
+# article without writes; "404-flood", a distinct missing path on every
+# request (bench/notfound.lua, every answer checked to be a 404), against
+# the seed article rendered by the --no-cache instance.
 # Not part of the tests. Needs nginx and wrk (scripts/setup.sh installs them).
 #   BENCH_DURATION=10 BENCH_RUNS=3 BENCH_WARMUP=3 BENCH_CONNS=50 BENCH_THREADS=2
-#   BENCH_SCENARIOS="article article-nocache home category rss" (a subset)
+#   BENCH_SCENARIOS="article article-nocache home category rss article-writes
+#                    404-flood" (a subset)
 #   BENCH_MODES="plain browser" (a subset)
-#   NASHRA_BIN=path/to/nashra: benchmark that binary (no make); default
-#   build/nashra, built first. NASHRA_THEME_DIR etc. pass through.
+#   NASHRA_BIN=path/to/nashra: benchmark that binary (nashra is not built);
+#   default build/nashra, built first. NASHRA_THEME_DIR etc. pass through.
+#   The writer is BUILD/bench/writer beside the binary, else build/bench/writer
+#   (built from this tree).
 set -euo pipefail
 shopt -s inherit_errexit
 if [[ -n ${NASHRA_BIN:-} ]]; then
@@ -28,7 +38,9 @@ RUNS=${BENCH_RUNS:-3}
 WARM=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNS:-50}
 WTHREADS=${BENCH_THREADS:-2}
-ALL_SCENARIOS="article article-nocache home category rss"
+ALL_SCENARIOS="article article-nocache home category rss article-writes 404-flood"
+SELF_SCENARIOS="article-writes 404-flood"   # referenced to nashra itself, not nginx
+WRITES_PER_S=100                            # bench/writer: one commit every 10 ms
 read -r -a SCEN <<<"${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 read -r -a MODES <<<"${BENCH_MODES:-plain browser}"
 HZ=$(getconf CLK_TCK)
@@ -44,9 +56,17 @@ done
 for t in nginx wrk curl python3 gzip; do
     command -v "$t" >/dev/null || { echo "bench: $t missing (run scripts/setup.sh)" >&2; exit 1; }
 done
+WANT_WRITER=0
+[[ " ${SCEN[*]} " == *" article-writes "* ]] && WANT_WRITER=1
 if [[ -z ${NASHRA:-} ]]; then
-    make -j2 >/dev/null
+    TARGETS=(all); ((WANT_WRITER)) && TARGETS+=(build/bench/writer)
+    make -j2 "${TARGETS[@]}" >/dev/null
     NASHRA=$ROOT/build/nashra
+fi
+WRITER=$(dirname "$NASHRA")/bench/writer
+if ((WANT_WRITER)) && [[ ! -x $WRITER ]]; then
+    make build/bench/writer >/dev/null
+    WRITER=$ROOT/build/bench/writer
 fi
 mkdir -p "$ROOT/build"
 
@@ -75,13 +95,22 @@ PID_NOCACHE=$!; PIDS+=("$PID_NOCACHE")
 wait_http "http://127.0.0.1:$P_CACHE/healthz"
 wait_http "http://127.0.0.1:$P_NOCACHE/healthz"
 
-# the pages: name and path as requested from nashra
-read -r SEED CAT < <(python3 - "$TMP/site/nashra.db" <<'PY'
+# the pages: name and path as requested from nashra; and the article the
+# writer comments on: published, of another category than the seed's and
+# sharing no tag with it, the oldest such (so in none of the seed page's
+# lists, related or latest)
+read -r SEED CAT OTHER_ID < <(python3 - "$TMP/site/nashra.db" <<'PY'
 import sqlite3, sys, urllib.parse
 c = sqlite3.connect(sys.argv[1])
-slug, cat = c.execute("SELECT a.slug, c.slug FROM articles a JOIN categories c ON c.id=a.category_id"
-                      " WHERE a.title LIKE 'المئات من الجنود الروس%'").fetchone()
-print(urllib.parse.quote("/%s/" % slug), urllib.parse.quote("/category/%s/" % cat))
+sid, slug, cid, cat = c.execute("SELECT a.id, a.slug, c.id, c.slug FROM articles a"
+                                " JOIN categories c ON c.id=a.category_id"
+                                " WHERE a.title LIKE 'المئات من الجنود الروس%'").fetchone()
+other, = c.execute("SELECT a.id FROM articles a WHERE a.status = 'published' AND a.id != ?"
+                   " AND a.category_id != ? AND NOT EXISTS (SELECT 1 FROM article_tags x"
+                   "  JOIN article_tags y ON y.tag_id = x.tag_id"
+                   "  WHERE x.article_id = a.id AND y.article_id = ?)"
+                   " ORDER BY a.published_at LIMIT 1", (sid, cid, sid)).fetchone()
+print(urllib.parse.quote("/%s/" % slug), urllib.parse.quote("/category/%s/" % cat), other)
 PY
 )
 declare -A PATH_OF=([article]=$SEED [home]=/ [category]=$CAT [rss]=/feed/)
@@ -169,48 +198,77 @@ rss_mib() {     # sum of VmRSS over the processes, MiB
 to_ms() {       # wrk latency (e.g. 1.23ms, 450.00us, 1.02s) -> ms
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/) n *= 1000; printf "%.3f", n }'
 }
-script_of() {   # mode -> the wrk script ("" for plain)
-    [[ $1 == browser ]] && echo "$ROOT/bench/browser.lua" || true
+script_of() {   # mode kind -> the wrk script ("" for a page with plain requests)
+    if [[ $2 == flood ]]; then echo "$ROOT/bench/notfound.lua"
+    elif [[ $1 == browser ]]; then echo "$ROOT/bench/browser.lua"; fi
 }
-run_wrk() {     # mode, wrk arguments...: wrk with the mode's script; fails if the script does
-    local mode=$1 script out; shift
-    script=$(script_of "$mode")
-    out=$(wrk ${script:+-s "$script"} "$@" 2>&1)
+# kind: "page" (the URL itself) or "flood" (a missing path per request, the
+# answers always tallied, the browser headers with BENCH_BROWSER)
+run_wrk() {     # mode kind wrk-arguments...: wrk with their script; fails if the script does
+    local mode=$1 kind=$2 script out env=(); shift 2
+    script=$(script_of "$mode" "$kind")
+    if [[ $kind == flood ]]; then
+        env=(BENCH_TALLY=1); [[ $mode == browser ]] && env+=(BENCH_BROWSER=1)
+    fi
+    out=$(env "${env[@]}" wrk ${script:+-s "$script"} "$@" 2>&1)
     if [[ -n $script ]] && grep -qF "$script:" <<<"$out"; then   # wrk carries on without it
         echo "bench: wrk could not run $script:" >&2; grep -F "$script:" <<<"$out" | sort -u >&2; exit 1
     fi
     echo "$out"
 }
 
-# one wrk run: prints "rps p50ms p99ms cpu_us_per_req non2xx connect read write timeout"
-measure() {     # mode pid url
+# one wrk run: prints "rps p50ms p99ms cpu_us_per_req bad connect read write timeout"
+# where bad counts the non-2xx answers (wrk's count) or, for a flood, the
+# answers other than 404 (from the tally)
+measure() {     # mode kind pid url
     local c0 c1 out reqs rps p50 p99 non2xx sock
-    c0=$(cpu_ticks "$2")
-    out=$(run_wrk "$1" -t"$WTHREADS" -c"$CONNS" -d"${DUR}s" --latency "$3")
-    c1=$(cpu_ticks "$2")
+    c0=$(cpu_ticks "$3")
+    out=$(run_wrk "$1" "$2" -t"$WTHREADS" -c"$CONNS" -d"${DUR}s" --latency "$4")
+    c1=$(cpu_ticks "$3")
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
     p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
-    non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
+    if [[ $2 == flood ]]; then
+        non2xx=$(awk '/^tally / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                                  n = split(v["status"], st, ","); ok = 0
+                                  for (i = 1; i <= n; i++) if (st[i] ~ /^404:/) ok = substr(st[i], 5)
+                                  print v["responses"] - ok }' <<<"$out")
+        [[ -n $non2xx ]] || { echo "bench: no tally from wrk for $4:" >&2; echo "$out" >&2; exit 1; }
+    else
+        non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
+    fi
     sock=$(echo "$out" | awk '/Socket errors:/ { gsub(",", ""); print $4, $6, $8, $10 }')
     awk -v r="$rps" -v a="$p50" -v b="$p99" -v c="$((c1 - c0))" -v hz="$HZ" -v n="$reqs" \
         -v e="${non2xx:-0} ${sock:-0 0 0 0}" \
         'BEGIN { printf "%s %s %s %.1f %s\n", r, a, b, (n > 0 ? c * 1e6 / hz / n : 0), e }'
 }
+# the same while bench/writer commits; its summary line goes to file
+measure_writes() {  # file mode pid url
+    local wpid line
+    "$WRITER" "$TMP/site/nashra.db" "$OTHER_ID" $((DUR + 30)) >"$TMP/writer.out" 2>"$TMP/writer.err" &
+    wpid=$!
+    line=$(measure "$2" page "$3" "$4")
+    kill -TERM "$wpid" 2>/dev/null || true
+    wait "$wpid" || { echo "bench: bench/writer failed:" >&2; cat "$TMP/writer.err" >&2; exit 1; }
+    grep '^writer: ' "$TMP/writer.out" >>"$1" || { echo "bench: no summary from bench/writer" >&2; exit 1; }
+    [[ -s $TMP/writer.err ]] && sed 's/^/bench: /' "$TMP/writer.err" >&2
+    echo "$line"
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-errors_of() {   # file of measure lines -> "0" or e.g. "1234 non-2xx, 5 read" (summed over the runs)
-    awk '{ for (i = 5; i <= 9; i++) s[i] += $i }
-         END { split("non-2xx connect read write timeout", k, " "); o = ""
+errors_of() {   # file of measure lines [name of the 5th field] -> "0" or e.g. "1234 non-2xx, 5 read" (summed over the runs)
+    awk -v bad="${2:-non-2xx}" '{ for (i = 5; i <= 9; i++) s[i] += $i }
+         END { split(bad " connect read write timeout", k, " "); o = ""
                for (i = 5; i <= 9; i++) if (s[i] > 0) o = o (o == "" ? "" : ", ") s[i] " " k[i - 4]
                print (o == "" ? "0" : o) }' "$1"
 }
 # what a server answers to the mode's requests: "status bytes encoding"
 # (status "-" when it answered nothing); from a 1 s, 1-connection wrk run
 # with bench/tally.lua, loaded by bench/browser.lua when BENCH_TALLY is set
-tally() {       # mode url
+tally() {       # mode url [kind]
     local out line
-    if [[ $1 == browser ]]; then out=$(BENCH_TALLY=1 run_wrk browser -t1 -c1 -d1s "$2")
+    if [[ ${3:-page} == flood ]]; then out=$(run_wrk "$1" flood -t1 -c1 -d1s "$2")
+    elif [[ $1 == browser ]]; then out=$(BENCH_TALLY=1 run_wrk browser page -t1 -c1 -d1s "$2")
     else out=$(wrk -s "$ROOT/bench/tally.lua" -t1 -c1 -d1s "$2" 2>&1); fi
     line=$(grep '^tally ' <<<"$out") || { echo "bench: no tally from wrk for $2:" >&2; echo "$out" >&2; exit 1; }
     awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -218,40 +276,66 @@ tally() {       # mode url
            else if (st ~ /,/) st = "mixed:" st; else sub(/:.*/, "", st)
            print st, v["bytes"], v["encoding"] }' <<<"$line"
 }
-body_cell() {   # "status bytes encoding" -> table cell
+body_cell() {   # "status bytes encoding" [the status expected, else 2xx] -> table cell
     read -r st b enc <<<"$1"
     if [[ $st == - ]]; then echo "no answer"
-    elif [[ $st != 2* ]]; then echo "HTTP $st"
-    elif [[ $enc == identity ]]; then echo "$b"
-    else echo "$b $enc"; fi
+    elif [[ $st != ${2:-2}* ]]; then echo "HTTP $st"
+    elif [[ $enc == identity ]]; then echo "$b${2:+ (HTTP $2)}"
+    else echo "$b $enc${2:+ (HTTP $2)}"; fi
 }
 
 declare -A LABEL=([article]="article (cached)" [article-nocache]="article (no cache)"
-                  [home]=home [category]=category [rss]=rss)
+                  [home]=home [category]=category [rss]=rss
+                  [article-writes]="article under writes" [404-flood]="404 flood")
 declare -A NURL=([article]="http://127.0.0.1:$P_CACHE${PATH_OF[article]}"
                  [article-nocache]="http://127.0.0.1:$P_NOCACHE${PATH_OF[article]}"
                  [home]="http://127.0.0.1:$P_CACHE/"
                  [category]="http://127.0.0.1:$P_CACHE${PATH_OF[category]}"
                  [rss]="http://127.0.0.1:$P_CACHE/feed/")
+NURL[article-writes]=${NURL[article]}
+NURL[404-flood]="http://127.0.0.1:$P_CACHE/"   # the script draws the paths
 declare -A NPID=([article]=$PID_CACHE [article-nocache]=$PID_NOCACHE [home]=$PID_CACHE
-                 [category]=$PID_CACHE [rss]=$PID_CACHE)
+                 [category]=$PID_CACHE [rss]=$PID_CACHE [article-writes]=$PID_CACHE
+                 [404-flood]=$PID_CACHE)
 declare -A GPATH=([article]=/article [article-nocache]=/article [home]=/home
                   [category]=/category [rss]=/rss)
+# Each scenario measures a subject (nashra: NURL, the first row and the
+# ratio) against a reference (RURL, the second row): nginx serving the same
+# bytes, or for SELF_SCENARIOS nashra itself. KIND: how the subject is
+# asked (page; flood: a missing path per request; writes: the page while
+# bench/writer commits).
+declare -A KIND=([article-writes]=writes [404-flood]=flood)
+declare -A RURL=([article-writes]=${NURL[article]} [404-flood]=${NURL[article-nocache]})
+declare -A RPID=([article-writes]=$PID_CACHE [404-flood]=$PID_NOCACHE)
+declare -A SNAME=([article-writes]="nashra + writer" [404-flood]="nashra, missing paths")
+declare -A RNAME=([article-writes]="nashra, no writes" [404-flood]="nashra --no-cache, article")
+for s in "${!GPATH[@]}"; do
+    RURL[$s]="http://127.0.0.1:$P_NGINX${GPATH[$s]}"; RPID[$s]=$PID_NGINX; SNAME[$s]=nashra; RNAME[$s]=nginx
+done
 
 # check first: both servers answer each scenario and kind with the same
 # number of body bytes (within 5 %), else the rates compare different work.
 # Exception: the --no-cache server compresses each answer for one reader
 # only, at a cheaper zlib level than the cached variant nginx was given, so
 # its gzip answer may be larger (nginx then sends fewer bytes, not more).
+# The 404 flood compares different pages by design: its answers must all be
+# 404 and its reference's 2xx, or the run stops.
 declare -A NBODY GBODY
 for s in "${SCEN[@]}"; do
     for m in "${MODES[@]}"; do
-        n=$(tally "$m" "${NURL[$s]}"); g=$(tally "$m" "http://127.0.0.1:$P_NGINX${GPATH[$s]}")
-        NBODY[$s.$m]=$(body_cell "$n"); GBODY[$s.$m]=$(body_cell "$g")
-        echo "bench: bytes per response, ${LABEL[$s]}, $m: nashra ${NBODY[$s.$m]}, nginx ${GBODY[$s.$m]}" >&2
+        if [[ ${KIND[$s]:-} == flood ]]; then
+            n=$(tally "$m" "${NURL[$s]}" flood); NBODY[$s.$m]=$(body_cell "$n" 404)
+        else
+            n=$(tally "$m" "${NURL[$s]}"); NBODY[$s.$m]=$(body_cell "$n")
+        fi
+        g=$(tally "$m" "${RURL[$s]}"); GBODY[$s.$m]=$(body_cell "$g")
+        echo "bench: bytes per response, ${LABEL[$s]}, $m: ${SNAME[$s]} ${NBODY[$s.$m]}, ${RNAME[$s]} ${GBODY[$s.$m]}" >&2
         read -r nst nb _ <<<"$n"; read -r gst gb _ <<<"$g"
-        if [[ $nst != 2* || $gst != 2* ]]; then
-            echo "bench: WARNING: ${LABEL[$s]}, $m: not both 2xx (nashra $nst, nginx $gst); body sizes not compared" >&2
+        if [[ ${KIND[$s]:-} == flood ]]; then
+            [[ $nst == 404 && $gst == 2* ]] || { echo "bench: ${LABEL[$s]}, $m: nashra answered HTTP $nst to missing" \
+                "paths (404 expected), HTTP $gst to the article (2xx expected)" >&2; exit 1; }
+        elif [[ $nst != 2* || $gst != 2* ]]; then
+            echo "bench: WARNING: ${LABEL[$s]}, $m: not both 2xx (nashra $nst, ${RNAME[$s]} $gst); body sizes not compared" >&2
         elif [[ $s == article-nocache && $m == browser ]] && (( nb >= gb )); then
             :
         elif ! awk -v a="$nb" -v b="$gb" 'BEGIN { d = a - b; if (d < 0) d = -d; m = (a > b ? a : b); exit !(d <= 0.05 * m) }'; then
@@ -260,47 +344,88 @@ for s in "${SCEN[@]}"; do
     done
 done
 
-{
-echo "wrk -t$WTHREADS -c$CONNS -d${DUR}s --latency, $RUNS runs each (medians), ${WARM}s warm-up; $(nproc) cores, $(date -u +%Y-%m-%d)"
-echo "nashra: ${NASHRA#$ROOT/} ($("$NASHRA" --version 2>/dev/null || echo "version unknown")); requests: plain = wrk's bare GET," \
-     "browser = bench/browser.lua (Chrome on Android headers, 2 KiB Cookie, Accept-Encoding: gzip)"
-echo
-echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | nashra/nginx |"
-echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-} | tee "$OUT"
 ANY_ERRORS=0
-for s in "${SCEN[@]}"; do
-    label=${LABEL[$s]}; npid=${NPID[$s]}; nurl=${NURL[$s]}
-    gurl="http://127.0.0.1:$P_NGINX${GPATH[$s]}"
+col() { awk -v i="$2" '{print $i}' "$1" | median; }
+bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio) and the reference's
+    local s=$1 label=${LABEL[$1]} kind=${KIND[$1]:-page} wkind=page bad=non-2xx m i srv line f e
+    local n_rps g_rps n_err g_err ratio sname w_rps w_fail
+    [[ $kind == flood ]] && { wkind=flood; bad=non-404; }
     for m in "${MODES[@]}"; do
-        run_wrk "$m" -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "$nurl" >/dev/null
-        run_wrk "$m" -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "$gurl" >/dev/null
-        : >"$TMP/n.txt"; : >"$TMP/g.txt"
+        run_wrk "$m" "$wkind" -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "${NURL[$s]}" >/dev/null
+        run_wrk "$m" page -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "${RURL[$s]}" >/dev/null
+        : >"$TMP/n.txt"; : >"$TMP/g.txt"; : >"$TMP/w.txt"
         for i in $(seq "$RUNS"); do
-            for srv in nashra nginx; do
-                if [[ $srv == nashra ]]; then line=$(measure "$m" "$npid" "$nurl"); f=$TMP/n.txt
-                else line=$(measure "$m" "$PID_NGINX" "$gurl"); f=$TMP/g.txt; fi
+            for srv in subject reference; do
+                if [[ $srv == reference ]]; then
+                    line=$(measure "$m" page "${RPID[$s]}" "${RURL[$s]}"); f=$TMP/g.txt
+                    e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt")
+                else
+                    if [[ $kind == writes ]]; then line=$(measure_writes "$TMP/w.txt" "$m" "${NPID[$s]}" "${NURL[$s]}")
+                    else line=$(measure "$m" "$wkind" "${NPID[$s]}" "${NURL[$s]}"); fi
+                    f=$TMP/n.txt
+                    e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt" "$bad")
+                fi
                 echo "$line" >>"$f"
-                e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt")
                 [[ $e == 0 ]] || echo "bench: $label, $m, $srv, run $i: errors: $e" >&2
             done
         done
-        col() { awk -v i="$2" '{print $i}' "$1" | median; }
         n_rps=$(col "$TMP/n.txt" 1); g_rps=$(col "$TMP/g.txt" 1)
-        n_err=$(errors_of "$TMP/n.txt"); g_err=$(errors_of "$TMP/g.txt")
+        n_err=$(errors_of "$TMP/n.txt" "$bad"); g_err=$(errors_of "$TMP/g.txt")
         if [[ $n_err == 0 && $g_err == 0 ]]; then
             ratio=$(awk -v a="$n_rps" -v b="$g_rps" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
         else
             ratio="n/a"; ANY_ERRORS=1
         fi
-        printf '| %s | %s | nashra | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$label" "$m" "${NBODY[$s.$m]}" "$n_rps" \
-            "$(col "$TMP/n.txt" 2)" "$(col "$TMP/n.txt" 3)" "$(col "$TMP/n.txt" 4)" "$(rss_mib "$npid")" "$n_err" "$ratio" | tee -a "$OUT"
-        printf '| %s | %s | nginx | %s | %.0f | %s | %s | %s | %s | %s | |\n' "$label" "$m" "${GBODY[$s.$m]}" "$g_rps" \
-            "$(col "$TMP/g.txt" 2)" "$(col "$TMP/g.txt" 3)" "$(col "$TMP/g.txt" 4)" "$(rss_mib "$PID_NGINX")" "$g_err" | tee -a "$OUT"
+        sname=${SNAME[$s]}
+        if [[ $kind == writes ]]; then   # writer lines: "writer: N writes committed, F failed, T s, R writes/s"
+            w_rps=$(awk '{print $9}' "$TMP/w.txt" | median); w_fail=$(awk '{ f += $5 } END { print f + 0 }' "$TMP/w.txt")
+            sname+=" ($(printf '%.1f' "$w_rps") writes/s, $w_fail failed)"
+            if awk -v r="$w_rps" -v t="$WRITES_PER_S" 'BEGIN { exit !(r < 0.9 * t) }'; then
+                echo "bench: WARNING: $label, $m: the writer committed $w_rps writes/s, not $WRITES_PER_S" >&2
+            fi
+        fi
+        printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$label" "$m" "$sname" "${NBODY[$s.$m]}" "$n_rps" \
+            "$(col "$TMP/n.txt" 2)" "$(col "$TMP/n.txt" 3)" "$(col "$TMP/n.txt" 4)" "$(rss_mib "${NPID[$s]}")" "$n_err" "$ratio" | tee -a "$OUT"
+        printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | |\n' "$label" "$m" "${RNAME[$s]}" "${GBODY[$s.$m]}" "$g_rps" \
+            "$(col "$TMP/g.txt" 2)" "$(col "$TMP/g.txt" 3)" "$(col "$TMP/g.txt" 4)" "$(rss_mib "${RPID[$s]}")" "$g_err" | tee -a "$OUT"
     done
+}
+
+VS_NGINX=(); VS_SELF=()
+for s in "${SCEN[@]}"; do
+    if [[ " $SELF_SCENARIOS " == *" $s "* ]]; then VS_SELF+=("$s"); else VS_NGINX+=("$s"); fi
 done
+{
+echo "wrk -t$WTHREADS -c$CONNS -d${DUR}s --latency, $RUNS runs each (medians), ${WARM}s warm-up; $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo "nashra: ${NASHRA#$ROOT/} ($("$NASHRA" --version 2>/dev/null || echo "version unknown")); requests: plain = wrk's bare GET," \
+     "browser = bench/browser.lua (Chrome on Android headers, 2 KiB Cookie, Accept-Encoding: gzip)"
+} | tee "$OUT"
+if ((${#VS_NGINX[@]})); then
+    {
+    echo
+    echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | nashra/nginx |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    } | tee -a "$OUT"
+    for s in "${VS_NGINX[@]}"; do bench_scenario "$s"; done
+fi
+if ((${#VS_SELF[@]})); then
+    {
+    echo
+    echo "Against nashra itself, alternating in the same run; ratio = req/s of the first row / the second's."
+    [[ " ${VS_SELF[*]} " == *" article-writes "* ]] &&
+        echo "article under writes: bench/writer commits an approved comment on article $OTHER_ID (not on the page) every" \
+             "$((1000 / WRITES_PER_S)) ms during the first row's runs (target ≥ 0.80)."
+    [[ " ${VS_SELF[*]} " == *" 404-flood "* ]] &&
+        echo "404 flood: bench/notfound.lua, a distinct random missing path per request, every answer tallied (errors: not 404)," \
+             "against the seed article from the --no-cache instance (target ≥ 1.00)."
+    echo
+    echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | ratio |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    } | tee -a "$OUT"
+    for s in "${VS_SELF[@]}"; do bench_scenario "$s"; done
+fi
 if ((ANY_ERRORS)); then
     echo | tee -a "$OUT"
-    echo "errors: non-2xx answers and socket errors summed over the runs; where there are any, req/s counts failures too and the ratio is left out." | tee -a "$OUT"
+    echo "errors: non-2xx answers (404 flood: answers other than 404) and socket errors summed over the runs; where there are any, req/s counts failures too and the ratio is left out." | tee -a "$OUT"
 fi
 echo "bench: table written to ${OUT#$ROOT/}"

@@ -5,13 +5,9 @@
  * allowlist does not produce: the sanitiser writes every tag itself, so any
  * of these means a hole.
  *
- * Build from the repository root, then run for a while:
- *   mkdir -p build && clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libcmark libutf8proc) \
- *     fuzz/fuzz_markdown.c src/render/markdown.c src/core/arena.c src/core/buf.c \
- *     src/core/err.c src/core/text.c \
- *     $(pkg-config --libs libcmark libutf8proc) -o build/fuzz_markdown
- *   build/fuzz_markdown -max_total_time=60 -max_len=4096
+ * Built by `make fuzz` (fuzz/README.md); a longer run from the seeds:
+ *   build/fuzz/fuzz_markdown -max_total_time=600 -max_len=4096 -create_missing_dirs=1 \
+ *       build/fuzz/corpus/markdown fuzz/corpus/markdown
  */
 #include <stdint.h>
 #include <stdlib.h>

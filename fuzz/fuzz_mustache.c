@@ -7,14 +7,9 @@
  * "p" (so that partial, parent and recursion paths are exercised), then
  * rendered against a small context with every kind of value.
  *
- * Build from the repository root (the escapers in buf.c decode UTF-8 with
- * text.c, which uses utf8proc), then run for a while:
- *   mkdir -p build && clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libutf8proc) \
- *     fuzz/fuzz_mustache.c src/render/mustache.c src/render/mustache_value.c \
- *     src/core/arena.c src/core/buf.c src/core/err.c src/core/log.c src/core/text.c \
- *     $(pkg-config --libs libutf8proc) -lm -o build/fuzz_mustache
- *   build/fuzz_mustache -max_total_time=60
+ * Built by `make fuzz` (fuzz/README.md); a longer run from the seeds:
+ *   build/fuzz/fuzz_mustache -max_total_time=600 -create_missing_dirs=1 \
+ *       build/fuzz/corpus/mustache fuzz/corpus/mustache
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -8,12 +8,9 @@
  * itself; the forwarded client is the connection or an address that was
  * in the header.
  *
- * Build from the repository root, then run for a while:
- *   mkdir -p build && clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined fuzz/fuzz_reqcheck.c \
- *     src/http/reqcheck.c src/http/peer.c src/core/err.c \
- *     -lh2o-evloop -lpthread -o build/fuzz_reqcheck
- *   build/fuzz_reqcheck -max_total_time=60
+ * Built by `make fuzz` (fuzz/README.md); a longer run from the seeds:
+ *   build/fuzz/fuzz_reqcheck -max_total_time=600 -max_len=40000 -create_missing_dirs=1 \
+ *       build/fuzz/corpus/reqcheck fuzz/corpus/reqcheck
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -4,15 +4,9 @@
  * must never crash, read out of bounds or return inconsistent results
  * whatever the input.
  *
- * Build from the repository root after `make`: the routes point at the page
- * handlers, which build/libnashra.a brings with all they use (store, render
- * and their libraries). Then run for a while:
- *   clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
- *     fuzz/fuzz_router.c src/http/router.c src/core/arena.c src/core/buf.c \
- *     src/core/text.c src/core/err.c build/libnashra.a \
- *     $(pkg-config --libs libh2o-evloop openssl sqlite3 libcmark libsodium zlib libutf8proc libxml-2.0) \
- *     -lpthread -lm -o build/fuzz_router
- *   build/fuzz_router -max_total_time=60
+ * Built by `make fuzz` (fuzz/README.md); a longer run from the seeds:
+ *   build/fuzz/fuzz_router -max_total_time=600 -create_missing_dirs=1 \
+ *       build/fuzz/corpus/router fuzz/corpus/router
  */
 #include <stdint.h>
 #include <stdlib.h>

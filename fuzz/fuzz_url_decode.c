@@ -5,12 +5,9 @@
  * than the input, and survives an escape/decode round trip unchanged. The
  * slug and excerpt helpers get the same bytes, as they also see raw input.
  *
- * Build from the repository root, then run for a while:
- *   mkdir -p build && clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Isrc \
- *     -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libutf8proc) \
- *     fuzz/fuzz_url_decode.c src/core/arena.c src/core/buf.c src/core/err.c \
- *     src/core/text.c $(pkg-config --libs libutf8proc) -o build/fuzz_url_decode
- *   build/fuzz_url_decode -max_total_time=60
+ * Built by `make fuzz` (fuzz/README.md); a longer run from the seeds:
+ *   build/fuzz/fuzz_url_decode -max_total_time=600 -create_missing_dirs=1 \
+ *       build/fuzz/corpus/url_decode fuzz/corpus/url_decode
  */
 #include <stdint.h>
 #include <stdlib.h>

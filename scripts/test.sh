@@ -2,10 +2,11 @@
 # Runs every test of nashra: the cmocka unit tests, the end-to-end suite
 # against the real binary, the browser tests (Debian chromium driven by
 # playwright-core), then the unit and end-to-end tests again on the
-# AddressSanitizer/UBSan build. Each stage prints one summary line and
-# keeps its full output in build/test-logs/; the script closes with the
-# single line "N passed, N failed" and fails if anything failed or a stage
-# could not run.
+# AddressSanitizer/UBSan build and on the ThreadSanitizer build, and last
+# each libFuzzer driver for a few seconds. Each stage prints one summary
+# line and keeps its full output in build/test-logs/; the script closes
+# with the single line "N passed, N failed" and fails if anything failed
+# or a stage could not run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -48,7 +49,8 @@ run_unit() {       # stage-name build-dir
         f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$log" | tail -n 1)
         p=${p:-0}; f=${f:-0}
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed, timed out or failed to start
-        if grep -q -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'runtime error:' "$log" && [ "$f" -eq 0 ]; then f=1; fi
+        if grep -q -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'ThreadSanitizer' -e 'runtime error:' "$log" \
+                && [ "$f" -eq 0 ]; then f=1; fi
         pass=$((pass + p)); fail=$((fail + f))
         if [ "$f" -ne 0 ]; then
             note "  FAIL ${bin#$ROOT/} (exit $rc, $p passed, $f failed)"
@@ -76,7 +78,58 @@ run_e2e() {        # stage-name binary
     grep -E '^(FAIL|ERROR):' "$log" | sed 's/^/  /'
     set -- $(echo "$line" | sed -E 's/^\[e2e\] ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
     [ "$3" -gt 0 ] && grep -E ' skipped ' "$log" | sed 's/^/  /'
+    # every process the suite starts has its exit status or output checked,
+    # so a race report already fails a test; this is the net under that
+    if grep -q 'WARNING: ThreadSanitizer' "$log" && [ "$2" -eq 0 ]; then
+        note "  a ThreadSanitizer report is in ${log#$ROOT/} although no test failed"
+        set -- "$1" 1
+    fi
     stage_result "$name" "$1" "$2"
+}
+
+# -- unit and end-to-end tests again, on the build in build/NAME -----------
+run_sanitized() {  # name label
+    note "== unit tests ($2)"
+    run_unit "unit-$1" "$ROOT/build/$1"
+    note "== end-to-end tests ($2)"
+    run_e2e "e2e-$1" "$ROOT/build/$1/nashra"
+}
+
+# -- fuzz drivers: each build/fuzz/fuzz_* for a few seconds ----------------
+FUZZ_SECONDS=8      # per driver: past the seeds and well into mutations, yet brief
+run_fuzz() {
+    local pass=0 fail=0 bin drv log work seeds rc runs n=0
+    while IFS= read -r bin; do
+        n=$((n + 1))
+        drv=${bin##*/fuzz_}
+        log=$LOGS/fuzz-$drv.log
+        work=$ROOT/build/fuzz/corpus/$drv   # what this run finds; the seeds stay as they are
+        seeds=$ROOT/fuzz/corpus/$drv
+        rm -rf "$work" "$LOGS/fuzz-$drv-"*
+        mkdir -p "$work"
+        [ -d "$seeds" ] || seeds=
+        # -timeout: one input running this long is a hang, and a failure;
+        # a crash, leak, hang or failed check leaves its input beside the log
+        timeout $((FUZZ_SECONDS + 120)) "$bin" -max_total_time=$FUZZ_SECONDS -timeout=10 \
+            -artifact_prefix="$LOGS/fuzz-$drv-" "$work" ${seeds:+"$seeds"} >"$log" 2>&1
+        rc=$?
+        runs=$(sed -n 's/^Done \([0-9]\+\) runs in .*/\1/p' "$log" | tail -n 1)
+        if [ "$rc" -eq 0 ] && [ -n "$runs" ] && ! ls "$LOGS/fuzz-$drv-"* >/dev/null 2>&1; then
+            pass=$((pass + 1))
+            note "  ok   ${bin#$ROOT/} ($runs inputs in ${FUZZ_SECONDS} s, $(ls "$work" | wc -l) new in the corpus)"
+        else
+            fail=$((fail + 1))
+            note "  FAIL ${bin#$ROOT/} (exit $rc; log ${log#$ROOT/})"
+            grep -E -e '^==[0-9]+==' -e 'runtime error' -e 'SUMMARY' -e 'Test unit written' "$log" |
+                head -n 10 | sed 's/^/    /'
+            ls "$LOGS/fuzz-$drv-"* 2>/dev/null | sed "s|^$ROOT/|    replay: ${bin#$ROOT/} |"
+        fi
+    done < <(find "$ROOT/build/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
+    if [ "$n" -eq 0 ]; then
+        broken fuzz "no fuzz drivers under build/fuzz" /dev/null
+        return
+    fi
+    stage_result fuzz "$pass" "$fail"
 }
 
 # -- browser tests --------------------------------------------------------
@@ -124,12 +177,27 @@ if make -j2 asan >"$LOGS/build-asan.log" 2>&1; then
         export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
         note "  LeakSanitizer cannot run here: leak detection off (detect_leaks=0)"
     fi
-    note "== unit tests (sanitizers)"
-    run_unit unit-asan "$ROOT/build/asan"
-    note "== end-to-end tests (sanitizers)"
-    run_e2e e2e-asan "$ROOT/build/asan/nashra"
+    run_sanitized asan sanitizers
 else
     broken asan "make asan failed" "$LOGS/build-asan.log"
+fi
+
+note "== thread sanitizer build"
+if make -j2 tsan >"$LOGS/build-tsan.log" 2>&1; then
+    # Stop at the first report, so that it ends the output a test shows,
+    # with an exit status (66) that every caller checks. tests/tsan.supp
+    # holds what the uninstrumented libraries report falsely, and why.
+    export TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp"
+    run_sanitized tsan "thread sanitizer"
+else
+    broken tsan "make tsan failed" "$LOGS/build-tsan.log"
+fi
+
+note "== fuzz drivers"
+if make -j2 fuzz >"$LOGS/build-fuzz.log" 2>&1; then
+    run_fuzz
+else
+    broken fuzz "make fuzz failed" "$LOGS/build-fuzz.log"
 fi
 
 note "== done in $(( $(date +%s) - START )) s; logs in build/test-logs/"

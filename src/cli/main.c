@@ -21,9 +21,11 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli/cli.h"
 #include "cli/demo.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "http/server.h"
 #include "render/theme.h"
 #include "store/store.h"
@@ -32,17 +34,22 @@
 #define NASHRA_VERSION "0.0.0"
 #endif
 
-enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
     "usage: nashra init DIR [--demo]\n"
     "       nashra serve DIR [--listen HOST:PORT] [--threads N] [--base-url URL] [--no-cache]\n"
     "                        [--cache-size MIB] [--request-timeout SECONDS]\n"
     "                        [--max-conns-per-client N] [--trusted-proxy ADDR[/PREFIX]]...\n"
+    "       nashra article DIR set ID FIELD VALUE     (FIELD: title slug kicker lead status comments)\n"
+    "       nashra comments DIR approve|spam|trash|pending ID...\n"
+    "       nashra settings DIR set KEY VALUE\n"
     "       nashra --help | --version\n"
     "\n"
     "  init    create DIR and an empty site database DIR/nashra.db\n"
     "          (--demo: fill it with demonstration content)\n"
+    "  article, comments, settings\n"
+    "          change the site in DIR while it is served: each change is one\n"
+    "          transaction, and the server shows it on the next request\n"
     "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
     "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n"
     "          --cache-size MIB            response cache memory (default 64)\n"
@@ -53,43 +60,10 @@ static const char usage_text[] =
     "          --trusted-proxy ADDR[/PREFIX]  a reverse proxy (load balancer): exempt from\n"
     "                                      that bound, its X-Forwarded-For names the client\n";
 
-/* Print "nashra: <message>" on stderr and return code. */
-static int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int cli_fail(int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("nashra: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return code;
-}
-
 static bool cli_is_dir(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Messages for store_open failures (one %s: the database path). */
-static const struct { int rc; const char *fmt; } cli_store_errors[] = {
-    {NS_ECORRUPT, "%s is not a nashra database or is damaged"},
-    {NS_EBUSY, "%s is locked by another process"},
-    {NS_EINVAL, "%s was created by a newer version of nashra (schema too new)"},
-    {NS_EPERM, "%s: permission denied"},
-};
-
-static int cli_store_fail(const char *db, int rc)
-{
-    for (size_t i = 0; i < sizeof cli_store_errors / sizeof cli_store_errors[0]; i++)
-        if (cli_store_errors[i].rc == rc) {
-            fputs("nashra: ", stderr);
-            fprintf(stderr, cli_store_errors[i].fmt, db);
-            fputc('\n', stderr);
-            return EXIT_FAIL;
-        }
-    return cli_fail(EXIT_FAIL, "cannot open %s: %s", db, ns_strerror(rc));
 }
 
 /* ---- init ---- */
@@ -151,14 +125,12 @@ static unsigned cli_default_threads(void)
     return n < 1 ? 1 : n > SERVER_MAX_THREADS ? SERVER_MAX_THREADS : (unsigned)n;
 }
 
-/* An absolute http(s) URL without spaces or controls; trailing '/' removed. */
+/* A URL text_url_is_http accepts, without '"' '<' '>' either; trailing '/'
+ * removed. */
 static char *cli_base_url(const char *u)
 {
-    if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+    if (!text_url_is_http(u) || strpbrk(u, "\"<>"))
         return NULL;
-    for (const char *p = u; *p; p++)
-        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
-            return NULL;
     char *r = strdup(u);
     if (!r)
         abort();
@@ -392,5 +364,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "init") == 0 || strcmp(cmd, "serve") == 0)
         return cli_command(argc - 1, argv + 1, strcmp(cmd, "serve") == 0);
+    if (cli_edit_command(cmd))
+        return cli_edit(argc - 1, argv + 1);
     return cli_usage("unknown command");
 }

@@ -161,6 +161,18 @@ void *arena_zalloc(arena_t *a, size_t n)
     return p;
 }
 
+void *arena_grow(arena_t *a, void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return items;
+    size_t c = *cap ? 2 * *cap : first;
+    void *g = arena_alloc(a, c * size);
+    if (n)
+        memcpy(g, items, n * size);
+    *cap = c;
+    return g;
+}
+
 char *arena_strndup(arena_t *a, const char *s, size_t n)
 {
     if (!s)

@@ -3,9 +3,9 @@
  * such as a compiled theme).
  *
  * Everything a request needs is allocated from its arena and released in one
- * go when the request completes, so handlers never free individual pointers.
- * Deferred cleanups (arena_defer) let foreign resources (a cmark tree, a
- * SQLite statement reset) ride on the same lifetime.
+ * go once its response has been written, so handlers never free individual
+ * pointers. Deferred cleanups (arena_defer) let foreign resources (the
+ * libxml2 writer behind feeds and sitemaps) ride on the same lifetime.
  *
  * Allocation failure aborts the process with a message on stderr: it is not
  * a recoverable condition for this server (same policy as Redis' zmalloc).
@@ -31,6 +31,11 @@ void arena_reset(arena_t *a);
 /* n bytes aligned to max_align_t, uninitialised / zeroed. Owned by the arena. */
 void *arena_alloc(arena_t *a, size_t n);
 void *arena_zalloc(arena_t *a, size_t n);
+/* Room for one more element in a growable array on a: returns `items`
+ * itself while *cap > n, else a copy of its n elements (of `size` bytes)
+ * in an array of twice the capacity (at least `first`), updating *cap.
+ * The old array stays on the arena until it is freed. */
+void *arena_grow(arena_t *a, void *items, size_t n, size_t *cap, size_t size, size_t first);
 
 /* Copies of strings, NUL-terminated, owned by the arena. s may be NULL (returns NULL). */
 char *arena_strdup(arena_t *a, const char *s);

@@ -129,7 +129,6 @@ const char *buf_cstr(buf_t *b)
     return b->data ? b->data : "";
 }
 
-/* Entity for the five characters HTML and XML both escape, or NULL. */
 /* Replacement for each byte that markup must not carry as is; a table
  * because escaping runs over every byte of every page. NUL becomes U+FFFD. */
 static const char *const buf_markup_table[256] = {
@@ -137,6 +136,7 @@ static const char *const buf_markup_table[256] = {
     [0] = buf_replacement,
 };
 
+/* Entity for the five characters HTML and XML both escape, or NULL. */
 static const char *buf_markup_entity(char c)
 {
     return c ? buf_markup_table[(unsigned char)c] : NULL;
@@ -187,12 +187,6 @@ void buf_html_escape(buf_t *b, const char *s, size_t n)
     }
 }
 
-static int buf_xml_allowed(int32_t c)
-{
-    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
 void buf_xml_escape(buf_t *b, const char *s, size_t n)
 {
     buf_reserve(b, n + n / 8);
@@ -204,7 +198,7 @@ void buf_xml_escape(buf_t *b, const char *s, size_t n)
             buf_puts(b, buf_replacement);
         else if (ent)
             buf_puts(b, ent);
-        else if (buf_xml_allowed(cp))
+        else if (text_xml_char(cp))
             buf_append(b, s + i, k);
         i += k;
     }

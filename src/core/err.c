@@ -20,6 +20,7 @@ static const char *const err_names[] = {
     [-NS_EINTERNAL] = "internal error",
     [-NS_EPERM] = "permission denied",
     [-NS_EMETHOD] = "method not allowed",
+    [-NS_ETOOLARGE] = "request body too large",
 };
 
 const char *ns_strerror(int rc)

@@ -3,8 +3,16 @@
  *
  * Every function that can fail returns an int: 0 (NS_OK) on success, one of
  * the negative NS_E* codes below on failure. Errors are returned upwards, not
- * printed where they happen; the HTTP layer (http/respond.c) and the command
- * line (cli/) are the only places that turn a code into a status or message.
+ * printed where they happen. A code becomes an HTTP status in one place,
+ * the table of handlers/error.c (handler_error: NS_ENOTFOUND 404,
+ * NS_EINVAL 400, NS_EPERM 403, NS_EMETHOD 405, NS_ETOOLARGE 413,
+ * NS_ETOOBIG 414, NS_EBUSY 503, any other code 500), with the themed error
+ * page. http/request.c calls it for every code a handler or the store
+ * returns and for the requests it refuses itself, and logs the codes that
+ * are not the client's doing. The exceptions: a worker whose database
+ * cannot be opened answers 503, and the request-head checks
+ * (http/reqcheck.c) 400 or 414, before any code exists. The command line
+ * (cli/) turns codes into messages.
  * Out-of-memory is not a code: allocation failure aborts (see arena.h), as a
  * news server that cannot allocate cannot do anything useful anyway.
  */
@@ -24,6 +32,7 @@ enum {
     NS_EINTERNAL = -9,  /* a bug or an unexpected library failure */
     NS_EPERM = -10,     /* permission denied */
     NS_EMETHOD = -11,   /* request method not supported by this resource */
+    NS_ETOOLARGE = -12, /* request body larger than its route accepts */
 };
 
 /* Short English description of rc for logs and the command line. Returns a

@@ -46,15 +46,33 @@ size_t text_next_cp(const char *s, size_t n, int32_t *cp)
     return (size_t)k;
 }
 
-bool text_valid_utf8(const char *s, size_t n)
+/* Both validity tests in one loop; `controls` says whether NUL and the C0
+ * controls other than \t \n \r are let through. */
+static bool text_utf8_check(const char *s, size_t n, bool controls)
 {
     for (size_t i = 0; i < n;) {
         int32_t cp;
         i += text_next_cp(s + i, n - i, &cp);
-        if (cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
+        if (cp < 0 || (!controls && cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
             return false;
     }
     return true;
+}
+
+bool text_valid_utf8(const char *s, size_t n)
+{
+    return text_utf8_check(s, n, false);
+}
+
+bool text_wellformed_utf8(const char *s, size_t n)
+{
+    return text_utf8_check(s, n, true);
+}
+
+bool text_xml_char(int32_t cp)
+{
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
 static int text_hexval(char c)
@@ -68,13 +86,16 @@ static int text_hexval(char c)
     return -1;
 }
 
-int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
+/* %XX-decode s[0..n) onto a (NUL-terminated); '+' becomes a space when
+ * plus_is_space. NS_EINVAL on a bad escape or %00. */
+static int text_unescape(arena_t *a, const char *s, size_t n, bool plus_is_space, char **out,
+                         size_t *outlen)
 {
     char *p = arena_alloc(a, n + 1);
     size_t len = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '%') {
-            p[len++] = s[i];
+            p[len++] = plus_is_space && s[i] == '+' ? ' ' : s[i];
             continue;
         }
         int hi = i + 2 < n ? text_hexval(s[i + 1]) : -1;
@@ -85,7 +106,16 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
         i += 2;
     }
     p[len] = '\0';
-    if (!text_valid_utf8(p, len))
+    *out = p;
+    *outlen = len;
+    return NS_OK;
+}
+
+int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
+{
+    char *p;
+    size_t len;
+    if (text_unescape(a, s, n, false, &p, &len) != NS_OK || !text_valid_utf8(p, len))
         return NS_EINVAL;
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
@@ -94,24 +124,47 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
     return NS_OK;
 }
 
-bool text_url_is_safe_link(const char *u)
+int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *len)
 {
-    if (!u || !*u)
-        return false;
+    char *p;
+    size_t l;
+    if (text_unescape(a, s, n, true, &p, &l) != NS_OK || !text_valid_utf8(p, l))
+        return NS_EINVAL;
+    *out = p;
+    *len = l;
+    return NS_OK;
+}
+
+/* No byte of u that browsers drop or reinterpret inside a URL, and
+ * well-formed UTF-8 (what text_url_is_http and text_url_is_safe_link ask
+ * beyond their prefix). */
+static bool text_url_bytes_ok(const char *u)
+{
     size_t n = strlen(u);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)u[i] <= ' ' || u[i] == 0x7f || u[i] == '\\')
             return false;
-    if (!text_valid_utf8(u, n))
+    return text_valid_utf8(u, n);
+}
+
+bool text_url_is_http(const char *u)
+{
+    if (!u)
         return false;
-    const char *rest = NULL; /* what follows "/" or the scheme's "//" */
-    if (strncasecmp(u, "https://", 8) == 0)
-        rest = u + 8;
-    else if (strncasecmp(u, "http://", 7) == 0)
-        rest = u + 7;
-    if (rest) /* a host, not straight to a path, query or fragment */
-        return *rest && !strchr("/?#", *rest);
-    return u[0] == '/' && u[1] != '/';
+    size_t k = strncasecmp(u, "https://", 8) == 0 ? 8 : strncasecmp(u, "http://", 7) == 0 ? 7 : 0;
+    /* a host, not straight to a path, query or fragment */
+    if (k == 0 || u[k] == '\0' || strchr("/?#", u[k]))
+        return false;
+    return text_url_bytes_ok(u);
+}
+
+bool text_url_is_safe_link(const char *u)
+{
+    if (!u)
+        return false;
+    if (u[0] == '/' && u[1] != '/')
+        return text_url_bytes_ok(u);
+    return text_url_is_http(u);
 }
 
 enum slug_class { SLUG_SEP, SLUG_DROP, SLUG_KEEP };

@@ -1,7 +1,8 @@
 /*
  * text.h - UTF-8 text helpers built on utf8proc: validation, URL path
- * decoding and encoding, slugs, and length-bounded excerpts. These work on
- * bytes coming from outside, so every function validates before trusting.
+ * decoding, slugs, length-bounded excerpts, which URLs may be linked and
+ * which characters XML allows. These work on bytes coming from outside, so
+ * every function validates before trusting.
  */
 #ifndef NS_CORE_TEXT_H
 #define NS_CORE_TEXT_H
@@ -21,6 +22,17 @@ size_t text_next_cp(const char *s, size_t n, int32_t *cp);
  * than \t \n \r. */
 bool text_valid_utf8(const char *s, size_t n);
 
+/* True if s[0..n) is well-formed UTF-8 in the sense of text_next_cp (no
+ * overlongs, surrogates, values past U+10FFFF or cut sequences); unlike
+ * text_valid_utf8, NUL and every control character are allowed. */
+bool text_wellformed_utf8(const char *s, size_t n);
+
+/* True if cp is a character XML 1.0 allows (production Char): \t \n \r,
+ * U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF. Surrogates, U+FFFE,
+ * U+FFFF, the other C0 controls and a negative cp (text_next_cp's
+ * ill-formed sequence) are not. */
+bool text_xml_char(int32_t cp);
+
 /* Decode %XX escapes (upper- or lower-case hex) of a URL path. '+' is kept
  * as '+'. Fails with NS_EINVAL on a bad escape, on %00, if the result is
  * not valid UTF-8, or if it holds any control character (C0 including
@@ -28,6 +40,13 @@ bool text_valid_utf8(const char *s, size_t n);
  * Location header or a log line). *out is NUL-terminated, owned by the
  * arena, and left untouched on failure. */
 int text_url_decode(arena_t *a, const char *s, size_t n, char **out);
+
+/* Decode one name or value of a query string or urlencoded form: %XX
+ * escapes, '+' as a space. Unlike a path, a value may hold tabs and line
+ * breaks (a textarea); NS_EINVAL on a bad escape, %00 or text that
+ * text_valid_utf8 refuses. *out (NUL-terminated, *len bytes) is owned by
+ * the arena. */
+int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *len);
 
 /* Make a URL slug: NFC, lower-case Latin, Arabic letters and digits kept,
  * harakat and tatweel removed, runs of anything else become one '-', no
@@ -45,15 +64,21 @@ char *text_excerpt(arena_t *a, const char *s, size_t max_chars);
  * rendered fragment, for excerpts and feeds. Owned by arena. */
 char *text_strip_tags(arena_t *a, const char *html);
 
+/* True if u is an absolute http:// or https:// URL (scheme in any case)
+ * with a host part: something follows the "//" and it is not '/', '?' or
+ * '#'. u must be well-formed UTF-8 and no byte of it an ASCII control
+ * character, a space or a backslash (browsers drop tabs and line breaks
+ * inside URLs, trim spaces around them and read '\' as '/', so each can
+ * disguise another scheme or host, or split a header). False for NULL,
+ * "", "http:x", "https://", "//host/x" and every other scheme. */
+bool text_url_is_http(const char *u);
+
 /* True if u may be written, escaped as usual, into an href or src attribute
  * (an article's image, a link the site shows) without running as script or
- * leaving the schemes a reader expects: u is well-formed UTF-8 that is
- * either an absolute http:// or https:// URL (scheme in any case) with a
- * host part, or a site-relative path: one '/' then anything but a second
- * '/' ("//host/x" is a URL on another host). No byte of u may be an ASCII
- * control character, a space or a backslash (browsers drop tabs and line
- * breaks inside URLs, trim spaces around them and read '\' as '/', so
- * each can disguise another scheme or host). False for NULL and "".
+ * leaving the schemes a reader expects: a URL text_url_is_http accepts, or
+ * a site-relative path: one '/' then anything but a second '/' ("//host/x"
+ * is a URL on another host), held to the same bytes (well-formed UTF-8, no
+ * control character, space or backslash). False for NULL and "".
  * Everything else is refused: javascript:, data:, vbscript:, relative
  * paths without a leading '/', other schemes. */
 bool text_url_is_safe_link(const char *u);

@@ -92,9 +92,7 @@ static mu_value *comment_object(arena_t *a, const store_comment *c, const view_s
     mu_value *o = mu_object(a);
     mu_set_int(o, "id", c->id);
     mu_set_str(o, "author", c->author_name && *c->author_name ? c->author_name : "زائر");
-    bool web = c->author_url && (strncmp(c->author_url, "https://", 8) == 0 ||
-                                 strncmp(c->author_url, "http://", 7) == 0);
-    view_set_opt(o, "author_url", web ? c->author_url : NULL);
+    view_set_opt(o, "author_url", text_url_is_http(c->author_url) ? c->author_url : NULL);
     mu_set_bool(o, "has_children", false);
     mu_set(o, "date", view_date(a, c->created_at, st));
     mu_set(o, "paras", comment_paras(a, c->body));
@@ -217,7 +215,7 @@ static void set_media(arena_t *a, mu_value *o, const store_article *ar, const ch
     mu_set_bool(o, "has_video", ar->video_url && *ar->video_url);
     mu_set_bool(o, "video", false);
     if (ar->video_url && *ar->video_url) {
-        if (strncmp(ar->video_url, "https://", 8) == 0 || strncmp(ar->video_url, "http://", 7) == 0) {
+        if (text_url_is_http(ar->video_url)) {
             mu_value *v = mu_object(a);
             mu_set_str(v, "url", ar->video_url);
             mu_set_str(v, "embed", video_embed(a, ar->video_url));

@@ -43,6 +43,9 @@ static const struct error_kind {
     { NS_EINVAL, 400, "رابط غير صالح", "يحتوي الرابط على رموز لا يقبلها الموقع. تحقّق منه وحاول مرة أخرى." },
     { NS_ETOOBIG, 414, "الرابط طويل جدًا", "هذا الرابط أطول مما يقبله الموقع. تحقّق منه وحاول مرة أخرى." },
     { NS_EMETHOD, 405, "طلب غير مدعوم", "لا يقبل هذا العنوان هذا النوع من الطلبات." },
+    { NS_ETOOLARGE, 413, "الطلب كبير جدًا", "ما أرسلته أكبر مما يقبله هذا العنوان. اختصره وحاول مرة أخرى." },
+    { NS_EPERM, 403, "غير مسموح", "لا يقبل هذا العنوان ما أرسلته الآن." },
+    { NS_EBUSY, 503, "الموقع مشغول", "الموقع مشغول الآن. حاول مرة أخرى بعد لحظات." },
     { 0, 500, "حدث خطأ", "نعتذر، تعذّر عرض هذه الصفحة الآن. حاول مرة أخرى بعد قليل." },
 };
 
@@ -57,20 +60,35 @@ static const struct error_kind *error_kind_of(int rc)
 void handler_error(hreq_t *rq, hresp_t *rs, int rc)
 {
     const struct error_kind *k = error_kind_of(rc);
-    rs->status = k->status;
+    handler_error_page(rq, rs, k->status, k->title, k->detail);
+    if (rc == NS_EBUSY)
+        hresp_header(rs, "Retry-After", "2");
+}
+
+void handler_error_page(hreq_t *rq, hresp_t *rs, int status, const char *title, const char *detail)
+{
+    rs->status = status;
     rs->content_type = "text/html; charset=utf-8";
     rs->location = NULL;
-    rs->cacheable = false;
+    rs->cache_control = NULL;
+    rs->nheaders = 0;
+    /* a missing page is the same page for every path that is missing:
+     * the HTTP layer may share it (and its store keys) between them */
+    rs->cacheable = status == 404;
     rs->max_age = 0;
     rs->last_modified = 0;
     rs->expires_at = 0;
     if (!rq->site || !rq->site->theme || !rq->store) {
-        fallback(rq, rs, k->title);
+        fallback(rq, rs, title);
         return;
     }
+    const struct error_kind k[1] = {{0, status, title, detail}};
     view_settings st;
     bool store_ok = view_settings_load(rq, &st) == 0;
     mu_value *root = view_root(rq, &st, k->title, k->detail, 0);
+    /* no canonical URL: an error is not a page to index, and a 404 body is
+     * shared by every missing path */
+    mu_set((mu_value *)mu_get(root, "page"), "canonical", mu_null(rq->arena));
     mu_value *e = mu_object(rq->arena);
     mu_set_str(e, "message", k->title);
     mu_set_str(e, "detail", k->detail);

@@ -2,15 +2,19 @@
  * handler.h - the contract between the HTTP layer and the page handlers.
  *
  * The HTTP layer (http/) decodes and routes a request, then calls one
- * handler with an hreq (everything the handler may read, all owned by the
- * request arena or longer-lived) and an hresp to fill. Handlers never touch
- * the HTTP library: they produce a status, a content type and a body, and
- * return 0 or an NS_E* code. A non-zero return (NS_ENOTFOUND -> 404, other
- * codes -> 500) is turned into the themed error page by handler_error(),
- * the one place where error codes become pages.
+ * handler with an hreq (everything the handler may read: the route's
+ * captures, the decoded query, form fields, cookies, selected headers, the
+ * client address; all owned by the request arena or longer-lived) and an
+ * hresp to fill. Handlers never touch the HTTP library: they produce a
+ * status, a content type, extra headers and a body, and return 0 or an
+ * NS_E* code. A non-zero return becomes the themed error page through
+ * handler_error(), the one place where codes become pages (its table maps
+ * each code to a status: NS_ENOTFOUND 404, NS_EBUSY 503, ...); the HTTP
+ * layer adds Allow to a 405 from its route table.
  *
- * Caching is the HTTP layer's business: a response with cacheable == true
- * is kept until the store generation changes or expires_at passes.
+ * Caching is the HTTP layer's business: a response with cacheable == true,
+ * from a route the table marks cacheable, is kept until a write changes one
+ * of the store keys its reads recorded (store.h), or expires_at passes.
  */
 #ifndef NS_HANDLERS_HANDLER_H
 #define NS_HANDLERS_HANDLER_H
@@ -31,13 +35,31 @@ typedef struct site_config {
 
 #define HREQ_MAX_PARAMS 4
 
+/* One decoded name/value pair: a query or form field, a cookie, a header.
+ * Text is NUL-terminated UTF-8; a multipart file part's value is its bytes
+ * as sent (value_len; it may hold NULs), with filename and content_type. */
+typedef struct hreq_param {
+    const char *name, *value;
+    size_t value_len;
+    const char *filename, *content_type; /* multipart parts only, else NULL */
+} hreq_param;
+
 typedef struct hreq {
     arena_t *arena;           /* request arena: everything allocated here */
     store_t *store;           /* this thread's connection */
     const site_config *site;
-    const char *method;       /* "GET" or "HEAD" (others are refused earlier) */
+    const char *method;       /* "GET", "HEAD" or "POST": one the route allows */
     const char *path;         /* decoded UTF-8 path, e.g. "/category/سياسة/" */
     const char *client;       /* the reader's address as text (through trusted proxies) */
+    const hreq_param *query;  /* decoded query parameters, in order sent */
+    size_t nquery;
+    const hreq_param *form;   /* decoded form fields of a POST (routes that read one) */
+    size_t nform;
+    const hreq_param *cookies;
+    size_t ncookies;
+    const hreq_param *headers; /* selected request headers (lower-case names):
+                                 user-agent, referer, accept-language, origin */
+    size_t nheaders;
     int64_t now;              /* request time, Unix seconds */
     const char *params[HREQ_MAX_PARAMS]; /* route captures, decoded ({slug}, {path}) */
     int nparams;
@@ -48,6 +70,9 @@ typedef struct hreq {
     void *stats_cls;
 } hreq_t;
 
+/* Most extra headers one response may carry. */
+#define HRESP_MAX_HEADERS 8
+
 typedef struct hresp {
     int status;               /* default 200 */
     const char *content_type; /* default "text/html; charset=utf-8" */
@@ -55,9 +80,25 @@ typedef struct hresp {
     const char *location;     /* Location header for 3xx */
     int64_t last_modified;    /* 0: none */
     int max_age;              /* Cache-Control: public, max-age=N (0: no-cache) */
+    const char *cache_control;/* if set, the Cache-Control value instead ("private, no-store") */
     bool cacheable;           /* may be kept in the response cache */
     int64_t expires_at;       /* cache entry invalid at/after this time (0: no limit) */
+    struct { const char *name, *value; } headers[HRESP_MAX_HEADERS]; /* Set-Cookie, Retry-After... */
+    size_t nheaders;
 } hresp_t;
+
+/* Value of the first parameter called name in v[0..n), NULL if none. */
+const char *hreq_param_get(const hreq_param *v, size_t n, const char *name);
+/* The query parameter, form field, cookie or header called name, or NULL. */
+const char *hreq_query(const hreq_t *rq, const char *name);
+const char *hreq_form(const hreq_t *rq, const char *name);
+const char *hreq_cookie(const hreq_t *rq, const char *name);
+const char *hreq_header(const hreq_t *rq, const char *name);
+
+/* Add a response header (name and value must live as long as the
+ * response: literals or the request arena). NS_ETOOBIG past
+ * HRESP_MAX_HEADERS, NS_EINVAL if either holds a control character. */
+int hresp_header(hresp_t *rs, const char *name, const char *value);
 
 typedef int (*handler_fn)(hreq_t *rq, hresp_t *rs);
 
@@ -77,10 +118,16 @@ int handler_sitemap_pages(hreq_t *rq, hresp_t *rs);
 int handler_robots(hreq_t *rq, hresp_t *rs);
 int handler_healthz(hreq_t *rq, hresp_t *rs);
 int handler_asset(hreq_t *rq, hresp_t *rs);       /* params[0]: path under the theme */
+int handler_comment_post(hreq_t *rq, hresp_t *rs); /* POST /{slug}/comments */
 
-/* Fill rs with the themed error page for rc (404 page in Arabic for
- * NS_ENOTFOUND, 500 otherwise), replacing whatever rs held. Always
- * succeeds: falls back to a built-in page if the theme cannot render. */
+/* Fill rs with the themed error page for rc (an Arabic page; status by
+ * code: 404 NS_ENOTFOUND, 400 NS_EINVAL, 405 NS_EMETHOD, 413/414
+ * NS_ETOOBIG, 503 NS_EBUSY with Retry-After, 500 otherwise), replacing
+ * whatever rs held. Always succeeds: falls back to a built-in page if the
+ * theme cannot render. */
 void handler_error(hreq_t *rq, hresp_t *rs, int rc);
+/* The same page with a given status and message (a form refused with 422
+ * and what was wrong with it). */
+void handler_error_page(hreq_t *rq, hresp_t *rs, int status, const char *title, const char *detail);
 
 #endif

@@ -4,6 +4,9 @@
  * the latest list alone, so older news stays reachable by plain links.
  */
 #include "handlers/handler.h"
+
+#include <stdlib.h>
+#include "handlers/syndicate.h"
 #include "handlers/view.h"
 
 #include "core/err.h"
@@ -11,7 +14,8 @@
 enum { HOME_CATEGORY_ITEMS = 4 };
 
 /* One block per top-level category with its newest articles; empty
- * categories are left out. A failing category query only drops its block. */
+ * categories are left out. A failed query leaves its block out here; the
+ * store has noted it, and the page is replaced by the error page (view.c). */
 static mu_value *category_blocks(hreq_t *rq, const view_settings *st)
 {
     mu_value *blocks = mu_list(rq->arena);
@@ -36,8 +40,29 @@ static mu_value *category_blocks(hreq_t *rq, const view_settings *st)
     return blocks;
 }
 
+/* "/?p=ID", WordPress's short link of an article: 301 to the article if
+ * it is visible, else missing. */
+static int home_short_link(hreq_t *rq, hresp_t *rs, const char *p)
+{
+    char *end;
+    long long id = strtoll(p, &end, 10);
+    store_article ar;
+    if (!*p || *end || id <= 0 || store_article_by_id(rq->store, rq->arena, id, &ar) != 0 ||
+        (ar.status != ARTICLE_PUBLISHED && ar.status != ARTICLE_SCHEDULED) || ar.published_at > rq->now)
+        return NS_ENOTFOUND;
+    rs->status = 301;
+    rs->location = synd_article_url(rq, ar.slug);
+    rs->content_type = "text/plain; charset=utf-8";
+    buf_puts(&rs->body, "moved\n");
+    rs->cacheable = true;
+    return 0;
+}
+
 int handler_home(hreq_t *rq, hresp_t *rs)
 {
+    const char *p = hreq_query(rq, "p");
+    if (p && rq->page == 1)
+        return home_short_link(rq, rs, p);
     view_settings st;
     int rc = view_settings_load(rq, &st);
     if (rc < 0)

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
-#include <utf8proc.h>
 
 #include "core/err.h"
+#include "core/text.h"
 #include "handlers/view.h"
 
 struct synd_xml {
@@ -107,12 +107,6 @@ int synd_xml_finish(synd_xml *w, hreq_t *rq, hresp_t *rs, const char *content_ty
     return 0;
 }
 
-static int synd_xml_allowed(utf8proc_int32_t c)
-{
-    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-           (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
 char *synd_clean(arena_t *a, const char *s)
 {
     if (!s)
@@ -120,18 +114,13 @@ char *synd_clean(arena_t *a, const char *s)
     size_t n = strlen(s), o = 0;
     char *out = arena_alloc(a, n + 1);
     for (size_t i = 0; i < n;) {
-        utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i > 4 ? 4 : n - i), &c);
-        if (k <= 0) {
-            i++;
-            continue;
+        int32_t c;
+        size_t k = text_next_cp(s + i, n - i, &c);
+        if (text_xml_char(c)) { /* false for an ill-formed byte (c < 0) too */
+            memcpy(out + o, s + i, k);
+            o += k;
         }
-        if (synd_xml_allowed(c)) {
-            memcpy(out + o, s + i, (size_t)k);
-            o += (size_t)k;
-        }
-        i += (size_t)k;
+        i += k;
     }
     out[o] = '\0';
     return out;

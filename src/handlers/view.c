@@ -43,11 +43,6 @@ int view_parse_int(const char *s, int lo, int hi, int def)
     return (int)v;
 }
 
-static bool is_http_url(const char *s)
-{
-    return s && (strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0);
-}
-
 static void settings_defaults(view_settings *st)
 {
     memset(st, 0, sizeof *st);
@@ -74,7 +69,7 @@ static void settings_apply(view_settings *st, const char *k, const char *v)
     else
         for (int i = 0; i < VIEW_NFOLLOW; i++)
             if (strcmp(k, follow_sites[i].key) == 0)
-                st->follow[i] = is_http_url(v) ? v : NULL;
+                st->follow[i] = text_url_is_http(v) ? v : NULL;
 }
 
 int64_t view_article_mtime(const store_article *ar)
@@ -159,6 +154,10 @@ static int site_year(int64_t now, int tz)
     return tm.tm_year + 1900;
 }
 
+/* The lists of the frame (navigation, footer pages) are built by functions
+ * that return a value, not a code: a failed read leaves them empty here,
+ * and the store has noted the failure (store_deps.failed), so the request
+ * layer serves the error page instead, and caches nothing of it. */
 static mu_value *nav_list(hreq_t *rq, int64_t current)
 {
     mu_value *l = mu_list(rq->arena);
@@ -360,8 +359,8 @@ int view_render(hreq_t *rq, hresp_t *rs, const char *name, const mu_value *ctx)
     rs->cacheable = true;
     rs->max_age = 0;
     int64_t next = 0;
-    if (store_next_publish(rq->store, rq->now, &next) < 0)
-        next = 0;
+    if ((rc = store_next_publish(rq->store, rq->now, &next)) < 0)
+        return rc; /* without it, the page could outlive a scheduled publication */
     rs->expires_at = next;
     return 0;
 }

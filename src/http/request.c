@@ -2,14 +2,24 @@
  * request.c - one request, from h2o's callback to the response.
  *
  * The path is arranged so that a cached page costs the head check, a URL
- * decode on a per-thread scratch arena (reset, not reallocated), a share of
- * one store change check per event-loop iteration and one cache lookup,
- * and hands h2o a prebuilt response.
+ * decode and a route match on a per-thread scratch arena (reset, not
+ * reallocated), a share of one store change check per event-loop
+ * iteration and one cache lookup, and hands h2o a prebuilt response.
+ * The route table says what else a request needs: which methods it may
+ * use (405 with Allow otherwise), whether the shared cache may answer it
+ * (cacheable routes, GET/HEAD, no session cookie; the key is the decoded
+ * path plus the canonical form of the query parameters the route reads),
+ * whether it reads a form body (bounded per route: 413) and whether it
+ * writes (then no read snapshot is held around it, and its own commit is
+ * applied to the cache before the response leaves).
  * Only a miss creates the request's own arena (freed with h2o's request
- * pool, after the response has been written), runs the router and a
- * handler and builds a response. Paths are decoded here, not by h2o, so
- * that %00, bad escapes and bad UTF-8 are refused with 400, and the cache
- * key is the decoded path whatever spelling the client used.
+ * pool, after the response has been written), runs a handler inside one
+ * read snapshot while the store records the keys it reads, and keeps the
+ * result with those keys. A page whose reads failed is an error page and
+ * is never kept. Missing pages share one cached 404 body: a flood of
+ * random paths costs the few point queries that prove them missing.
+ * Paths are decoded here, not by h2o, so that %00, bad escapes and bad
+ * UTF-8 are refused with 400.
  */
 #include <string.h>
 #include <strings.h>
@@ -18,45 +28,61 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "http/form.h"
+#include "http/page.h"
 #include "http/reqcheck.h"
 #include "http/respond.h"
 #include "http/router.h"
 #include "http/server_priv.h"
+
+/* The cookie that names a signed-in session: pages for such a request are
+ * that person's, never the shared cache's. */
+#define REQUEST_SESSION_COOKIE "nashra_session"
+
+/* Cache key of the one 404 page every missing path shares (a decoded path
+ * always starts with '/', so it cannot collide). */
+#define REQUEST_NOTFOUND_KEY "404"
+
+/* Request headers a handler may read (hreq_t.headers). */
+static const char *const request_headers[] = {
+    "user-agent", "referer", "accept-language", "origin", "content-type",
+};
 
 worker *request_worker(h2o_req_t *req)
 {
     return H2O_STRUCT_FROM_MEMBER(worker, ctx, req->conn->ctx);
 }
 
-/* This worker's store, opened on first use; NULL if it cannot be. */
-static store_t *request_store(worker *w)
+/* Open this worker's store on first use: 0, or why it cannot be (the
+ * request then gets the built-in error page for that code). */
+static int request_store(worker *w)
 {
-    if (!w->store) {
-        int rc = store_open(w->sv->db_path, 0, &w->store);
-        if (rc != NS_OK) {
-            log_error("cannot open %s: %s", w->sv->db_path, ns_strerror(rc));
-            w->store = NULL;
-        }
+    if (w->store)
+        return NS_OK;
+    int rc = store_open(w->sv->db_path, 0, &w->store);
+    if (rc != NS_OK) {
+        log_error("cannot open %s: %s", w->sv->db_path, ns_strerror(rc));
+        w->store = NULL;
     }
-    return w->store;
+    return rc;
 }
 
-/* The store generation: this process's commits move it at once, and the
- * store is asked (PRAGMA data_version: a few microseconds, two file locks)
- * whether any other connection committed, once per event-loop iteration
- * rather than per request. A request is read in an iteration because epoll
- * reported its socket ready when the iteration began, so a commit that
- * completed before the request was sent is seen by the check, which runs
- * after that. The one exception is pipelining: a further request that
- * arrives on an already-ready socket while the iteration runs is answered
- * from the state checked at its start, microseconds earlier. */
-static uint64_t request_generation(worker *w)
+/* Apply what other connections committed to the cache, once per event-loop
+ * iteration rather than per request (changes.h). A request is read in an
+ * iteration because epoll reported its socket ready when the iteration
+ * began, so a commit that completed before the request was sent is seen by
+ * the check, which runs after that. The one exception is pipelining: a
+ * further request that arrives on an already-ready socket while the
+ * iteration runs is answered from the state checked at its start,
+ * microseconds earlier. */
+static void request_sync(worker *w)
 {
-    if (w->checked_iteration != w->iteration) {
-        store_maybe_changed(w->store);
-        w->checked_iteration = w->iteration;
-    }
-    return store_generation_local();
+    if (w->checked_iteration == w->iteration)
+        return;
+    w->checked_iteration = w->iteration;
+    int rc = changes_poll(w->sv->changes, w->store, w->sv->cache, w->scratch);
+    if (rc != NS_OK)
+        log_error("reading the change log: %s (cache dropped)", ns_strerror(rc));
 }
 
 /* 0, or the status for a head the library accepted but nginx would not
@@ -70,82 +96,17 @@ static int request_check_head(h2o_req_t *req)
     return reqcheck_head(sock->input->bytes, sock->input->size);
 }
 
-/* What a request that reaches rendering carries. */
+/* What the fast path learnt about a request before rendering. */
 typedef struct request_info {
-    bool head;
-    const char *path;   /* decoded path: also the cache key */
-    const char *query;  /* raw query string after '?', "" if none */
-    uint64_t gen;       /* store generation read before rendering */
+    const char *method;     /* "GET", "HEAD", "POST" */
+    const char *path;       /* decoded path */
+    const char *query;      /* raw query string after '?', "" if none */
+    const route *route;     /* NULL: no route (404, or a redirect) */
+    int route_rc;           /* router_match's result */
+    route_match match;
+    const char *key;        /* cache key; NULL: the cache is not consulted */
     int64_t now;
 } request_info;
-
-/* Append the raw query to a redirect target, escaping what a header must
- * not carry. */
-static void request_keep_query(buf_t *loc, const char *q)
-{
-    if (!*q)
-        return;
-    buf_putc(loc, '?');
-    for (; *q; q++) {
-        unsigned char ch = (unsigned char)*q;
-        if (ch < 0x21 || ch > 0x7e || ch == '"' || ch == '<' || ch == '>' || ch == '\\')
-            buf_printf(loc, "%%%02X", ch);
-        else
-            buf_putc(loc, (char)ch);
-    }
-}
-
-/* Fill rs with a redirect to the decoded path or absolute URL `to`. */
-static void request_redirect(hresp_t *rs, const char *to, int status, const char *query)
-{
-    buf_t loc;
-    buf_init(&loc, rs->body.arena);
-    if (strncmp(to, "http://", 7) == 0 || strncmp(to, "https://", 8) == 0)
-        buf_puts(&loc, to);
-    else
-        buf_url_escape(&loc, to, strlen(to));
-    if (query)
-        request_keep_query(&loc, query);
-    rs->status = status;
-    rs->location = buf_cstr(&loc);
-    rs->content_type = "text/plain; charset=utf-8";
-    buf_clear(&rs->body);
-    buf_puts(&rs->body, "moved\n");
-}
-
-static void request_resp_init(hresp_t *rs, arena_t *a)
-{
-    memset(rs, 0, sizeof *rs);
-    rs->status = 200;
-    rs->content_type = "text/html; charset=utf-8";
-    buf_init(&rs->body, a);
-}
-
-/* Route and run the handler; 0 with rs filled, or an NS_E* code. */
-static int request_dispatch(hreq_t *rq, hresp_t *rs, const char *query)
-{
-    route_match m;
-    int r = router_match(rq->arena, rq->path, &m);
-    if (r == ROUTER_REDIRECT) {
-        request_redirect(rs, m.redirect, 301, query);
-        return NS_OK;
-    }
-    int rc = NS_ENOTFOUND;
-    if (r == ROUTER_HANDLER) {
-        memcpy(rq->params, m.params, sizeof m.params);
-        rq->nparams = m.nparams;
-        rq->page = m.page;
-        rc = m.fn(rq, rs);
-    }
-    if (rc == NS_ENOTFOUND) { /* a moved page? */
-        store_redirect red;
-        if (store_redirect_lookup(rq->store, rq->arena, rq->path, &red) == NS_OK && red.to_path) {
-            request_redirect(rs, red.to_path, red.status == 302 ? 302 : 301, NULL);
-            rc = NS_OK;
-        }
-    }
-    return rc;
-}
 
 static void request_free_arena(void *p)
 {
@@ -157,10 +118,17 @@ static void request_stats(void *cls, buf_t *out)
 {
     struct server *sv = cls;
     cache_stats cs;
+    changes_stats ch;
     cache_get_stats(sv->cache, &cs);
-    buf_printf(out, "cache_entries %zu\ncache_bytes %zu\ncache_hits %llu\ncache_misses %llu\nconnections %zu\n",
+    changes_get_stats(sv->changes, &ch);
+    buf_printf(out, "cache_entries %zu\ncache_bytes %zu\ncache_hits %llu\ncache_misses %llu\n"
+               "cache_waits %llu\ncache_invalidations %llu\ncache_dropped %llu\ncache_refused %llu\n",
                cs.entries, cs.bytes, (unsigned long long)cs.hits, (unsigned long long)cs.misses,
-               peer_total(sv->peers));
+               (unsigned long long)cs.waits, (unsigned long long)cs.invalidations,
+               (unsigned long long)cs.dropped, (unsigned long long)cs.refused);
+    buf_printf(out, "changes_batches %llu\nchanges_keys %llu\nchanges_drops %llu\nchanges_last %lld\n"
+               "connections %zu\n", (unsigned long long)ch.batches, (unsigned long long)ch.keys,
+               (unsigned long long)ch.drops, (long long)ch.last, peer_total(sv->peers));
 }
 
 /* The real client of req as text, on arena a (X-Forwarded-For is believed
@@ -179,39 +147,135 @@ static const char *request_client(struct server *sv, h2o_req_t *req, arena_t *a)
     return text;
 }
 
-/* Cache miss, or a request already refused (rc != 0: bad path, unsupported
- * method): render on a fresh arena, cache if allowed, send. A refused
- * request gets the themed error page for rc, like a handler's error. */
-static void request_render(worker *w, h2o_req_t *req, const request_info *r, int rc)
+/* The query parameters (of routes that read them) and the selected
+ * headers of req into rq. */
+static int request_params(h2o_req_t *req, const request_info *r, hreq_t *rq)
+{
+    arena_t *a = rq->arena;
+    /* only a route that reads the query gets it, or can be refused over it */
+    int rc = NS_OK;
+    if (r->route && r->route->query && *r->query)
+        rc = form_parse_urlencoded(a, r->query, strlen(r->query), (hreq_param **)&rq->query, &rq->nquery);
+    if (rc != NS_OK)
+        rc = NS_EINVAL;
+    hreq_param *h = arena_alloc(a, sizeof request_headers / sizeof *request_headers * sizeof *h);
+    size_t nh = 0;
+    for (size_t i = 0; i < sizeof request_headers / sizeof *request_headers; i++) {
+        const char *name = request_headers[i];
+        ssize_t k = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+        if (k < 0)
+            continue;
+        const h2o_iovec_t *v = &req->headers.entries[k].value;
+        if (text_valid_utf8(v->base, v->len))
+            h[nh++] = (hreq_param){.name = name,
+                                   .value = arena_strndup(a, v->base, v->len), .value_len = v->len};
+    }
+    rq->headers = h;
+    rq->nheaders = nh;
+    return rc;
+}
+
+/* The Cookie header(s) of req, parsed onto a. */
+static void request_cookies(h2o_req_t *req, arena_t *a, const hreq_param **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    ssize_t k = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
+    if (k < 0)
+        return;
+    const h2o_iovec_t *v = &req->headers.entries[k].value;
+    hreq_param *p;
+    if (form_parse_cookies(a, v->base, v->len, &p, n) == NS_OK)
+        *out = p;
+}
+
+/* Log what is ours to fix; a reader's bad request is the reader's. */
+static void request_log(const hreq_t *rq, int rc)
+{
+    if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD &&
+        rc != NS_ETOOLARGE)
+        log_error("%s %s (client %s): %s", rq->method, rq->path, rq->client, ns_strerror(rc));
+}
+
+/* Build the entry for rs, keep it under key if it may be, and send it. */
+static void request_finish(worker *w, h2o_req_t *req, const hreq_t *rq, const hresp_t *rs,
+                           const store_deps *deps, uint64_t epoch, const char *key,
+                           const char *allow)
+{
+    cache_t *c = w->sv->cache;
+    bool keep = c && key && page_keep(rs, deps);
+    respond_opts o = {.borrow = !keep, .gzip = keep || respond_client_gzip(req), .allow = allow,
+                      .xcache = keep ? "HIT" : key ? "MISS" : "BYPASS"};
+    cache_entry *e = respond_entry(rq->arena, rs, &o);
+    if (keep) {
+        uint64_t *d = arena_alloc(e->arena, (deps->n ? deps->n : 1) * sizeof *d);
+        if (deps->n)
+            memcpy(d, deps->v, deps->n * sizeof *d);
+        e->deps = d;
+        e->ndeps = deps->n;
+        e->epoch = epoch;
+        cache_put(c, key, e);
+    }
+    respond_send(req, e, keep ? "MISS" : NULL);
+    cache_entry_release(e);
+}
+
+/* The request's arena and hreq. */
+static void request_hreq(worker *w, h2o_req_t *req, const request_info *r, hreq_t *rq)
 {
     struct server *sv = w->sv;
     arena_t *a = arena_new(0);
     *(arena_t **)h2o_mem_alloc_shared(&req->pool, sizeof a, request_free_arena) = a;
-    hreq_t rq = {.arena = a, .store = w->store, .site = sv->site, .method = r->head ? "HEAD" : "GET",
-                 .path = arena_strdup(a, r->path), .client = request_client(sv, req, a),
-                 .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv};
-    hresp_t rs;
-    request_resp_init(&rs, a);
-    if (rc == NS_OK && (rc = store_read_begin(w->store)) == NS_OK) {
-        rc = request_dispatch(&rq, &rs, r->query);
-        store_read_end(w->store);
-    }
-    if (rc != NS_OK) {
-        /* the reader's fault is the reader's business; ours goes to the log */
-        if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD)
-            log_error("%s %s (client %s): %s", rq.method, r->path, rq.client, ns_strerror(rc));
-        request_resp_init(&rs, a);
-        handler_error(&rq, &rs, rc);
-        rs.cacheable = false;
-    }
-    bool keep = sv->cache && rs.cacheable && (rs.status == 200 || rs.status == 0);
-    cache_entry *e = respond_entry(a, &rs, !keep, keep || respond_client_gzip(req));
-    if (keep) {
-        e->generation = r->gen;
-        cache_put(sv->cache, r->path, e);
-    }
-    respond_send(req, e);
+    *rq = (hreq_t){.arena = a, .store = w->store, .site = sv->site, .method = r->method,
+                   .path = arena_strdup(a, r->path), .client = request_client(sv, req, a),
+                   .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv};
+    request_cookies(req, a, &rq->cookies, &rq->ncookies);
+}
+
+/* A missing page: the shared 404 from the cache when there is one. */
+static bool request_shared_404(worker *w, h2o_req_t *req, const request_info *r)
+{
+    cache_t *c = w->sv->cache;
+    if (!c || !r->key)
+        return false;
+    cache_entry *e = cache_get(c, REQUEST_NOTFOUND_KEY, strlen(REQUEST_NOTFOUND_KEY), r->now);
+    if (!e)
+        return false;
+    respond_send(req, e, NULL);
     cache_entry_release(e);
+    return true;
+}
+
+/* Cache miss, or a request already refused (rc != 0: bad path, method not
+ * allowed): render on a fresh arena, cache if allowed, send. A refused
+ * request gets the themed error page for rc, like a handler's error. */
+static void request_render(worker *w, h2o_req_t *req, const request_info *r, int rc)
+{
+    hreq_t rq;
+    request_hreq(w, req, r, &rq);
+    hresp_t rs;
+    page_resp_init(&rs, rq.arena);
+    store_deps deps;
+    store_deps_init(&deps, rq.arena);
+    uint64_t epoch = cache_epoch(w->sv->cache);
+    if (rc == NS_OK)
+        rc = request_params(req, r, &rq);
+    page_req pr = {.match = &r->match, .route_rc = r->route_rc, .query = r->query,
+                   .body = req->entity.base, .body_len = req->entity.len,
+                   .content_type = hreq_header(&rq, "content-type")};
+    if (rc == NS_OK)
+        rc = page_run(&rq, &rs, &pr, &deps);
+    if (r->route && (r->route->flags & ROUTE_WRITES) && w->sv->cache) /* ours, at once */
+        changes_poll(w->sv->changes, w->store, w->sv->cache, rq.arena);
+    const char *key = r->key;
+    if (rc == NS_ENOTFOUND && request_shared_404(w, req, r))
+        return;
+    if (rc != NS_OK) {
+        request_log(&rq, rc);
+        page_error(&rq, &rs, &deps, rc);
+        key = rc == NS_ENOTFOUND && r->key ? REQUEST_NOTFOUND_KEY : NULL;
+    }
+    request_finish(w, req, &rq, &rs, &deps, epoch, key, r->route ? router_allow(r->route) : NULL);
 }
 
 /* The origin-form target of req: "/…" as sent, or the path part of an
@@ -237,15 +301,68 @@ static const char *request_target(h2o_req_t *req, size_t *len)
     return slash;
 }
 
-/* Why a request cannot be served, before any routing: NS_OK if it can. */
-static int request_refusal(h2o_req_t *req, const char *target, size_t plen, bool *head)
+/* The method of req as one of ours, NULL if we serve no such method. */
+static const char *request_method(h2o_req_t *req)
 {
-    *head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
-    if (!*head && !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET")))
+    static const char *const known[] = {"GET", "HEAD", "POST"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (h2o_memis(req->method.base, req->method.len, known[i], strlen(known[i])))
+            return known[i];
+    return NULL;
+}
+
+/* Why a request cannot be served, before any routing: NS_OK if it can. */
+static int request_refusal(const char *method, const char *target, size_t plen)
+{
+    if (!method)
         return NS_EMETHOD;
     if (plen > SERVER_MAX_PATH)
         return NS_ETOOBIG;
     return target ? NS_OK : NS_EINVAL;
+}
+
+/* True if the request names a signed-in session. */
+static bool request_has_session(h2o_req_t *req)
+{
+    ssize_t k = -1;
+    while ((k = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, k)) >= 0) {
+        const h2o_iovec_t *v = &req->headers.entries[k].value;
+        if (memmem(v->base, v->len, REQUEST_SESSION_COOKIE "=", sizeof REQUEST_SESSION_COOKIE))
+            return true;
+    }
+    return false;
+}
+
+/* The cache key of a cacheable request (NULL if the cache must not
+ * answer it), on the scratch arena. */
+static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
+{
+    bool read = r->method[0] != 'P';
+    if (!w->sv->cache || !read || request_has_session(req))
+        return NULL;
+    if (!r->route)
+        return r->match.redirect ? NULL : r->path; /* a 404, or a moved page */
+    if (!(r->route->flags & ROUTE_CACHE))
+        return NULL;
+    if (!r->route->query || !*r->query)
+        return r->path;
+    hreq_param *q;
+    size_t n;
+    if (form_parse_urlencoded(w->scratch, r->query, strlen(r->query), &q, &n) != NS_OK)
+        return NULL; /* refused with 400 when rendered */
+    const char *canon = form_canonical_query(w->scratch, q, n, r->route->query);
+    return *canon ? arena_printf(w->scratch, "%s?%s", r->path, canon) : r->path;
+}
+
+/* Route r->path and check the method against the route. */
+static int request_route(request_info *r, arena_t *scratch)
+{
+    r->route_rc = router_match(scratch, r->path, &r->match);
+    r->route = r->route_rc == ROUTER_HANDLER ? r->match.route : NULL;
+    if (!r->route)
+        return NS_OK;
+    unsigned need = r->method[0] == 'P' ? ROUTE_POST : ROUTE_GET;
+    return (r->route->methods & need) ? NS_OK : NS_EMETHOD;
 }
 
 int request_handle(h2o_handler_t *self, h2o_req_t *req)
@@ -257,41 +374,36 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
         respond_plain(req, status, status == 414 ? "URI too long\n" : "bad request\n", true);
         return 0;
     }
-    if (!request_store(w)) {
-        respond_plain(req, 503, "database unavailable\n", false);
-        return 0;
-    }
     size_t tlen = 0;
     const char *target = request_target(req, &tlen);
     const char *qmark = target ? memchr(target, '?', tlen) : NULL;
     size_t plen = qmark ? (size_t)(qmark - target) : tlen;
     arena_reset(w->scratch);
-    request_info r = {.path = "/", .query = "", .now = (int64_t)time(NULL)};
-    int rc = request_refusal(req, target, plen, &r.head);
+    request_info r = {.method = request_method(req), .path = "/", .query = "", .now = (int64_t)time(NULL)};
+    int rc = request_refusal(r.method, target, plen);
     char *path = NULL;
     if (rc == NS_OK && text_url_decode(w->scratch, target, plen, &path) != NS_OK)
         rc = NS_EINVAL;
-    if (rc != NS_OK) {
-        request_render(w, req, &r, rc);
+    if (rc == NS_OK) {
+        r.path = path;
+        if (qmark)
+            r.query = arena_strndup(w->scratch, qmark + 1, tlen - plen - 1);
+        rc = request_store(w);
+    }
+    if (rc == NS_OK)
+        rc = request_route(&r, w->scratch);
+    if (!r.method)
+        r.method = "GET"; /* how the error page is rendered */
+    if (rc == NS_OK && (r.key = request_key(w, req, &r)) != NULL)
+        request_sync(w);
+    cache_flight *flight = NULL;
+    cache_entry *e = r.key ? cache_lookup(w->sv->cache, r.key, strlen(r.key), r.now, &flight) : NULL;
+    if (e) {
+        respond_send(req, e, NULL);
+        cache_entry_release(e);
         return 0;
     }
-    r.path = path;
-    if (qmark)
-        r.query = arena_strndup(w->scratch, qmark + 1, tlen - plen - 1);
-    /* No route reads the query string, so it is not part of the key: the
-     * page is the same whatever follows '?'. Without a cache, nothing
-     * needs the generation. */
-    cache_t *c = w->sv->cache;
-    cache_entry *e = NULL;
-    if (c) {
-        r.gen = request_generation(w);
-        e = cache_get(c, path, strlen(path), r.gen, r.now);
-    }
-    if (!e) {
-        request_render(w, req, &r, NS_OK);
-        return 0;
-    }
-    respond_send(req, e);
-    cache_entry_release(e);
+    request_render(w, req, &r, rc);
+    cache_flight_end(w->sv->cache, flight);
     return 0;
 }

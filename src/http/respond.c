@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
+#include <ctype.h>
 #include "core/date.h"
 #include "core/err.h"
 
@@ -25,9 +26,8 @@
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com " \
     "https://player.vimeo.com; base-uri 'self'; form-action 'self'"
 
-#define RESPOND_ALLOW "GET, HEAD"
-
 /* Names h2o has no token for (lower case: h2o compares names so). */
+static h2o_iovec_t respond_name_xcache = {H2O_STRLIT("x-cache")};
 static h2o_iovec_t respond_name_xcto = {H2O_STRLIT("x-content-type-options")};
 static h2o_iovec_t respond_name_referrer = {H2O_STRLIT("referrer-policy")};
 static h2o_iovec_t respond_name_csp = {H2O_STRLIT("content-security-policy")};
@@ -52,10 +52,11 @@ static const char *const respond_compressible_types[] = {
 };
 
 static const struct { int status; const char *reason; } respond_reasons[] = {
-    {200, "OK"}, {301, "Moved Permanently"}, {302, "Found"}, {304, "Not Modified"},
-    {400, "Bad Request"}, {403, "Forbidden"}, {404, "Not Found"},
+    {200, "OK"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+    {304, "Not Modified"}, {400, "Bad Request"}, {403, "Forbidden"}, {404, "Not Found"},
     {405, "Method Not Allowed"}, {408, "Request Timeout"}, {413, "Payload Too Large"},
-    {414, "URI Too Long"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
+    {414, "URI Too Long"}, {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
+    {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
     {503, "Service Unavailable"},
 };
 
@@ -231,12 +232,29 @@ int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_
 
 /* The per-response header values shared by the variants. */
 typedef struct respond_meta {
-    const char *content_type, *cache_control, *last_modified, *location, *allow;
+    const char *content_type, *cache_control, *last_modified, *location, *allow, *xcache;
+    const hresp_t *rs;        /* its extra headers */
 } respond_meta;
 
-/* Most headers a variant can carry: the fixed ones and one per meta field,
- * ETag and Content-Encoding. */
-#define RESPOND_MAX_HEADERS (sizeof respond_fixed / sizeof *respond_fixed + 8)
+/* Most headers a variant can carry: X-Cache, the fixed ones, one per meta
+ * field, ETag, Content-Encoding and the handler's own. */
+#define RESPOND_MAX_HEADERS (1 + sizeof respond_fixed / sizeof *respond_fixed + 8 + HRESP_MAX_HEADERS)
+
+/* The handler's headers (hresp_t.headers), names lower-cased as h2o wants. */
+static void respond_push_extra(arena_t *a, h2o_header_t *hs, size_t *n, const hresp_t *rs)
+{
+    for (size_t i = 0; rs && i < rs->nheaders; i++) {
+        const char *wire = rs->headers[i].name, *value = rs->headers[i].value;
+        size_t nl = strlen(wire), vl = strlen(value);
+        h2o_iovec_t *name = arena_alloc(a, sizeof *name);
+        char *lower = arena_strndup(a, wire, nl);
+        for (size_t k = 0; k < nl; k++)
+            lower[k] = (char)tolower((unsigned char)lower[k]);
+        *name = h2o_iovec_init(lower, nl);
+        hs[(*n)++] = (h2o_header_t){.name = name, .orig_name = arena_strndup(a, wire, nl),
+                                    .value = {arena_strndup(a, value, vl), vl}};
+    }
+}
 
 /* Append one header (skipped when value is NULL); values live on arena a. */
 static void respond_push(arena_t *a, h2o_header_t *hs, size_t *n, h2o_iovec_t *name,
@@ -257,6 +275,8 @@ static h2o_header_t *respond_headers(cache_entry *e, const respond_meta *m, cons
     arena_t *a = e->arena;
     h2o_header_t *hs = arena_alloc(a, RESPOND_MAX_HEADERS * sizeof *hs);
     size_t n = 0;
+    /* first, so that respond_send can tell a miss from a hit by one copy */
+    respond_push(a, hs, &n, &respond_name_xcache, "X-Cache", m->xcache);
     for (size_t i = 0; i < sizeof respond_fixed / sizeof *respond_fixed; i++)
         respond_push(a, hs, &n, respond_fixed[i].h.name, respond_fixed[i].h.wire, respond_fixed[i].value);
     respond_push(a, hs, &n, &H2O_TOKEN_CACHE_CONTROL->buf, "Cache-Control", m->cache_control);
@@ -264,6 +284,7 @@ static h2o_header_t *respond_headers(cache_entry *e, const respond_meta *m, cons
     respond_push(a, hs, &n, &H2O_TOKEN_LAST_MODIFIED->buf, "Last-Modified", m->last_modified);
     respond_push(a, hs, &n, &H2O_TOKEN_LOCATION->buf, "Location", m->location);
     respond_push(a, hs, &n, &H2O_TOKEN_ALLOW->buf, "Allow", m->allow);
+    respond_push_extra(a, hs, &n, m->rs);
     if (full) {
         respond_push(a, hs, &n, &H2O_TOKEN_CONTENT_TYPE->buf, "Content-Type", m->content_type);
         respond_push(a, hs, &n, &H2O_TOKEN_CONTENT_ENCODING->buf, "Content-Encoding",
@@ -306,8 +327,9 @@ static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *
     free(gz);
 }
 
-cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip)
+cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o)
 {
+    bool borrow = o->borrow, gzip = o->gzip;
     const char *body = rs->body.data ? rs->body.data : "";
     size_t n = rs->body.len;
     /* one block for the entry, its headers and (if copied) the body and
@@ -318,10 +340,13 @@ cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip
     e->expires_at = rs->expires_at;
     respond_meta m = {
         .content_type = rs->content_type ? rs->content_type : "text/html; charset=utf-8",
-        .cache_control = rs->max_age > 0 ? arena_printf(a, "public, max-age=%d", rs->max_age) : "no-cache",
+        .cache_control = rs->cache_control ? rs->cache_control
+                         : rs->max_age > 0 ? arena_printf(a, "public, max-age=%d", rs->max_age) : "no-cache",
         .last_modified = rs->last_modified > 0 ? date_http(a, rs->last_modified) : NULL,
         .location = rs->location,
-        .allow = e->status == 405 ? RESPOND_ALLOW : NULL,
+        .allow = e->status == 405 ? (o->allow ? o->allow : "GET, HEAD") : NULL,
+        .xcache = o->xcache,
+        .rs = rs,
     };
     cache_variant *id = &e->v[CACHE_IDENTITY];
     if (e->status == 200)
@@ -383,7 +408,18 @@ static bool respond_is_head(h2o_req_t *req)
     return h2o_memis(req->input.method.base, req->input.method.len, H2O_STRLIT("HEAD"));
 }
 
-void respond_send(h2o_req_t *req, cache_entry *e)
+/* A copy of headers hs[0..n) on req's pool whose X-Cache (first, if
+ * present) says xcache instead. */
+static h2o_header_t *respond_retag(h2o_req_t *req, const h2o_header_t *hs, size_t n, const char *xcache)
+{
+    h2o_header_t *copy = h2o_mem_alloc_pool(&req->pool, n * sizeof *copy);
+    memcpy(copy, hs, n * sizeof *copy);
+    if (n && copy[0].name == &respond_name_xcache)
+        copy[0].value = h2o_iovec_init(xcache, strlen(xcache));
+    return copy;
+}
+
+void respond_send(h2o_req_t *req, cache_entry *e, const char *xcache)
 {
     static h2o_generator_t generator = {NULL, NULL};
     int var = e->v[CACHE_GZIP].body && respond_client_gzip(req) ? CACHE_GZIP : CACHE_IDENTITY;
@@ -392,15 +428,18 @@ void respond_send(h2o_req_t *req, cache_entry *e)
     atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
     *(cache_entry **)h2o_mem_alloc_shared(&req->pool, sizeof e, respond_release_ref) = e;
     h2o_iovec_t body = {(char *)v->body, v->len};
+    h2o_header_t *hs = v->headers;
+    size_t nh = v->nheaders;
     if (e->status == 200 && respond_fresh(req, e)) {
         req->res.status = 304;
-        respond_set_headers(req, v->headers_304, v->nheaders_304);
+        hs = v->headers_304;
+        nh = v->nheaders_304;
         body.len = 0;
     } else {
         req->res.status = e->status;
         req->res.content_length = v->len;
-        respond_set_headers(req, v->headers, v->nheaders);
     }
+    respond_set_headers(req, xcache ? respond_retag(req, hs, nh, xcache) : hs, nh);
     req->res.reason = respond_reason(req->res.status);
     h2o_start_response(req, &generator);
     h2o_send(req, &body, body.len && !respond_is_head(req) ? 1 : 0, H2O_SEND_STATE_FINAL);
@@ -422,6 +461,6 @@ void respond_plain(h2o_req_t *req, int status, const char *text, bool close)
                    H2O_STRLIT("text/plain; charset=utf-8"));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, "Cache-Control", H2O_STRLIT("no-cache"));
     if (status == 405)
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, "Allow", H2O_STRLIT(RESPOND_ALLOW));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, "Allow", H2O_STRLIT("GET, HEAD"));
     h2o_send_inline(req, text, strlen(text));
 }

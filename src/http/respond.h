@@ -52,20 +52,30 @@ enum { RESPOND_GZIP_CACHED = 6, RESPOND_GZIP_ONCE = 1 };
  * buffer (*out, caller frees). NS_EINTERNAL if zlib fails. */
 int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_t *outlen);
 
-/* Build the entry for rs: identity; gzip if `gzip` is set and worthwhile;
- * 304 forms for status 200; an Allow header for 405. The body is copied
- * onto the entry's arena unless `borrow` is set, in which case it must
- * outlive every use of the entry (the request's arena does, for entries
- * that are not cached) and is compressed for this one use
+/* How respond_entry builds an entry. */
+typedef struct respond_opts {
+    bool borrow;         /* keep pointing at rs's body (see respond_entry) */
+    bool gzip;           /* add a gzip variant if worthwhile */
+    const char *allow;   /* Allow of a 405 (NULL: "GET, HEAD") */
+    const char *xcache;  /* X-Cache value (HIT for entries kept; NULL: no header) */
+} respond_opts;
+
+/* Build the entry for rs: identity; gzip if o->gzip and worthwhile; 304
+ * forms for status 200; Allow for 405; rs's own headers. The body is
+ * copied onto the entry's arena unless o->borrow is set, in which case it
+ * must outlive every use of the entry (the request's arena does, for
+ * entries that are not cached) and is compressed for this one use
  * (RESPOND_GZIP_ONCE). The caller owns the returned reference. Scratch
  * strings go on arena a. */
-cache_entry *respond_entry(arena_t *a, const hresp_t *rs, bool borrow, bool gzip);
+cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o);
 
 /* Send the variant of e this request should get: 304 if the request's
  * If-None-Match (or, without it, If-Modified-Since) validates it, gzip if
- * accepted, headers only for HEAD. Takes its own reference on e, dropped
- * when h2o is done with the request. */
-void respond_send(h2o_req_t *req, cache_entry *e);
+ * accepted, headers only for HEAD. xcache, if not NULL, replaces e's
+ * X-Cache value for this one response (the render that fills an entry
+ * is a MISS) at the cost of copying the header array. Takes its own
+ * reference on e, dropped when h2o is done with the request. */
+void respond_send(h2o_req_t *req, cache_entry *e, const char *xcache);
 
 /* Send a small plain-text response with the given status, for requests
  * refused before a page could be rendered; `close` ends the connection

@@ -14,33 +14,50 @@
 #include <string.h>
 #include "core/err.h"
 
-typedef struct route {
-    const char *pattern;
-    handler_fn fn;
-} route;
+/* Pages every reader gets alike: GET/HEAD, cached. */
+#define PAGE(pattern, fn) {pattern, ROUTE_GET, fn, ROUTE_CACHE, 0, NULL}
+
+/* "/?p=ID": the WordPress short link of an article, which sites moved
+ * here keep receiving from old shares; a redirect to the article. */
+static const char *const home_query[] = {"p", NULL};
+
+/* A comment form: a few KiB of text at most (the text's own limit is
+ * 5,000 characters, up to 4 bytes each, plus the other fields). */
+#define COMMENT_BODY_LIMIT (64 * 1024)
 
 static const route router_table[] = {
-    {"/", handler_home},
-    {"/page/{n}/", handler_home},
-    {"/feed/", handler_feed_rss},
-    {"/feed/atom/", handler_feed_atom},
-    {"/category/{slug}/", handler_category},
-    {"/category/{slug}/page/{n}/", handler_category},
-    {"/category/{slug}/feed/", handler_feed_rss},
-    {"/category/{slug}/feed/atom/", handler_feed_atom},
-    {"/tag/{slug}/", handler_tag},
-    {"/tag/{slug}/page/{n}/", handler_tag},
-    {"/author/{slug}/", handler_author},
-    {"/author/{slug}/page/{n}/", handler_author},
-    {"/sitemap.xml", handler_sitemap_index},
-    {"/sitemap-articles-{n}.xml", handler_sitemap_articles},
-    {"/sitemap-news.xml", handler_sitemap_news},
-    {"/sitemap-pages.xml", handler_sitemap_pages},
-    {"/robots.txt", handler_robots},
-    {"/healthz", handler_healthz},
-    {"/assets/{path}", handler_asset},
-    {"/{slug}/", handler_article},
+    {"/", ROUTE_GET, handler_home, ROUTE_CACHE, 0, home_query},
+    PAGE("/page/{n}/", handler_home),
+    PAGE("/feed/", handler_feed_rss),
+    PAGE("/feed/atom/", handler_feed_atom),
+    PAGE("/category/{slug}/", handler_category),
+    PAGE("/category/{slug}/page/{n}/", handler_category),
+    PAGE("/category/{slug}/feed/", handler_feed_rss),
+    PAGE("/category/{slug}/feed/atom/", handler_feed_atom),
+    PAGE("/tag/{slug}/", handler_tag),
+    PAGE("/tag/{slug}/page/{n}/", handler_tag),
+    PAGE("/author/{slug}/", handler_author),
+    PAGE("/author/{slug}/page/{n}/", handler_author),
+    PAGE("/sitemap.xml", handler_sitemap_index),
+    PAGE("/sitemap-articles-{n}.xml", handler_sitemap_articles),
+    PAGE("/sitemap-news.xml", handler_sitemap_news),
+    PAGE("/sitemap-pages.xml", handler_sitemap_pages),
+    PAGE("/robots.txt", handler_robots),
+    {"/healthz", ROUTE_GET, handler_healthz, 0, 0, NULL},
+    PAGE("/assets/{path}", handler_asset),
+    {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,
+     COMMENT_BODY_LIMIT, NULL},
+    PAGE("/{slug}/", handler_article),
 };
+
+const char *router_allow(const route *r)
+{
+    switch (r->methods & (ROUTE_GET | ROUTE_POST)) {
+    case ROUTE_GET: return "GET, HEAD";
+    case ROUTE_POST: return "POST";
+    default: return "GET, HEAD, POST";
+    }
+}
 
 #define ROUTER_PAGE_SUFFIX "/page/{n}/"
 
@@ -150,6 +167,7 @@ int router_match(arena_t *a, const char *path, route_match *m)
     }
     if (router_is_page_one(r, &sc)) /* ".../page/1/" -> ".../" */
         return router_redirect(m, arena_strndup(a, path, len - strlen("page/1/")));
+    m->route = r;
     m->fn = r->fn;
     m->page = sc.page;
     m->nparams = sc.ncaps;

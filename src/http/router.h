@@ -1,10 +1,14 @@
 /*
  * router.h - maps a decoded request path to the page handler that serves it.
  *
- * The route table is data (pattern -> handler), so the set of URLs the site
- * answers is readable in one place and matches docs/ARCHITECTURE.md. The
- * router also owns the canonical-URL decisions: "/x" becomes "/x/" when only
- * the slash-ending form exists, and "…/page/1/" becomes "…/" (both 301).
+ * The route table is data: per URL pattern, the methods it allows, its
+ * handler, what the request path must do for it (read a form body, up to
+ * how many bytes; run outside a read snapshot because it writes; keep its
+ * answers in the shared cache) and which query parameters it reads. So the
+ * set of URLs the site answers, and how each is served, is readable in one
+ * place and matches docs/ARCHITECTURE.md. The router also owns the
+ * canonical-URL decisions: "/x" becomes "/x/" when only the slash-ending
+ * form exists, and "…/page/1/" becomes "…/" (both 301).
  */
 #ifndef NS_HTTP_ROUTER_H
 #define NS_HTTP_ROUTER_H
@@ -15,8 +19,29 @@
 /* Largest page number accepted by {n} (larger: no match, 404). */
 #define ROUTER_MAX_PAGE 100000
 
+/* Methods a route allows (HEAD is allowed wherever GET is). */
+enum { ROUTE_GET = 1, ROUTE_POST = 2 };
+
+/* What the request path does for a route. */
+enum {
+    ROUTE_CACHE = 1,  /* GET/HEAD answers may be kept in the shared cache */
+    ROUTE_FORM = 2,   /* a POST carries a form (urlencoded or multipart) */
+    ROUTE_WRITES = 4, /* writes to the store: no read snapshot around it */
+};
+
+typedef struct route {
+    const char *pattern;
+    unsigned methods;           /* ROUTE_GET | ROUTE_POST */
+    handler_fn fn;
+    unsigned flags;             /* ROUTE_CACHE ... */
+    size_t body_limit;          /* bytes of body accepted (ROUTE_FORM); larger: 413 */
+    const char *const *query;   /* query parameters it reads (NULL-terminated; NULL: none),
+                                   the only ones a cache key includes */
+} route;
+
 typedef struct route_match {
-    handler_fn fn;                        /* set when the result is ROUTER_HANDLER */
+    const route *route;                   /* set when the result is ROUTER_HANDLER */
+    handler_fn fn;                        /* route->fn */
     const char *params[HREQ_MAX_PARAMS];  /* captures, in pattern order */
     int nparams;
     int page;                             /* {n}, 1 when the route has none */
@@ -30,5 +55,8 @@ enum { ROUTER_HANDLER = 0, ROUTER_REDIRECT = 1 };
  * path to send with a 301); or NS_ENOTFOUND. Captures and the redirect path
  * point into `path` or are allocated on arena a; nothing to free. */
 int router_match(arena_t *a, const char *path, route_match *m);
+
+/* The Allow header value of r ("GET, HEAD", "POST"...), a static string. */
+const char *router_allow(const route *r);
 
 #endif

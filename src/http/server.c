@@ -1,21 +1,33 @@
 /*
- * server.c - threads, listening sockets and connections, on h2o.
+ * server.c - the worker threads, the listening socket and the connections,
+ * on h2o (libh2o-evloop).
  *
- * Each worker thread runs its own h2o event loop, all watching one
- * listening socket: a thread accepts when it is free to, so a busy thread
- * takes fewer new connections. (One SO_REUSEPORT socket per thread was
- * measured 5-8 % slower: the kernel hashes connections to threads whatever
- * their load.) Nothing but the response cache and the per-address counts
- * is shared between threads. h2o parses requests (picohttpparser), keeps
- * the deadline for a whole request head and body (http1.req_timeout: the
- * timer starts when reading a request starts and is not reset by further
- * bytes, unlike an idle timeout), and writes responses; request.c decides
- * what to answer.
+ * server_start binds one listening socket and gives each worker thread its
+ * own h2o event loop and context and its own descriptor of that socket, so
+ * every loop watches the same queue. A loop accepts one connection per
+ * wake-up: a thread accepts when it is free to, so a busy thread takes
+ * fewer new connections. (One SO_REUSEPORT socket per thread was measured
+ * 5-8 % slower: the kernel hashes connections to threads whatever their
+ * load.) The response cache and the per-address counts are the only
+ * mutable state the threads share. h2o parses requests (picohttpparser),
+ * keeps the deadline for a whole request head and body (http1.req_timeout:
+ * the timer starts when reading a request starts and is not reset by
+ * further bytes, unlike an idle timeout), refuses bodies over 1 MiB with
+ * 413, and writes responses; request.c decides what to answer.
  *
  * Connections are accepted here rather than by h2o so that each one can be
- * counted against its client address (peer.h) and refused at once over
- * the bound, and so that running out of descriptors sheds the newest
- * connection instead of leaving the listening socket readable forever.
+ * counted against its client address (peer.h; trusted proxies are not
+ * counted) and closed at once over the bound, and so that running out of
+ * descriptors sheds the waiting connection (accepted in the place of a
+ * reserve descriptor and closed) instead of leaving the listening socket
+ * readable for ever.
+ *
+ * server_stop drains rather than cuts: it sets each worker's stop flag and
+ * wakes its loop; the worker closes its listening descriptor, shuts the
+ * reading side of every open connection (idle ones see end of input and
+ * close, one whose response is being written closes after it) and runs its
+ * loop until they are all closed or 3 s have passed. Then the threads are
+ * joined and everything is freed.
  */
 #include "http/server.h"
 
@@ -171,11 +183,15 @@ static void server_on_accept(h2o_socket_t *listener, const char *err)
         server_shed(w);
 }
 
-/* server_stop sends no message, only wakes the loop to see w->stop. */
+/* server_stop's message: leave the loop. A worker leaves on this message
+ * alone, never on a flag it could see before the message is sent, because
+ * leaving closes the pipe that server_stop writes the message to. */
 static void server_on_wakeup(h2o_multithread_receiver_t *r, h2o_linklist_t *messages)
 {
-    (void)r;
-    (void)messages;
+    worker *w = H2O_STRUCT_FROM_MEMBER(worker, wakeup, r);
+    while (!h2o_linklist_is_empty(messages))
+        h2o_linklist_unlink(messages->next);
+    w->leaving = true;
 }
 
 /* Stop reading from every connection: idle ones see end of input and
@@ -193,8 +209,11 @@ static void server_drain(worker *w)
         h2o_evloop_run(w->ctx.loop, 50);
 }
 
-/* The worker's loop, context and listener; made before its thread starts,
- * so that server_stop can always wake it. */
+/* The worker's loop, context and listener, made on the worker's own thread
+ * and disposed there: h2o recycles socket buffers through lists private to
+ * the thread that created the socket (h2o_socket_buffer_prototype is
+ * thread-local), so a socket made on another thread would have every
+ * worker freeing into and allocating from that thread's list at once. */
 static void server_worker_init(worker *w)
 {
     h2o_evloop_t *loop = h2o_evloop_create();
@@ -205,7 +224,6 @@ static void server_worker_init(worker *w)
     w->listen_fd = -1; /* h2o closes it now */
     w->listener->data = w;
     h2o_socket_read_start(w->listener, server_on_accept);
-    w->initialised = true;
 }
 
 static void server_worker_dispose(worker *w)
@@ -217,16 +235,21 @@ static void server_worker_dispose(worker *w)
     h2o_evloop_destroy(loop);
 }
 
+/* server_start waits for `ready`, so that server_stop can always wake
+ * the loop of a worker that was started. */
 static void *server_thread(void *arg)
 {
     worker *w = arg;
-    while (!atomic_load(&w->stop)) {
+    server_worker_init(w);
+    sem_post(&w->sv->ready);
+    while (!w->leaving) {
         w->iteration++;
         h2o_evloop_run(w->ctx.loop, INT32_MAX);
     }
     h2o_socket_read_stop(w->listener);
     h2o_socket_close(w->listener);
     server_drain(w);
+    server_worker_dispose(w);
     return NULL;
 }
 
@@ -268,12 +291,13 @@ static server_t *server_new(const server_opts *o)
     sv->site = o->site;
     sv->db_path = strdup(o->db_path);
     sv->cache = o->no_cache ? NULL : cache_new(o->cache_bytes);
+    sv->changes = changes_new();
     sv->peers = peer_table_new(o->max_conns_per_client);
     sv->ntrusted = o->ntrusted;
     memcpy(sv->trusted, o->trusted, o->ntrusted * sizeof *o->trusted);
     sv->nworkers = o->threads;
     sv->workers = calloc(o->threads, sizeof *sv->workers);
-    if (!sv->db_path || !sv->workers)
+    if (!sv->db_path || !sv->workers || sem_init(&sv->ready, 0, 0) != 0)
         abort();
     for (unsigned i = 0; i < o->threads; i++) {
         worker *w = &sv->workers[i];
@@ -296,8 +320,6 @@ int server_start(const server_opts *o, server_t **out)
     mallopt(M_MMAP_THRESHOLD, SERVER_MMAP_THRESHOLD);
     server_t *sv = server_new(o);
     int rc = server_bind_all(sv, o);
-    for (unsigned i = 0; rc == NS_OK && i < sv->nworkers; i++)
-        server_worker_init(&sv->workers[i]);
     for (unsigned i = 0; rc == NS_OK && i < sv->nworkers; i++) {
         worker *w = &sv->workers[i];
         if (pthread_create(&w->thread, NULL, server_thread, w) != 0)
@@ -305,6 +327,10 @@ int server_start(const server_opts *o, server_t **out)
         else
             w->started = true;
     }
+    for (unsigned i = 0; i < sv->nworkers; i++)
+        if (sv->workers[i].started)
+            while (sem_wait(&sv->ready) != 0 && errno == EINTR)
+                continue;
     if (rc != NS_OK) {
         server_stop(sv);
         return rc;
@@ -319,18 +345,13 @@ void server_stop(server_t *sv)
         return;
     for (unsigned i = 0; i < sv->nworkers; i++) {
         worker *w = &sv->workers[i];
-        atomic_store(&w->stop, true);
         if (w->started)
-            h2o_multithread_send_message(&w->wakeup, NULL);
+            h2o_multithread_send_message(&w->wakeup, &w->stop_msg);
     }
     for (unsigned i = 0; i < sv->nworkers; i++) {
         worker *w = &sv->workers[i];
         if (w->started)
             pthread_join(w->thread, NULL);
-        else if (w->initialised)
-            h2o_socket_close(w->listener);
-        if (w->initialised)
-            server_worker_dispose(w);
         if (w->listen_fd >= 0)
             close(w->listen_fd);
         if (w->reserve_fd >= 0)
@@ -340,7 +361,9 @@ void server_stop(server_t *sv)
     }
     h2o_config_dispose(&sv->conf);
     cache_free(sv->cache);
+    changes_free(sv->changes);
     peer_table_free(sv->peers);
+    sem_destroy(&sv->ready);
     free(sv->workers);
     free(sv->db_path);
     free(sv);

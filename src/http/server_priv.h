@@ -9,10 +9,11 @@
 
 #include <h2o.h>
 #include <pthread.h>
-#include <stdatomic.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include "core/arena.h"
 #include "http/cache.h"
+#include "http/changes.h"
 #include "http/peer.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -23,15 +24,16 @@
 typedef struct worker {
     struct server *sv;
     pthread_t thread;
-    bool initialised, started;
+    bool started;
     int listen_fd;             /* its descriptor of the listening socket; -1 once handed to h2o */
     int reserve_fd;            /* kept open to shed a connection when descriptors run out */
     h2o_context_t ctx;
     h2o_accept_ctx_t accept_ctx;
     h2o_socket_t *listener;
-    h2o_multithread_receiver_t wakeup; /* server_stop's message: leave the loop */
+    h2o_multithread_receiver_t wakeup; /* receives stop_msg */
+    h2o_multithread_message_t stop_msg; /* sent by server_stop: leave the loop */
+    bool leaving;              /* stop_msg arrived */
     h2o_linklist_t conns;      /* server_conn of every open connection */
-    atomic_bool stop;          /* set by server_stop, which then wakes the loop */
     /* Event-loop iterations run, and the one in which the store was last
      * asked whether anyone committed (request.c). */
     uint64_t iteration, checked_iteration;
@@ -50,11 +52,13 @@ struct server {
     const site_config *site;
     char *db_path;
     cache_t *cache;            /* NULL: caching disabled */
+    changes_t *changes;        /* the change log as applied to the cache */
     peer_table *peers;
     peer_net trusted[SERVER_MAX_TRUSTED];
     size_t ntrusted;
     unsigned nworkers;
     worker *workers;
+    sem_t ready;               /* posted by each worker once its loop can be woken */
 };
 
 /* h2o's request callback (request.c): always answers, returns 0. */

@@ -14,10 +14,10 @@
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/text.h"
 
 #define MD_MAX_INPUT (8u << 20)
 #define MD_MAX_RAW_OPEN 16
@@ -53,12 +53,11 @@ static enum md_url md_classify_url(const char *url, bool allow_mailto)
     for (const char *p = url; *p; p++)
         if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\\')
             return MD_URL_BAD; /* browsers strip or reinterpret these */
+    if (text_url_is_http(url))
+        return MD_URL_ABSOLUTE;
     size_t scheme = strcspn(url, ":/?#");
     if (url[scheme] != ':')
         return strncmp(url, "//", 2) == 0 ? MD_URL_ABSOLUTE : MD_URL_RELATIVE;
-    if ((scheme == 4 && strncasecmp(url, "http", 4) == 0) ||
-        (scheme == 5 && strncasecmp(url, "https", 5) == 0))
-        return MD_URL_ABSOLUTE;
     if (allow_mailto && scheme == 6 && strncasecmp(url, "mailto", 6) == 0)
         return MD_URL_MAILTO;
     return MD_URL_BAD;
@@ -272,25 +271,12 @@ static void md_emit(struct md_ctx *c, cmark_node *node, bool entering)
     }
 }
 
-/* Well-formed UTF-8 (controls allowed: cmark copes with them). */
-static bool md_valid_utf8(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i > 4 ? 4 : n - i), &cp);
-        if (k <= 0)
-            return false;
-        i += (size_t)k;
-    }
-    return true;
-}
-
 int markdown_render(arena_t *a, const char *md, size_t n, char **out)
 {
     if (n > MD_MAX_INPUT)
         return NS_ETOOBIG;
-    if (n && (!md || !md_valid_utf8(md, n)))
+    /* well-formed is enough: cmark copes with controls */
+    if (n && (!md || !text_wellformed_utf8(md, n)))
         return NS_EINVAL;
     cmark_node *doc = cmark_parse_document(n ? md : "", n, CMARK_OPT_DEFAULT);
     buf_t b;

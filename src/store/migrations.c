@@ -10,6 +10,20 @@
 #include "core/err.h"
 #include "store/sqlite_priv.h"
 
+#define MIG_STR_(x) #x
+#define MIG_STR(x) MIG_STR_(x)
+/* A change-log row of a dependency kind (store.h) with an id expression. */
+#define MIG_LOG(kind, id) "INSERT INTO changes(kind, id) VALUES (" MIG_STR(kind) ", " id ");"
+/* Every change of a site-wide table concerns every page. */
+#define MIG_SITE_TRIGGER(table, op) \
+    "CREATE TRIGGER " table "_" op "_log AFTER " op " ON " table \
+    " BEGIN " MIG_LOG(STORE_DEP_ALL, "0") " END;"
+#define MIG_SITE_TRIGGERS(table) \
+    MIG_SITE_TRIGGER(table, "INSERT") MIG_SITE_TRIGGER(table, "UPDATE") MIG_SITE_TRIGGER(table, "DELETE")
+/* Rows of an article that pages can show (published, or scheduled: it
+ * appears by itself when its time comes). */
+#define MIG_SHOWN(row) row ".status IN ('published','scheduled')"
+
 static const char *const migrations[] = {
     /* 1: initial schema */
     "PRAGMA application_id = 1853057138;" /* STORE_APPLICATION_ID */
@@ -74,6 +88,49 @@ static const char *const migrations[] = {
     /* The feeds' and home page's last-modified time reads every visible
      * article; covered by an index it never touches the wide rows. */
     "CREATE INDEX articles_pub_modified ON articles(published_at, status, updated_at);",
+
+    /* 3: the change log. Every write records, in its own transaction, the
+     * dependency keys (store.h) it touched, so caches drop only the pages
+     * built from them; triggers write it, so a change made with the
+     * sqlite3 shell is logged as exactly as one made by nashra. Drafts
+     * and pending articles are on no page: their edits log nothing. */
+    "CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind INTEGER NOT NULL, id INTEGER NOT NULL DEFAULT 0);"
+    MIG_SITE_TRIGGERS("settings") MIG_SITE_TRIGGERS("categories") MIG_SITE_TRIGGERS("authors")
+    MIG_SITE_TRIGGERS("tags") MIG_SITE_TRIGGERS("pages")
+    "CREATE TRIGGER redirects_log_ins AFTER INSERT ON redirects BEGIN "
+    MIG_LOG(STORE_DEP_REDIRECTS, "0") " END;"
+    "CREATE TRIGGER redirects_log_upd AFTER UPDATE ON redirects BEGIN "
+    MIG_LOG(STORE_DEP_REDIRECTS, "0") " END;"
+    "CREATE TRIGGER redirects_log_del AFTER DELETE ON redirects BEGIN "
+    MIG_LOG(STORE_DEP_REDIRECTS, "0") " END;"
+    "CREATE TRIGGER articles_log_ins AFTER INSERT ON articles WHEN " MIG_SHOWN("new") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "new.id") MIG_LOG(STORE_DEP_LIST, "0") MIG_LOG(STORE_DEP_MODIFIED, "0")
+    " END;"
+    "CREATE TRIGGER articles_log_del AFTER DELETE ON articles WHEN " MIG_SHOWN("old") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "old.id") MIG_LOG(STORE_DEP_LIST, "0") MIG_LOG(STORE_DEP_MODIFIED, "0")
+    " END;"
+    "CREATE TRIGGER articles_log_upd AFTER UPDATE ON articles"
+    " WHEN " MIG_SHOWN("new") " OR " MIG_SHOWN("old") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "new.id") MIG_LOG(STORE_DEP_MODIFIED, "0")
+    /* what decides which lists show it, and where: membership and order */
+    "INSERT INTO changes(kind, id) SELECT " MIG_STR(STORE_DEP_LIST) ", 0"
+    " WHERE old.status IS NOT new.status OR old.published_at IS NOT new.published_at"
+    " OR old.category_id IS NOT new.category_id OR old.author_id IS NOT new.author_id"
+    " OR old.slug IS NOT new.slug OR old.id IS NOT new.id;"
+    " END;"
+    "CREATE TRIGGER article_tags_log_ins AFTER INSERT ON article_tags BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "new.article_id") MIG_LOG(STORE_DEP_LIST, "0") " END;"
+    "CREATE TRIGGER article_tags_log_del AFTER DELETE ON article_tags BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "old.article_id") MIG_LOG(STORE_DEP_LIST, "0") " END;"
+    /* only approved comments are on pages */
+    "CREATE TRIGGER comments_log_ins AFTER INSERT ON comments WHEN new.status = 'approved' BEGIN "
+    MIG_LOG(STORE_DEP_COMMENTS, "new.article_id") " END;"
+    "CREATE TRIGGER comments_log_upd AFTER UPDATE ON comments"
+    " WHEN new.status = 'approved' OR old.status = 'approved' BEGIN "
+    MIG_LOG(STORE_DEP_COMMENTS, "new.article_id") MIG_LOG(STORE_DEP_COMMENTS, "old.article_id") " END;"
+    "CREATE TRIGGER comments_log_del AFTER DELETE ON comments WHEN old.status = 'approved' BEGIN "
+    MIG_LOG(STORE_DEP_COMMENTS, "old.article_id") " END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,27 +1,24 @@
 /*
  * sqlite.c - the SQLite connection: opening with the pragmas a concurrent
  * web server needs (WAL, foreign keys, busy timeout), telling damaged or
- * foreign files from missing ones, the per-connection statement cache, and
- * the generation number that lets the HTTP cache notice any commit, from
- * this process or another: own commits count at once, others' through
- * PRAGMA data_version, which SQLite keeps per connection. Only SQLite
- * touches its files: a descriptor of one closed behind its back drops its
- * POSIX locks on that file. Reads and writes live in sqlite_read.c and
- * sqlite_write.c; the SQL text itself in sqlite_sql.c.
+ * foreign files from missing ones, the per-connection statement cache, the
+ * one step function (counted, fault-injectable, noting failed reads), the
+ * write path (transactions begun outside any snapshot, retried when busy)
+ * and the change log's reading side. Commits by other connections are
+ * noticed through PRAGMA data_version, which SQLite keeps per connection;
+ * only SQLite touches its files: a descriptor of one closed behind its
+ * back drops its POSIX locks on that file. Reads and writes live in
+ * sqlite_read.c and sqlite_write.c; the SQL text itself in sqlite_sql.c.
  */
 #include "store/sqlite_priv.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "core/err.h"
-
-/* Bumped by every write through any store_t of this process and whenever a
- * connection sees another connection's commit (or cannot tell). */
-static _Atomic uint64_t store_gen = 1;
 
 int store_map_rc(int rc)
 {
@@ -40,17 +37,69 @@ int store_map_rc(int rc)
     }
 }
 
-void store_note_write(void)
+/* NS_E* code → the SQLite result code an injected fault returns. */
+static int store_fault_rc(int code)
 {
-    atomic_fetch_add(&store_gen, 1);
+    switch (code) {
+    case NS_EBUSY: return SQLITE_BUSY;
+    case NS_ECORRUPT: return SQLITE_CORRUPT;
+    case NS_EIO: return SQLITE_FULL;
+    case NS_EPERM: return SQLITE_READONLY;
+    default: return SQLITE_ERROR;
+    }
+}
+
+void store_fault(store_t *s, uint64_t nth, int code, bool sticky)
+{
+    s->fault.at = nth ? s->steps + nth : 0;
+    s->fault.code = store_fault_rc(code);
+    s->fault.sticky = sticky;
+}
+
+uint64_t store_steps(store_t *s)
+{
+    return s->steps;
+}
+
+/* Note a failed read in the tracked set (the first one wins). */
+static void store_note_failure(store_t *s, int rc)
+{
+    if (s->track && !s->track->failed && rc != 0 && rc != NS_ENOTFOUND)
+        s->track->failed = rc;
+}
+
+int store_step(store_t *s, sqlite3_stmt *st)
+{
+    uint64_t n = ++s->steps;
+    int rc;
+    if (s->fault.at && (n == s->fault.at || (s->fault.sticky && n > s->fault.at)))
+        rc = s->fault.code;
+    else
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        store_note_failure(s, store_map_rc(rc));
+    return rc;
+}
+
+void store_dep_note(store_t *s, int kind, int64_t id)
+{
+    if (s->track)
+        store_deps_add(s->track, STORE_DEP(kind, id));
+}
+
+void store_track(store_t *s, store_deps *d)
+{
+    s->track = d;
 }
 
 sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id)
 {
     if (!s->stmts[id] &&
         sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                           &s->stmts[id], NULL) != SQLITE_OK)
+                           &s->stmts[id], NULL) != SQLITE_OK) {
         s->stmts[id] = NULL;
+        store_note_failure(s, NS_EINTERNAL);
+    }
     return s->stmts[id];
 }
 
@@ -100,26 +149,73 @@ static int store_exec_id(store_t *s, enum store_stmt_id id)
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
         return NS_EINTERNAL;
-    int rc = sqlite3_step(st);
+    int rc = store_step(s, st);
     return store_done(st, store_map_rc(rc));
 }
 
-int store_atomic(store_t *s, int (*fn)(store_t *, void *), void *arg)
+/* Sleep before write attempt `attempt` (1, 2, ...): 2^attempt ms plus up to
+ * as much again at random, so writers that collided do not collide again. */
+static void store_backoff(int attempt)
 {
-    if (s->readonly)
-        return NS_EPERM;
+    long ms = 1L << attempt;
+    ms += rand() % ms;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* fn inside a savepoint of the caller's open write transaction. */
+static int store_savepoint(store_t *s, int (*fn)(store_t *, void *), void *arg)
+{
     int rc = store_exec_id(s, ST_SAVEPOINT);
     if (rc)
         return rc;
     rc = fn(s, arg);
-    if (rc) {
+    if (rc)
         store_exec_id(s, ST_ROLLBACK_TO);
-        store_exec_id(s, ST_RELEASE);
-        return rc;
-    }
-    rc = store_exec_id(s, ST_RELEASE);
+    int rel = store_exec_id(s, ST_RELEASE);
+    return rc ? rc : rel;
+}
+
+/* Commit a write transaction after trimming the change log: readers keep
+ * up within milliseconds, and one that fell further behind than
+ * STORE_CHANGES_KEEP changes drops everything instead (store_changes). */
+static int store_commit_write(store_t *s)
+{
+    int rc = store_exec_id(s, ST_CHANGES_PRUNE);
     if (rc == 0)
-        store_note_write();
+        rc = store_exec_id(s, ST_COMMIT);
+    if (rc == 0)
+        s->wrote = true;
+    return rc;
+}
+
+/* BEGIN IMMEDIATE, retried with backoff while the database stays busy. */
+static int store_begin_write(store_t *s, int attempt)
+{
+    if (attempt)
+        store_backoff(attempt);
+    return store_exec_id(s, ST_BEGIN);
+}
+
+int store_write(store_t *s, int (*fn)(store_t *, void *), void *arg)
+{
+    if (s->readonly)
+        return NS_EPERM;
+    if (s->in_read)
+        return NS_EINTERNAL; /* a write must not run inside a page's snapshot */
+    if (!sqlite3_get_autocommit(s->db))
+        return store_savepoint(s, fn, arg);
+    int rc = NS_EBUSY;
+    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
+        rc = store_begin_write(s, attempt);
+        if (rc)
+            continue;
+        rc = fn(s, arg);
+        if (rc == 0)
+            rc = store_commit_write(s);
+        if (rc && !sqlite3_get_autocommit(s->db))
+            store_exec_id(s, ST_ROLLBACK);
+    }
     return rc;
 }
 
@@ -151,7 +247,7 @@ static int store_configure(store_t *s)
     };
     int rc;
     sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
     store_pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &rc);
     for (size_t i = 0; rc == 0 && !s->readonly && i < sizeof rw / sizeof rw[0]; i++)
         store_pragma_int(s->db, rw[i], &rc);
@@ -254,31 +350,75 @@ int store_schema_version(store_t *s)
 /* PRAGMA data_version moves when another connection commits; a failed
  * step keeps the last value seen, so the commit it may hide still shows
  * next time, and counts as a change now. */
-bool store_maybe_changed(store_t *s)
+int store_changed(store_t *s, bool *changed)
 {
     sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
-    bool changed = true;
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
+    *changed = true;
+    if (!st)
+        return NS_EINTERNAL;
+    int rc = store_step(s, st);
+    if (rc == SQLITE_ROW) {
         int64_t dv = sqlite3_column_int64(st, 0);
-        changed = dv != s->data_version;
+        *changed = dv != s->data_version || s->wrote;
         s->data_version = dv;
+        s->wrote = false;
     }
-    if (st)
-        sqlite3_reset(st);
-    if (changed)
-        store_note_write();
-    return changed;
+    /* no row is no answer: as much a failure as an error */
+    return store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_EINTERNAL : store_map_rc(rc));
 }
 
-uint64_t store_generation(store_t *s)
+int store_changes_head(store_t *s, int64_t *seq)
 {
-    store_maybe_changed(s);
-    return atomic_load(&store_gen);
+    sqlite3_stmt *st = store_stmt(s, ST_CHANGES_HEAD);
+    *seq = 0;
+    if (!st)
+        return NS_EINTERNAL;
+    int rc = store_step(s, st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
+    return store_done(st, store_map_rc(rc));
 }
 
-uint64_t store_generation_local(void)
+/* The rows after out->last, at most STORE_CHANGES_LIST of them. */
+static int store_changes_rows(store_t *s, store_deps *d, store_changes *out)
 {
-    return atomic_load(&store_gen);
+    sqlite3_stmt *st = store_stmt(s, ST_CHANGES_SINCE);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":since", out->last);
+    store_bind_int(st, ":limit", STORE_CHANGES_LIST + 1);
+    int64_t expect = out->last + 1;
+    size_t rows = 0;
+    int rc;
+    while ((rc = store_step(s, st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        /* a gap: pruned before we read it (or removed by hand) */
+        out->all |= seq != expect || ++rows > STORE_CHANGES_LIST;
+        expect = seq + 1;
+        out->last = seq;
+        if (!out->all)
+            store_deps_add(d, STORE_DEP(sqlite3_column_int(st, 1), sqlite3_column_int64(st, 2)));
+    }
+    return store_done(st, store_map_rc(rc));
+}
+
+int store_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out)
+{
+    store_deps d;
+    store_deps_init(&d, a);
+    memset(out, 0, sizeof *out);
+    out->last = since;
+    bool own = sqlite3_get_autocommit(s->db);
+    int rc = own ? store_read_begin(s) : 0;
+    if (rc == 0)
+        rc = store_changes_rows(s, &d, out);
+    if (rc == 0 && out->all)
+        rc = store_changes_head(s, &out->last);
+    int end = own ? store_read_end(s) : 0;
+    rc = rc ? rc : end;
+    out->deps = d.v;
+    out->n = out->all ? 0 : d.n;
+    return rc;
 }
 
 int store_check(store_t *s)
@@ -299,32 +439,48 @@ int store_check(store_t *s)
 
 int store_begin(store_t *s)
 {
-    return s->readonly ? NS_EPERM : store_exec_id(s, ST_BEGIN);
-}
-
-int store_read_begin(store_t *s)
-{
-    s->read_changes = sqlite3_total_changes64(s->db);
-    return store_exec_id(s, ST_BEGIN_READ);
-}
-
-int store_read_end(store_t *s)
-{
-    int rc = store_exec_id(s, ST_COMMIT);
-    if (rc == 0 && sqlite3_total_changes64(s->db) != s->read_changes)
-        store_note_write();
+    if (s->readonly)
+        return NS_EPERM;
+    if (s->in_read)
+        return NS_EINTERNAL;
+    int rc = NS_EBUSY;
+    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++)
+        rc = store_begin_write(s, attempt);
     return rc;
 }
 
 int store_commit(store_t *s)
 {
-    int rc = store_exec_id(s, ST_COMMIT);
-    if (rc == 0)
-        store_note_write();
+    int rc = store_commit_write(s);
+    if (rc && !sqlite3_get_autocommit(s->db))
+        store_exec_id(s, ST_ROLLBACK);
     return rc;
 }
 
 int store_rollback(store_t *s)
 {
     return store_exec_id(s, ST_ROLLBACK);
+}
+
+bool store_in_transaction(store_t *s)
+{
+    return !sqlite3_get_autocommit(s->db);
+}
+
+int store_read_begin(store_t *s)
+{
+    int rc = store_exec_id(s, ST_BEGIN_READ);
+    s->in_read = rc == 0;
+    return rc;
+}
+
+int store_read_end(store_t *s)
+{
+    s->in_read = false;
+    int rc = store_exec_id(s, ST_COMMIT);
+    /* A COMMIT that failed leaves the transaction open; ROLLBACK always
+     * ends it (sqlite3_step of ROLLBACK does not fail on a read). */
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }

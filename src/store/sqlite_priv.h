@@ -26,11 +26,20 @@ enum store_stmt_id {
     ST_PAGE_BY_SLUG, ST_PAGE_LIST, ST_REDIRECT, ST_SETTING_GET, ST_SETTING_LIST,
     ST_AUTHOR_INSERT, ST_CATEGORY_INSERT, ST_TAG_INSERT,
     ST_ARTICLE_INSERT, ST_ARTICLE_UPDATE, ST_ARTICLE_DELETE,
-    ST_ARTICLE_TAG_INSERT, ST_ARTICLE_TAGS_CLEAR,
+    ST_ARTICLE_TAG_INSERT,
     ST_COMMENT_INSERT, ST_COMMENT_STATUS, ST_PAGE_INSERT, ST_SETTING_SET,
     ST_REDIRECT_INSERT, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
+    ST_ARTICLE_TAGS_KEEP, ST_CHANGES_HEAD, ST_CHANGES_SINCE, ST_CHANGES_PRUNE,
     ST__COUNT
 };
+
+/* How long a statement waits for a lock before SQLITE_BUSY (the write
+ * path then backs off and retries: store_write). */
+#define STORE_BUSY_TIMEOUT_MS 2000
+/* Change-log rows kept (older ones are pruned by each write), and the most
+ * a reader lists before it simply drops everything. */
+#define STORE_CHANGES_KEEP 10000
+#define STORE_CHANGES_LIST 1024
 
 /* Article list/count variants, indexed by which filters a query uses. */
 enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
@@ -42,7 +51,15 @@ struct store {
     int64_t data_version;   /* last PRAGMA data_version seen; -1: none yet */
     int version;            /* schema version after open */
     bool readonly;
-    int64_t read_changes;   /* sqlite3_total_changes64 at store_read_begin */
+    bool in_read;           /* inside store_read_begin() */
+    bool wrote;             /* committed through s since store_changed() last asked */
+    store_deps *track;      /* where reads record their keys; NULL: nowhere */
+    uint64_t steps;         /* statement steps so far */
+    struct {                /* store_fault() */
+        uint64_t at;        /* fail when steps reaches this; 0: off */
+        int code;           /* SQLite result code to fail with */
+        bool sticky;
+    } fault;
 };
 
 /* SQL text of each fixed statement. */
@@ -55,8 +72,12 @@ sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id);
 int store_done(sqlite3_stmt *st, int rc);
 /* SQLite result code (extended) → NS_E* (SQLITE_OK/ROW/DONE → 0). */
 int store_map_rc(int sqlite_rc);
-/* Record a successful write so store_generation() changes. */
-void store_note_write(void);
+/* sqlite3_step through s: counted, failed on demand (store_fault), and an
+ * error (not ROW/DONE) is noted in the tracked dependency set, so a page
+ * built around a failed read is never cached. Every step goes through it. */
+int store_step(store_t *s, sqlite3_stmt *st);
+/* Record key (kind, id) in the tracked set, if any. */
+void store_dep_note(store_t *s, int kind, int64_t id);
 
 /* Bind by :name; names absent from the statement are ignored. NULL text
  * binds SQL NULL. */
@@ -109,8 +130,5 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
 const char *store_article_status_name(article_status st);
 const char *store_comment_status_name(comment_status st);
 
-/* Run fn(s, arg) inside a savepoint: everything or nothing, nesting inside a
- * caller's store_begin(). Notes the write on success. */
-int store_atomic(store_t *s, int (*fn)(store_t *, void *), void *arg);
 
 #endif

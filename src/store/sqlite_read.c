@@ -137,13 +137,8 @@ static int article_tags(store_t *s, arena_t *a, store_article *ar)
     int rc;
     ar->tags = NULL;
     ar->ntags = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (ar->ntags == cap) {
-            store_tag *n = arena_alloc(a, (cap = cap ? 2 * cap : 8) * sizeof *n);
-            if (ar->ntags)
-                memcpy(n, ar->tags, ar->ntags * sizeof *n);
-            ar->tags = n;
-        }
+    while ((rc = store_step(s, st)) == SQLITE_ROW) {
+        ar->tags = arena_grow(a, ar->tags, ar->ntags, &cap, sizeof *ar->tags, 8);
         store_read_row(a, st, &store_tag_fields, &ar->tags[ar->ntags++]);
     }
     return store_done(st, store_map_rc(rc));
@@ -152,9 +147,15 @@ static int article_tags(store_t *s, arena_t *a, store_article *ar)
 /* Step a statement expected to yield one article. */
 static int article_one(store_t *s, arena_t *a, sqlite3_stmt *st, store_article *out)
 {
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    int rc = store_step(s, st);
+    if (rc == SQLITE_ROW) {
         article_row(a, st, out);
+        /* its page shows its comments' count, and the comments */
+        store_dep_note(s, STORE_DEP_ARTICLE, out->id);
+        store_dep_note(s, STORE_DEP_COMMENTS, out->id);
+    } else if (rc == SQLITE_DONE) {
+        store_dep_note(s, STORE_DEP_LIST, 0); /* until an article takes the slug */
+    }
     rc = store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_ENOTFOUND
                                                                  : store_map_rc(rc));
     return rc ? rc : article_tags(s, a, out);
@@ -251,6 +252,21 @@ static sqlite3_stmt *query_stmt(store_t *s, const store_query *q, bool count)
     return st;
 }
 
+/* A list depends on which articles are visible, and on what it shows of
+ * each; a long one (a sitemap, a big feed) on any visible article's change
+ * instead, which costs one key rather than a thousand. */
+#define LIST_DEPS_EACH 64
+static void list_deps(store_t *s, const struct store_article_list *l)
+{
+    store_dep_note(s, STORE_DEP_LIST, 0);
+    if (l->n > LIST_DEPS_EACH) {
+        store_dep_note(s, STORE_DEP_MODIFIED, 0);
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        store_dep_note(s, STORE_DEP_ARTICLE, l->items[i].id);
+}
+
 /* Collect the rows of an article statement (at most max) onto the arena. */
 static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
                         struct store_article_list *out)
@@ -258,9 +274,10 @@ static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool 
     out->items = arena_zalloc(a, (size_t)max * sizeof *out->items);
     out->n = 0;
     int rc = SQLITE_DONE;
-    while (out->n < (size_t)max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+    while (out->n < (size_t)max && (rc = store_step(s, st)) == SQLITE_ROW)
         article_row(a, st, &out->items[out->n++]);
     rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));
+    list_deps(s, out);
     for (size_t i = 0; rc == 0 && tags && i < out->n; i++)
         rc = article_tags(s, a, &out->items[i]);
     return rc;
@@ -281,8 +298,9 @@ int store_article_count(store_t *s, const store_query *q, int64_t *count)
     sqlite3_stmt *st = query_stmt(s, q, true);
     if (!st)
         return NS_EINTERNAL;
-    int rc = sqlite3_step(st);
+    int rc = store_step(s, st);
     *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    store_dep_note(s, STORE_DEP_LIST, 0);
     return store_done(st, store_map_rc(rc));
 }
 
@@ -313,17 +331,12 @@ static int related_by_rank(const void *x, const void *y)
 
 /* Append the rows of a candidate statement (id, published_at, same) to *c,
  * each counting one shared tag when `shared` is set. */
-static int related_rows(arena_t *a, sqlite3_stmt *st, bool shared, related_cand **c,
+static int related_rows(store_t *s, arena_t *a, sqlite3_stmt *st, bool shared, related_cand **c,
                         size_t *n, size_t *cap)
 {
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == *cap) {
-            related_cand *g = arena_alloc(a, (*cap = *cap ? 2 * *cap : 64) * sizeof *g);
-            if (*n)
-                memcpy(g, *c, *n * sizeof *g);
-            *c = g;
-        }
+    while ((rc = store_step(s, st)) == SQLITE_ROW) {
+        *c = arena_grow(a, *c, *n, cap, sizeof **c, 64);
         (*c)[(*n)++] = (related_cand){ .id = sqlite3_column_int64(st, 0),
                                        .published_at = sqlite3_column_int64(st, 1),
                                        .same = sqlite3_column_int(st, 2), .shared = shared };
@@ -354,7 +367,7 @@ static int related_step(store_t *s, arena_t *a, enum store_stmt_id sid, int64_t 
     store_bind_int(st, ":id", id);
     store_bind_int(st, ":now", now);
     store_bind_int(st, ":limit", limit);
-    return related_rows(a, st, sid == ST_RELATED_SHARED, c, n, cap);
+    return related_rows(s, a, st, sid == ST_RELATED_SHARED, c, n, cap);
 }
 
 int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit,
@@ -379,11 +392,12 @@ int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int l
         return NS_EINTERNAL;
     for (size_t i = 0; i < n && out->n < (size_t)limit; i++) {
         store_bind_int(st, ":id", c[i].id);
-        if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if ((rc = store_step(s, st)) == SQLITE_ROW)
             article_row(a, st, &out->items[out->n++]);
         if ((rc = store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc))))
             return rc;
     }
+    list_deps(s, out);
     return 0;
 }
 
@@ -394,18 +408,21 @@ static int scalar_now(store_t *s, enum store_stmt_id id, int64_t now, int64_t *v
     if (!st)
         return NS_EINTERNAL;
     store_bind_int(st, ":now", now);
-    int rc = sqlite3_step(st);
+    int rc = store_step(s, st);
     *v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     return store_done(st, store_map_rc(rc));
 }
 
 int store_next_publish(store_t *s, int64_t now, int64_t *when)
 {
+    store_dep_note(s, STORE_DEP_LIST, 0);
     return scalar_now(s, ST_NEXT_PUBLISH, now, when);
 }
 
 int store_last_modified(store_t *s, int64_t now, int64_t *when)
 {
+    store_dep_note(s, STORE_DEP_LIST, 0);
+    store_dep_note(s, STORE_DEP_MODIFIED, 0);
     return scalar_now(s, ST_LAST_MODIFIED, now, when);
 }
 
@@ -413,18 +430,14 @@ int store_last_modified(store_t *s, int64_t now, int64_t *when)
 
 /* Step st, filling structs described by fs; one row into *out if n is NULL
  * (NS_ENOTFOUND when none), else all rows into a new arena array. */
-static int rows(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out, size_t *n)
+static int rows(store_t *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out,
+                size_t *n)
 {
     size_t sz = fs->size, cap = n ? 0 : 1, cnt = 0;
     char *items = n ? NULL : *out;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            char *g = arena_alloc(a, (cap = cap ? 2 * cap : 16) * sz);
-            if (cnt)
-                memcpy(g, items, cnt * sz);
-            items = g;
-        }
+    while ((rc = store_step(s, st)) == SQLITE_ROW) {
+        items = arena_grow(a, items, cnt, &cap, sz, 16);
         store_read_row(a, st, fs, items + cnt++ * sz);
         if (!n)
             break;
@@ -450,7 +463,7 @@ static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *na
         return NS_EINVAL;
     store_bind_text(st, name, key);
     memset(out, 0, fs->size);
-    return rows(a, st, fs, &out, NULL);
+    return rows(s, a, st, fs, &out, NULL);
 }
 
 /* All rows of an unparameterised statement. */
@@ -460,7 +473,7 @@ static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, const store_f
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
         return NS_EINTERNAL;
-    return rows(a, st, fs, out, n);
+    return rows(s, a, st, fs, out, n);
 }
 
 static int comment_list(store_t *s, arena_t *a, enum store_stmt_id id, int64_t article_id,
@@ -474,7 +487,8 @@ static int comment_list(store_t *s, arena_t *a, enum store_stmt_id id, int64_t a
         return NS_EINVAL;
     store_bind_int(st, ":article", article_id);
     store_bind_text(st, ":status", name);
-    return rows(a, st, &store_comment_fields, (void **)out, n);
+    store_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
 int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
@@ -502,7 +516,7 @@ int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out
     store_bind_int(st, ":id", id);
     memset(out, 0, sizeof *out);
     void *p = out;
-    return rows(a, st, &store_category_fields, &p, NULL);
+    return rows(s, a, st, &store_category_fields, &p, NULL);
 }
 
 int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n)
@@ -537,6 +551,7 @@ int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
 
 int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
 {
+    store_dep_note(s, STORE_DEP_REDIRECTS, 0);
     return by_text(s, a, ST_REDIRECT, ":path", path, &store_redirect_fields, out);
 }
 
@@ -549,7 +564,7 @@ int store_setting_get(store_t *s, arena_t *a, const char *key, const char **valu
     if (!key)
         return NS_EINVAL;
     store_bind_text(st, ":key", key);
-    int rc = sqlite3_step(st);
+    int rc = store_step(s, st);
     if (rc == SQLITE_ROW)
         *value = store_col_str(a, st, 0);
     return store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_ENOTFOUND

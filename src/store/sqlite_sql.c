@@ -31,11 +31,17 @@ const char *const store_sql[ST__COUNT] = {
      * one row per (shared tag, visible article), and the newest few of the
      * same category. Temporary B-trees for GROUP BY and ORDER BY would cost
      * more than the whole rest of the page. */
+     /* The walk is bounded: the article's first SQL_RELATED_TAGS tags, and
+      * for each the SQL_RELATED_PER_TAG newest articles carrying it (an
+      * index walk backwards, no sort), so a tag shared by half the site
+      * costs no more than a rare one. */
     [ST_RELATED_SHARED] = "SELECT a.id, a.published_at,"
         " a.category_id IS (SELECT category_id FROM articles WHERE id = :id)"
-        " FROM article_tags m JOIN article_tags o ON o.tag_id = m.tag_id"
-        " JOIN articles a ON a.id = o.article_id"
-        " WHERE m.article_id = :id AND o.article_id <> :id AND " SQL_VISIBLE,
+        " FROM (SELECT tag_id FROM article_tags WHERE article_id = :id LIMIT " SQL_RELATED_TAGS ") m"
+        " JOIN articles a ON a.id IN (SELECT o.article_id FROM article_tags o"
+        "  WHERE o.tag_id = m.tag_id AND o.article_id <> :id"
+        "  ORDER BY o.article_id DESC LIMIT " SQL_RELATED_PER_TAG ")"
+        " WHERE " SQL_VISIBLE,
     [ST_RELATED_SAMECAT] = "SELECT a.id, a.published_at, 1 FROM articles a"
         " WHERE a.category_id = (SELECT category_id FROM articles WHERE id = :id)"
         " AND " SQL_VISIBLE " AND a.id <> :id"
@@ -87,7 +93,15 @@ const char *const store_sql[ST__COUNT] = {
     [ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = :id",
     [ST_ARTICLE_TAG_INSERT] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id)"
         " VALUES (:article, :tag)",
-    [ST_ARTICLE_TAGS_CLEAR] = "DELETE FROM article_tags WHERE article_id = :article",
+    /* drop only the tags not kept (a JSON array of ids), so an update that
+     * keeps its tags logs no change of them */
+    [ST_ARTICLE_TAGS_KEEP] = "DELETE FROM article_tags WHERE article_id = :article"
+        " AND tag_id NOT IN (SELECT value FROM json_each(:keep))",
+    [ST_CHANGES_HEAD] = "SELECT coalesce(max(seq), 0) FROM changes",
+    [ST_CHANGES_SINCE] = "SELECT seq, kind, id FROM changes WHERE seq > :since"
+        " ORDER BY seq LIMIT :limit",
+    [ST_CHANGES_PRUNE] = "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - "
+        SQL_STR(STORE_CHANGES_KEEP),
     [ST_COMMENT_INSERT] = "INSERT INTO comments(article_id, parent_id, author_name,"
         " author_email, author_url, body, ip, user_agent, status, created_at)"
         " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created"

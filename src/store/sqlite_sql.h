@@ -27,6 +27,13 @@
 #define SQL_ART_FROM "articles a LEFT JOIN authors au ON au.id = a.author_id" \
     " LEFT JOIN categories c ON c.id = a.category_id"
 
+/* Bounds of the related-articles walk (ST_RELATED_SHARED). */
+#define SQL_RELATED_TAGS "16"
+#define SQL_RELATED_PER_TAG "64"
+
+#define SQL_STR_(x) #x
+#define SQL_STR(x) SQL_STR_(x)
+
 #define SQL_CAT_COLS "id, coalesce(parent_id, 0), slug, name, description, position"
 #define SQL_AUTHOR_COLS "id, slug, name, bio, email, avatar_url"
 #define SQL_PAGE_COLS "id, slug, title, body_md, published, published_at, updated_at"

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <time.h>
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/text.h"
 #include "store/sqlite_priv.h"
@@ -40,7 +41,7 @@ static int check_row(const store_fields *fs, const void *row)
 /* Step an INSERT/UPDATE/DELETE; *changes gets the rows it touched. */
 static int step_write(store_t *s, sqlite3_stmt *st, int *changes)
 {
-    int rc = store_map_rc(sqlite3_step(st));
+    int rc = store_map_rc(store_step(s, st));
     if (changes)
         *changes = rc == 0 ? sqlite3_changes(s->db) : 0;
     return store_done(st, rc);
@@ -76,7 +77,7 @@ static int row_store(store_t *s, enum store_stmt_id stmt, const store_fields *fs
 {
     struct row_ctx x = { stmt, fs, row, id, if_none };
     int rc = check_row(fs, row);
-    return rc ? rc : store_atomic(s, row_write, &x);
+    return rc ? rc : store_write(s, row_write, &x);
 }
 
 /* ---- authors, categories, tags ---- */
@@ -109,7 +110,7 @@ static int tag_ensure(store_t *s, void *arg)
     if (rc)
         return rc;
     store_bind_text(get, ":slug", x->slug);
-    rc = sqlite3_step(get);
+    rc = store_step(s, get);
     if (rc == SQLITE_ROW)
         x->t->id = sqlite3_column_int64(get, 0);
     return store_done(get, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_EINTERNAL
@@ -127,7 +128,7 @@ int store_tag_ensure(store_t *s, store_tag *t)
         tmp = arena_new(256);
         x.slug = text_slugify(tmp, t->name, 200);
     }
-    rc = x.slug && *x.slug ? store_atomic(s, tag_ensure, &x) : NS_EINVAL;
+    rc = x.slug && *x.slug ? store_write(s, tag_ensure, &x) : NS_EINVAL;
     arena_free(tmp);
     return rc;
 }
@@ -141,14 +142,31 @@ struct article_ctx {
     bool update;
 };
 
+/* The tags to keep as a JSON array of ids, for ST_ARTICLE_TAGS_KEEP. */
+static char *article_tag_json(arena_t *a, const int64_t *tag_ids, size_t n)
+{
+    buf_t b;
+    buf_init(&b, a);
+    buf_putc(&b, '[');
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%lld", i ? "," : "", (long long)tag_ids[i]);
+    buf_putc(&b, ']');
+    return (char *)buf_cstr(&b);
+}
+
+/* Make the article's tags exactly tag_ids, touching only the rows that
+ * change (each logs a change of the lists). */
 static int article_set_tags(store_t *s, int64_t id, const int64_t *tag_ids, size_t n)
 {
-    sqlite3_stmt *clear = store_stmt(s, ST_ARTICLE_TAGS_CLEAR);
+    sqlite3_stmt *keep = store_stmt(s, ST_ARTICLE_TAGS_KEEP);
     sqlite3_stmt *ins = store_stmt(s, ST_ARTICLE_TAG_INSERT);
-    if (!clear || !ins)
+    if (!keep || !ins)
         return NS_EINTERNAL;
-    store_bind_int(clear, ":article", id);
-    int rc = step_write(s, clear, NULL);
+    arena_t *a = arena_new(256 + 24 * n);
+    store_bind_int(keep, ":article", id);
+    store_bind_text(keep, ":keep", article_tag_json(a, tag_ids, n));
+    arena_free(a);
+    int rc = step_write(s, keep, NULL);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         store_bind_int(ins, ":article", id);
         store_bind_int(ins, ":tag", tag_ids[i]);
@@ -181,7 +199,7 @@ int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, 
 {
     struct article_ctx x = { ar, tag_ids, ntags, false };
     int rc = article_check(ar, tag_ids, ntags);
-    return rc ? rc : store_atomic(s, article_write, &x);
+    return rc ? rc : store_write(s, article_write, &x);
 }
 
 int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
@@ -192,7 +210,7 @@ int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, 
         return rc;
     if (ar->updated_at == 0)
         ar->updated_at = (int64_t)time(NULL);
-    return store_atomic(s, article_write, &x);
+    return store_write(s, article_write, &x);
 }
 
 /* A one-statement write keyed by an id and optional text :status. */
@@ -217,7 +235,7 @@ static int id_write(store_t *s, void *arg)
 int store_article_delete(store_t *s, int64_t id)
 {
     struct id_ctx x = { ST_ARTICLE_DELETE, id, NULL };
-    return store_atomic(s, id_write, &x);
+    return store_write(s, id_write, &x);
 }
 
 /* ---- comments, pages, settings, redirects ---- */
@@ -234,7 +252,7 @@ int store_comment_insert(store_t *s, store_comment *c)
 int store_comment_set_status(store_t *s, int64_t id, comment_status cs)
 {
     struct id_ctx x = { ST_COMMENT_STATUS, id, store_comment_status_name(cs) };
-    return x.status ? store_atomic(s, id_write, &x) : NS_EINVAL;
+    return x.status ? store_write(s, id_write, &x) : NS_EINVAL;
 }
 
 int store_page_insert(store_t *s, store_page *p)

@@ -125,48 +125,113 @@ void store_close(store_t *s);
 /* Current schema version number (after migrations). */
 int store_schema_version(store_t *s);
 
-/* A number that changes whenever any connection, in this process or
- * another, commits a write: store_maybe_changed(s), then
- * store_generation_local(). */
-uint64_t store_generation(store_t *s);
+/* ---- what pages are built from, and what writes change ----
+ * A page depends on a few keys: the site-wide rows (settings, categories,
+ * authors, tags, pages: every page shows some of them), which articles are
+ * visible and in what order (every list, archive, feed and sitemap, and the
+ * "no such slug" answer), one article's row and tags, one article's
+ * approved comments, the redirects, and the latest modification time of
+ * the visible articles (feeds' and lists' dates). Reads made while a
+ * store_deps is tracked (store_track) record the keys of what they read;
+ * every write records the keys it touched in a change log written in the
+ * same transaction (by triggers, so a raw SQL change made from outside is
+ * recorded too). A cache keeps the first list with each page and drops a
+ * page when the log names one of its keys. */
+#define STORE_DEP_ALL 1        /* site-wide rows; every page depends on it */
+#define STORE_DEP_LIST 2       /* visible articles: membership and order */
+#define STORE_DEP_ARTICLE 3    /* one article (id): its row and tags */
+#define STORE_DEP_COMMENTS 4   /* one article's (id) approved comments */
+#define STORE_DEP_REDIRECTS 5  /* the redirects table */
+#define STORE_DEP_MODIFIED 6   /* latest modification time of visible articles */
+typedef uint64_t store_dep;
+#define STORE_DEP(kind, id) (((uint64_t)(kind) << 56) | ((uint64_t)(id) & ((UINT64_C(1) << 56) - 1)))
+#define STORE_DEP_KIND(d) ((int)((d) >> 56))
 
-/* The same number as last seen by this process, without asking the
- * database: it moves at once on every commit made through any store_t of
- * this process, and on a commit by any other connection (another process,
- * the sqlite3 shell) once some store_t of this process has noticed it with
- * store_maybe_changed() or store_generation(). Lock-free. */
-uint64_t store_generation_local(void);
+/* A set of keys on an arena. `failed` is the first error (other than
+ * NS_ENOTFOUND) any read returned while the set was tracked: a page built
+ * in spite of one (a handler that went on without its navigation) is not
+ * the page the store holds, and must be neither cached nor served as if it
+ * were. */
+typedef struct store_deps {
+    arena_t *arena;
+    store_dep *v;
+    size_t n, cap;
+    int failed;
+} store_deps;
 
-/* Whether another connection, of this process or any other, has committed
- * since s last asked: exact, so a cache can ask on every hit and never
- * serve a page older than the last commit. It steps PRAGMA data_version,
- * prepared once: a read transaction served from memory but for two
- * file-lock system calls, a few microseconds. (Not cheaper by reading the
- * -shm file directly: opening and closing a descriptor of it drops
- * SQLite's POSIX locks, and another process then rebuilds it under us.)
- * A change it reports is recorded at once: the generation has moved, so
- * store_generation_local() is current, and the next call says false until
- * the next commit. True on a connection's first call, and on an error
- * (SQLITE_BUSY past the busy timeout...), which moves the generation too:
- * a cache never keeps a page it cannot vouch for. Commits through s itself
- * are not reported: they moved the generation already. Inside
- * store_read_begin() it sees that snapshot, so ask before it. */
-bool store_maybe_changed(store_t *s);
+/* Empty set whose array grows on arena a. */
+void store_deps_init(store_deps *d, arena_t *a);
+/* Add dep unless already there. */
+void store_deps_add(store_deps *d, store_dep dep);
+/* True if dep is in d. */
+bool store_deps_has(const store_deps *d, store_dep dep);
+
+/* Record the keys of every read through s into d from now on (NULL: stop).
+ * d must outlive the tracking. */
+void store_track(store_t *s, store_deps *d);
+
+/* Changes logged after a given sequence number. `all` is set when they
+ * cannot be listed (the log was pruned past `since`, or holds too many to
+ * be worth listing): then every page must be dropped. */
+typedef struct store_changes {
+    store_dep *deps;   /* on the arena, each key once */
+    size_t n;
+    int64_t last;      /* sequence number of the newest change seen */
+    bool all;
+} store_changes;
+
+/* Sequence number of the newest logged change (0: none). */
+int store_changes_head(store_t *s, int64_t *seq);
+/* The keys changed after `since`, read in one snapshot, onto arena a. */
+int store_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out);
+
+/* Whether anything was committed since the last call on s: by another
+ * connection or process (PRAGMA data_version, prepared once: a few
+ * microseconds, two file-lock system calls) or through s itself. *changed
+ * is true on the first call. On error (SQLITE_BUSY past the busy
+ * timeout...) *changed is true as well and the code is returned, so a
+ * cache that cannot vouch for its pages drops them. Ask outside a read
+ * snapshot: inside one it sees that snapshot. */
+int store_changed(store_t *s, bool *changed);
 
 /* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */
 int store_check(store_t *s);
 
+/* The write path. Run fn(s, arg) as one write transaction: begun outside
+ * any read snapshot (BEGIN IMMEDIATE takes the write lock first, so the
+ * transaction never has to upgrade a stale snapshot, which SQLite refuses
+ * at once with SQLITE_BUSY_SNAPSHOT), and retried from the start, fn
+ * included, with exponential backoff when the database stays busy past the
+ * busy timeout, up to STORE_WRITE_TRIES times; then NS_EBUSY. fn's error
+ * rolls everything back and is returned. Inside a caller's store_begin()
+ * it runs in a savepoint instead. Calling it inside store_read_begin() is
+ * a bug: NS_EINTERNAL. Every single-row write below goes through it. */
+#define STORE_WRITE_TRIES 4
+int store_write(store_t *s, int (*fn)(store_t *s, void *arg), void *arg);
+
+/* An explicit write transaction for a batch of writes (the demo seeder,
+ * later the importer): BEGIN IMMEDIATE retried like store_write. */
 int store_begin(store_t *s);
 int store_commit(store_t *s);
 int store_rollback(store_t *s);
+/* True while s holds a transaction open (read or write). */
+bool store_in_transaction(store_t *s);
 
 /* One consistent snapshot for a whole page: every read between the two
  * sees the database as of the first read, and the shared-memory locks are
- * taken once instead of once per query. store_read_end always ends the
- * snapshot; if writes were made inside it, they are committed and count as
- * a commit for store_generation(). */
+ * taken once instead of once per query. store_read_end ends the snapshot
+ * (rolled back if ending it failed, so s is never left inside it). No
+ * writes inside: use store_write outside the snapshot. */
 int store_read_begin(store_t *s);
 int store_read_end(store_t *s);
+
+/* Fault injection, for tests: the nth statement step from now (1: the
+ * next) fails with code (NS_EBUSY, NS_ECORRUPT, NS_EIO for a full disk),
+ * once, or at every step from then on when `sticky`; nth 0 disarms. */
+void store_fault(store_t *s, uint64_t nth, int code, bool sticky);
+/* Statement steps made through s so far (for fault-injection loops and for
+ * tests bounding the work of a query). */
+uint64_t store_steps(store_t *s);
 
 /* ---- reads: results on arena a; NS_ENOTFOUND when there is no row ---- */
 

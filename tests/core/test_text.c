@@ -1,8 +1,9 @@
 /*
- * test_text.c - UTF-8 validation, URL path decoding, Arabic slugs, excerpts
- * and tag stripping. The decoding tests are the security boundary for every
- * path the server receives; the slug tests pin down the URL shape of Arabic
- * headlines, which must not change once articles are published.
+ * test_text.c - UTF-8 validation, URL path decoding, Arabic slugs, excerpts,
+ * tag stripping, which links and XML characters pass. The decoding tests
+ * are the security boundary for every path the server receives; the slug
+ * tests pin down the URL shape of Arabic headlines, which must not change
+ * once articles are published.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libxml/chvalid.h>
 #include <utf8proc.h>
 
 #include "core/err.h"
@@ -167,6 +169,19 @@ static void test_char_count(void **state)
     assert_int_equal(text_char_count("سوريا", 4), 2);
 }
 
+/* fn accepts every string of good and none of bad (both NULL-terminated),
+ * nor NULL. */
+static void assert_verdicts(bool (*fn)(const char *), const char *const *good, const char *const *bad)
+{
+    for (int i = 0; good[i]; i++)
+        if (!fn(good[i]))
+            fail_msg("refused: \"%s\"", good[i]);
+    for (int i = 0; bad[i]; i++)
+        if (fn(bad[i]))
+            fail_msg("accepted: \"%s\"", bad[i]);
+    assert_false(fn(NULL));
+}
+
 /* What may go into <img src> / og:image: http(s) URLs and site paths only. */
 static void test_url_is_safe_link(void **state)
 {
@@ -187,13 +202,74 @@ static void test_url_is_safe_link(void **state)
         "file:///etc/passwd", "media/x.jpg", "x.jpg", "./x.jpg", "../x.jpg", "?x", "#x",
         "/media/\xff.jpg", "/media/\xc0\xaf.jpg", "", NULL,
     };
-    for (int i = 0; good[i]; i++)
-        if (!text_url_is_safe_link(good[i]))
-            fail_msg("refused: \"%s\"", good[i]);
-    for (int i = 0; bad[i]; i++)
-        if (text_url_is_safe_link(bad[i]))
-            fail_msg("accepted: \"%s\"", bad[i]);
-    assert_false(text_url_is_safe_link(NULL));
+    assert_verdicts(text_url_is_safe_link, good, bad);
+}
+
+/* Absolute http(s) URLs with a host: links to other sites (follow links,
+ * commenters' sites, videos, redirect targets, --base-url). */
+static void test_url_is_http(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "http://ok", "https://ok", "HTTP://OK/", "hTTpS://ok/a", "https://ok.example:8443/a/b?w=1#top",
+        "https://user@ok/x", "http://127.0.0.1:8080", "https://[::1]/x", "https://ok/a//b",
+        "https://مثال.example/خبر/", NULL,
+    };
+    static const char *const bad[] = {
+        "", "http", "https", "http:", "https:", "http:/", "https:/ok", "http://", "https://",
+        "http:ok", "https:ok/x", "http:///ok", "https:///ok", "https://?q", "https://#f",
+        "javascript:alert(1)", "JavaScript://ok/%0Aalert(1)", "data:text/html,x", "ftp://ok/x",
+        "mailto:a@ok", "//ok/x", "/x", "x", "ok/x", "httpx://ok", "http//ok", "http:\\ok",
+        " https://ok", "https://ok ", "https://o k", "\thttps://ok", "https://ok\t",
+        "https://ok/\r\nSet-Cookie: a=b", "https://ok/\x01", "https://ok/\x1f", "https://ok/\x7f",
+        "https://ok\\@evil/", "https://ok/\xff", "https://ok/\xc0\xaf", "https://ok/\xed\xa0\x80",
+        "https://ok/\xf4\x90\x80\x80", "https://ok/\xd8", NULL,
+    };
+    static const char *const none[] = {NULL};
+    assert_verdicts(text_url_is_http, good, bad);
+    assert_verdicts(text_url_is_safe_link, good, none); /* a page may always link to them */
+}
+
+/* XML 1.0's Char production, checked against libxml2's own table for
+ * every code point and past both ends. */
+static void test_xml_char(void **state)
+{
+    (void)state;
+    for (int32_t cp = 0; cp <= 0x110001; cp++)
+        if (text_xml_char(cp) != (bool)xmlIsCharQ((unsigned)cp))
+            fail_msg("U+%04X: %d", (unsigned)cp, text_xml_char(cp));
+    static const int32_t yes[] = {0x9, 0xA, 0xD, 0x20, 0x7F, 0x85, 0xD7FF, 0xE000, 0xFFFD, 0x10000, 0x10FFFF};
+    static const int32_t no[] = {-1, INT32_MIN, 0x0, 0x1, 0x8, 0xB, 0xC, 0x1F, 0xD800, 0xDBFF, 0xDC00,
+                                 0xDFFF, 0xFFFE, 0xFFFF, 0x110000, INT32_MAX};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        assert_true(text_xml_char(yes[i]));
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        assert_false(text_xml_char(no[i]));
+}
+
+/* Well-formed but not necessarily clean: what Markdown input must be. */
+static void test_wellformed_utf8(void **state)
+{
+    (void)state;
+    assert_true(text_wellformed_utf8(LIT("")));
+    assert_true(text_wellformed_utf8(LIT("نص \t\r\n 😀 € \xEF\xBF\xBE")));
+    assert_true(text_wellformed_utf8(LIT("a\0b")));     /* NUL and controls are allowed */
+    assert_true(text_wellformed_utf8(LIT("\x01\x1b[31m\x7f")));
+    assert_true(text_wellformed_utf8(LIT("\xC2\x80\xC2\x9F"))); /* C1 controls */
+    assert_true(text_wellformed_utf8(LIT("\xF4\x8F\xBF\xBF"))); /* U+10FFFF */
+    assert_false(text_wellformed_utf8(LIT("\xC0\x80")));         /* overlong NUL */
+    assert_false(text_wellformed_utf8(LIT("\xE0\x80\xAF")));     /* overlong '/' */
+    assert_false(text_wellformed_utf8(LIT("\xED\xA0\x80")));     /* high surrogate */
+    assert_false(text_wellformed_utf8(LIT("\xED\xBF\xBF")));     /* low surrogate */
+    assert_false(text_wellformed_utf8(LIT("\xF4\x90\x80\x80"))); /* > U+10FFFF */
+    assert_false(text_wellformed_utf8(LIT("ok\xE2\x82")));        /* cut at the end */
+    assert_false(text_wellformed_utf8(LIT("\x80")));
+    assert_false(text_wellformed_utf8(LIT("\xFE\xFF")));
+    assert_true(text_wellformed_utf8("ab\xFF", 2)); /* nothing past n is read */
+    /* Without controls, the two tests agree. */
+    static const char *const same[] = {"سلام", "a\xC0", "\xE2\x82\xAC", "\xED\xA0\x80", "\xF0\x9F\x98", NULL};
+    for (int i = 0; same[i]; i++)
+        assert_int_equal(text_wellformed_utf8(same[i], strlen(same[i])), text_valid_utf8(same[i], strlen(same[i])));
 }
 
 /* The inline decoding of one- and two-byte sequences agrees with utf8proc
@@ -225,6 +301,9 @@ int main(void)
         cmocka_unit_test(test_strip_tags),
         cmocka_unit_test(test_char_count),
         cmocka_unit_test(test_url_is_safe_link),
+        cmocka_unit_test(test_url_is_http),
+        cmocka_unit_test(test_xml_char),
+        cmocka_unit_test(test_wellformed_utf8),
     };
     return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

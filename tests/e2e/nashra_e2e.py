@@ -6,7 +6,8 @@ would, to check that pages follow the database at once).
 
 The binary is $NASHRA_BIN (default build/nashra, relative to the repository
 root). A server is stopped with SIGTERM and must exit with status 0: under
-the sanitizer build that is also how leaks and memory errors surface.
+the sanitizer builds that is also how leaks, memory errors and data races
+surface.
 """
 import html
 import html.parser
@@ -70,7 +71,7 @@ def quote_path(path, upper=True):
 
 def sanitizer_report(text):
     """True when a sanitizer complained in some output."""
-    return any(m in text for m in ("AddressSanitizer", "LeakSanitizer",
+    return any(m in text for m in ("AddressSanitizer", "LeakSanitizer", "ThreadSanitizer",
                                     "runtime error:", "UndefinedBehaviorSanitizer"))
 
 
@@ -250,7 +251,8 @@ class ServerTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         rc = cls.site.stop()
-        log = cls.site.log_tail()
+        # enough for a whole sanitizer report, which ends the log
+        log = cls.site.log_tail(16000)
         cls.site.cleanup()
         if rc != 0:
             raise AssertionError("server exit status %r after SIGTERM (want 0):\n%s" % (rc, log))
@@ -382,8 +384,9 @@ AR_DATE_RE = (r"(الأحد|الاثنين|الإثنين|الثلاثاء|ال�
               r"(يناير|فبراير|مارس|أبريل|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر) \d{4}")
 
 
-def assert_layout(tc, raw, doc):
-    """The parts every HTML page of the default theme shares."""
+def assert_layout(tc, raw, doc, canonical=True):
+    """The parts every HTML page of the default theme shares (error pages
+    name no canonical URL: canonical=False checks there is none)."""
     tc.assertTrue(raw.lstrip().lower().startswith("<!doctype html>"), "no HTML5 doctype")
     h = doc.find("html")
     tc.assertIsNotNone(h)
@@ -395,7 +398,10 @@ def assert_layout(tc, raw, doc):
     tc.assertTrue(title is not None and title.text.strip(), "empty <title>")
     tc.assertIsNotNone(doc.find("meta", name="description"), "meta description")
     canon = doc.find("link", rel="canonical")
-    tc.assertTrue(canon is not None and canon.get("href", "").startswith("http"), "canonical link")
+    if canonical:
+        tc.assertTrue(canon is not None and canon.get("href", "").startswith("http"), "canonical link")
+    else:
+        tc.assertIsNone(canon, "an error page names no canonical URL")
     tc.assertIsNotNone(doc.find("link", rel="alternate", type="application/rss+xml", href="/feed/"))
     tc.assertEqual(len(doc.find_all("style")), 1, "CSS must be inlined in one <style>")
     for link in doc.find_all("link", rel="stylesheet"):

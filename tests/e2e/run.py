@@ -1,6 +1,10 @@
 """Runs every tests/e2e/test_*.py module and prints one closing line,
 'e2e: N passed, N failed' (errors, including a server that did not start
-or stop cleanly, count as failures; skipped tests are reported apart)."""
+or stop cleanly, count as failures; skipped tests are reported apart).
+
+Arguments choose what runs instead: a file pattern (test_http.py,
+test_c*.py) or a test name (test_abuse.OutsideWriter,
+test_cache.CacheInvalidation.test_title_change), any number of each."""
 import os
 import sys
 import unittest
@@ -10,8 +14,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def main():
     sys.path.insert(0, HERE)
-    pattern = sys.argv[1] if len(sys.argv) > 1 else "test_*.py"
-    suite = unittest.defaultTestLoader.discover(HERE, pattern=pattern, top_level_dir=HERE)
+    loader = unittest.defaultTestLoader
+    suite = unittest.TestSuite()
+    for arg in sys.argv[1:] or ["test_*.py"]:
+        if arg.endswith(".py"):
+            suite.addTest(loader.discover(HERE, pattern=arg, top_level_dir=HERE))
+        else:
+            suite.addTest(loader.loadTestsFromName(arg))
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     # class/module set-up and tear-down errors are not among testsRun

@@ -561,10 +561,12 @@ def vm_rss(pid):
 
 
 def sanitizer_build():
-    """True when BIN was built with AddressSanitizer (its RSS says little)."""
+    """True when BIN was built with AddressSanitizer or ThreadSanitizer
+    (its RSS says little: both keep shadow memory that grows with the heap)."""
     try:
         with open(BIN, "rb") as f:
-            return b"__asan_init" in f.read()
+            data = f.read()
+            return b"__asan_init" in data or b"__tsan_init" in data
     except OSError:
         return False
 
@@ -793,8 +795,8 @@ class SpellingFlood(_AbuseCase):
             problems.append("Content-Length differs from the canonical page's: %s" % lmis[:5])
         over = [v for v in rss if v > limit]
         if over and sanitized:
-            print("  (sanitizer build: RSS over the limit not counted: freed memory is held in "
-                  "quarantine and shadow memory grows with the heap)", file=sys.stderr)
+            print("  (sanitizer build: RSS over the limit not counted: shadow memory grows with "
+                  "the heap, and AddressSanitizer holds freed memory in quarantine)", file=sys.stderr)
         elif over:
             problems.append("RSS %.1f MiB over the limit %.1f MiB (baseline %.1f + cache %d + margin %d) "
                             "in %d of %d samples" % (max(over) / MIB, limit / MIB, baseline / MIB,

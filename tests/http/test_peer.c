@@ -1,11 +1,14 @@
 /*
  * test_peer.c - client addresses: parsing, address blocks, the client a
- * trusted proxy forwards for, and the per-address connection bound.
+ * trusted proxy forwards for, and the per-address connection bound, also
+ * with several threads counting at once as the server's workers do.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -129,6 +132,80 @@ static void test_bound(void **state)
     peer_table_free(t); /* frees records still held */
 }
 
+/* Threads that accept and close connections of one address at once, as
+ * the worker threads do (cmocka's assertions belong to the main thread, so
+ * the threads only record what they saw). */
+#define CONC_THREADS 4
+#define CONC_ROUNDS 2000
+#define CONC_BOUND 3
+
+typedef struct conc_arg {
+    peer_table *t;
+    peer_addr shared, own;      /* own: an address no other thread uses */
+    pthread_barrier_t *start;
+    unsigned over_bound;        /* times the shared count was seen above the bound */
+    unsigned own_refused;       /* own address refused although held once at most */
+    unsigned admitted;          /* shared-address acquisitions that succeeded */
+    unsigned held;              /* acquired in the last phase and kept */
+} conc_arg;
+
+static void *conc_thread(void *p)
+{
+    conc_arg *c = p;
+    pthread_barrier_wait(c->start);
+    for (int i = 0; i < CONC_ROUNDS; i++) {
+        if (peer_acquire(c->t, &c->shared)) {
+            c->admitted++;
+            if (peer_count(c->t, &c->shared) > CONC_BOUND)
+                c->over_bound++;
+            peer_release(c->t, &c->shared);
+        }
+        if (!peer_acquire(c->t, &c->own))
+            c->own_refused++;
+        else
+            peer_release(c->t, &c->own);
+    }
+    /* all at once, without letting go: only the bound's worth may stay */
+    pthread_barrier_wait(c->start);
+    for (int i = 0; i < 2; i++)
+        c->held += peer_acquire(c->t, &c->shared);
+    return NULL;
+}
+
+static void test_bound_concurrent(void **state)
+{
+    (void)state;
+    peer_table *t = peer_table_new(CONC_BOUND);
+    pthread_barrier_t start;
+    pthread_barrier_init(&start, NULL, CONC_THREADS);
+    conc_arg args[CONC_THREADS];
+    pthread_t th[CONC_THREADS];
+    for (int i = 0; i < CONC_THREADS; i++) {
+        char own[32];
+        snprintf(own, sizeof own, "2001:db8::%d", i + 1);
+        args[i] = (conc_arg){.t = t, .shared = addr("127.0.0.3"), .own = addr(own), .start = &start};
+        assert_int_equal(pthread_create(&th[i], NULL, conc_thread, &args[i]), 0);
+    }
+    unsigned admitted = 0, held = 0;
+    for (int i = 0; i < CONC_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(args[i].over_bound, 0);
+        assert_int_equal(args[i].own_refused, 0);
+        admitted += args[i].admitted;
+        held += args[i].held;
+    }
+    pthread_barrier_destroy(&start);
+    assert_true(admitted > 0); /* (the first attempt of all finds no holder) */
+    assert_int_equal(held, CONC_BOUND);
+    assert_int_equal(peer_count(t, &args[0].shared), CONC_BOUND);
+    assert_int_equal(peer_total(t), CONC_BOUND);
+    for (int i = 0; i < CONC_BOUND; i++)
+        peer_release(t, &args[0].shared);
+    assert_int_equal(peer_count(t, &args[0].shared), 0);
+    assert_int_equal(peer_total(t), 0);
+    peer_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +213,7 @@ int main(void)
         cmocka_unit_test(test_nets),
         cmocka_unit_test(test_forwarded_client),
         cmocka_unit_test(test_bound),
+        cmocka_unit_test(test_bound_concurrent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,7 +161,7 @@ static void test_entry_variants(void **state)
     (void)state;
     arena_t *a = arena_new(0);
     hresp_t big = make_resp(a, 200, "text/html; charset=utf-8", 5000);
-    cache_entry *e = respond_entry(a, &big, false, true);
+    cache_entry *e = respond_entry(a, &big, &(respond_opts){.borrow = false, .gzip = true});
     cache_variant *id = &e->v[CACHE_IDENTITY], *gz = &e->v[CACHE_GZIP];
     assert_non_null(id->body);
     assert_int_equal(id->len, 5000);
@@ -187,19 +187,19 @@ static void test_entry_variants(void **state)
     cache_entry_release(e);
 
     hresp_t small = make_resp(a, 200, "text/html", RESPOND_GZIP_MIN);
-    e = respond_entry(a, &small, true, true);
+    e = respond_entry(a, &small, &(respond_opts){.borrow = true, .gzip = true});
     assert_null(e->v[CACHE_GZIP].body);
     assert_ptr_equal(e->v[CACHE_IDENTITY].body, small.body.data); /* borrowed */
     assert_int_equal(strlen(e->v[CACHE_IDENTITY].etag), 18);
     cache_entry_release(e);
 
     hresp_t png = make_resp(a, 200, "image/png", 5000);
-    e = respond_entry(a, &png, false, true);
+    e = respond_entry(a, &png, &(respond_opts){.borrow = false, .gzip = true});
     assert_null(e->v[CACHE_GZIP].body);
     cache_entry_release(e);
 
     hresp_t err = make_resp(a, 404, "text/html", 5000);
-    e = respond_entry(a, &err, false, true);
+    e = respond_entry(a, &err, &(respond_opts){.borrow = false, .gzip = true});
     assert_int_equal(e->status, 404);
     assert_non_null(e->v[CACHE_GZIP].body);
     assert_null(e->v[CACHE_IDENTITY].headers_304);
@@ -209,11 +209,11 @@ static void test_entry_variants(void **state)
     cache_entry_release(e);
 
     hresp_t m = make_resp(a, 405, "text/html", 10);
-    e = respond_entry(a, &m, true, false);
+    e = respond_entry(a, &m, &(respond_opts){.borrow = true, .gzip = false});
     assert_string_equal(hdr(e->v[0].headers, e->v[0].nheaders, "allow"), "GET, HEAD");
     cache_entry_release(e);
 
-    e = respond_entry(a, &big, true, false); /* client without gzip */
+    e = respond_entry(a, &big, &(respond_opts){.borrow = true, .gzip = false}); /* client without gzip */
     assert_null(e->v[CACHE_GZIP].body);
     assert_non_null(e->v[CACHE_IDENTITY].body);
     assert_true(arena_footprint(e->arena) < 5000); /* the body is not copied */

@@ -162,6 +162,12 @@ static void test_links(void **state)
     assert_string_equal(render("[نص](data:text/html,<script>)"), "<p>نص</p>\n");
     assert_string_equal(render("[نص](vbscript:x)"), "<p>نص</p>\n");
     assert_string_equal(render("[نص](/\\\\evil.com)"), "<p>نص</p>\n");
+    /* http(s) needs a host after "//" (text_url_is_http); the scheme is in any case. */
+    assert_string_equal(render("[نص](https:)"), "<p>نص</p>\n");
+    assert_string_equal(render("[نص](http:evil.com)"), "<p>نص</p>\n");
+    assert_string_equal(render("[نص](https:///evil.com)"), "<p>نص</p>\n");
+    assert_string_equal(render("[نص](HTTPS://e.com)"),
+                        "<p><a href=\"HTTPS://e.com\" rel=\"nofollow noopener\">نص</a></p>\n");
     assert_string_equal(render("<javascript:alert(1)>"), "<p>javascript:alert(1)</p>\n");
     assert_string_equal(render("<https://example.com>"),
                         "<p><a href=\"https://example.com\" rel=\"nofollow noopener\">https://example.com</a></p>\n");

@@ -4,9 +4,10 @@
  * that every read returns what was written and only what is visible
  * (drafts and future articles stay hidden); the ordering of lists and of
  * related articles; that constraint failures come back as the documented
- * codes; and that the generation number notices commits from another
- * connection, whether in this process or not, also while another process
- * opens, writes and closes the database over and over.
+ * codes; and that store_changed notices commits from another connection,
+ * whether in this process or not, also while another process opens,
+ * writes and closes the database over and over. (The change log, the
+ * write path and fault injection: test_changes.c.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -696,26 +697,32 @@ static void test_transactions(void **state)
     assert_string_equal(v, "2");
 }
 
-static void test_generation(void **state)
+/* store_changed, asserting it did not fail. */
+static bool changed(store_t *s)
+{
+    bool c;
+    assert_int_equal(store_changed(s, &c), 0);
+    return c;
+}
+
+static void test_changed(void **state)
 {
     fx *f = *state;
     store_t *other;
     assert_int_equal(store_open(f->path, 0, &other), 0);
-    uint64_t g0 = store_generation(f->s);
-    assert_int_equal(store_generation(f->s), g0); /* stable without writes */
+    changed(f->s);
+    assert_false(changed(f->s)); /* stable without writes */
     assert_int_equal(store_setting_set(other, "k", "1"), 0);
-    uint64_t g1 = store_generation(f->s);
-    assert_true(g1 != g0);
-    assert_int_equal(store_generation(f->s), g1);
+    assert_true(changed(f->s));
+    assert_false(changed(f->s));
     /* a commit this process did not make (another process, sqlite3 shell) */
     raw_exec(f->path, "UPDATE settings SET value='2' WHERE key='k'");
-    uint64_t g2 = store_generation(f->s);
-    assert_true(g2 != g1);
-    assert_true(store_generation(other) != g1);
-    uint64_t g3 = store_generation(f->s);
-    assert_int_equal(store_generation(f->s), g3);
+    assert_true(changed(f->s));
+    assert_true(changed(other));
+    assert_false(changed(f->s));
     assert_int_equal(store_setting_set(f->s, "k", "3"), 0); /* own write */
-    assert_true(store_generation(f->s) != g3);
+    assert_true(changed(f->s));
+    assert_false(changed(f->s));
     store_close(other);
 }
 
@@ -804,18 +811,19 @@ static int writer_end(writer *w)
 }
 
 /* What a worker does for a request: ask whether anything changed, then
- * render inside one read transaction. */
-static void serve_once(fx *f)
+ * render inside one read transaction. Returns what it was told. */
+static bool serve_once(fx *f)
 {
     const char *v;
     store_article ar;
-    if (store_maybe_changed(f->s))
-        store_generation(f->s);
+    bool c;
+    assert_int_equal(store_changed(f->s, &c), 0);
     arena_reset(f->a);
     assert_int_equal(store_read_begin(f->s), 0);
     assert_int_equal(store_setting_get(f->s, f->a, "k", &v), 0);
     assert_int_equal(store_article_by_slug(f->s, f->a, "target", NOW, &ar), 0);
     assert_int_equal(store_read_end(f->s), 0);
+    return c;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -827,39 +835,35 @@ static double seconds_since(const struct timespec *t0)
 
 /* A commit by another connection of this process, through a store_t or
  * not, is seen by the very next check, and only once. */
-static void test_maybe_changed_other_connection(void **state)
+static void test_changed_other_connection(void **state)
 {
     fx *f = *state;
     store_t *other;
     assert_int_equal(store_open(f->path, 0, &other), 0);
-    uint64_t g = store_generation(f->s);
-    assert_false(store_maybe_changed(f->s));
+    changed(f->s);
+    assert_false(changed(f->s));
     assert_int_equal(store_setting_set(other, "k", "1"), 0);
-    assert_true(store_maybe_changed(f->s));
-    assert_true(store_generation(f->s) != g);
-    assert_false(store_maybe_changed(f->s));
+    assert_true(changed(f->s));
+    assert_false(changed(f->s));
     raw_exec(f->path, "UPDATE settings SET value='2' WHERE key='k'");
-    assert_true(store_maybe_changed(f->s));
-    g = store_generation(f->s);
-    assert_false(store_maybe_changed(f->s));
-    assert_int_equal(store_generation_local(), g);
+    assert_true(changed(f->s));
+    assert_false(changed(f->s));
     store_close(other);
 }
 
 /* The same for a commit by another process that has exited since. */
-static void test_maybe_changed_other_process(void **state)
+static void test_changed_other_process(void **state)
 {
     fx *f = *state;
     assert_int_equal(store_setting_set(f->s, "k", "0"), 0);
-    uint64_t g = store_generation(f->s);
-    assert_false(store_maybe_changed(f->s));
+    changed(f->s);
+    assert_false(changed(f->s));
     writer w = writer_start(f->path, 1);
     assert_true(writer_wrote(&w, 1, 5000));
     writer_go(&w);
     assert_int_equal(writer_end(&w), 0);
-    assert_true(store_maybe_changed(f->s));
-    assert_false(store_maybe_changed(f->s));
-    assert_true(store_generation(f->s) != g);
+    assert_true(changed(f->s));
+    assert_false(changed(f->s));
 }
 
 /* The crash this guards against: the server died with SIGBUS when another
@@ -878,19 +882,18 @@ static void test_other_process_writes_while_serving(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     assert_int_equal(store_setting_set(f->s, "k", "0"), 0);
     serve_once(f);
-    uint64_t seen = store_generation(f->s);
     writer w = writer_start(f->path, WRITES);
     for (int i = 1; i <= WRITES; i++) {
+        bool seen = false;
         while (!writer_wrote(&w, i, 0)) {
-            serve_once(f);
+            seen |= serve_once(f);
             assert_true(seconds_since(&t0) < 5);
         }
-        uint64_t g = store_generation(f->s);
-        assert_true(g != seen);
-        seen = g;
+        seen |= changed(f->s);
+        assert_true(seen);
         assert_int_equal(store_setting_get(f->s, f->a, "k", &v), 0);
         assert_int_equal(atoi(v), i);
-        assert_false(store_maybe_changed(f->s)); /* the writer waits for us */
+        assert_false(changed(f->s)); /* once; the writer waits for us */
         writer_go(&w);
     }
     assert_int_equal(writer_end(&w), 0);
@@ -902,13 +905,11 @@ static void test_other_process_writes_while_serving(void **state)
 static void test_new_connection_sees_earlier_commit(void **state)
 {
     fx *f = *state;
-    uint64_t g = store_generation(f->s);
     raw_exec(f->path, "INSERT OR REPLACE INTO settings(key, value) VALUES('k', '9')");
     store_t *late;
     assert_int_equal(store_open(f->path, 0, &late), 0);
-    assert_true(store_generation(late) != g);
-    uint64_t g2 = store_generation(late);
-    assert_int_equal(store_generation(late), g2); /* and only once */
+    assert_true(changed(late));
+    assert_false(changed(late)); /* and only once */
     store_close(late);
 }
 
@@ -918,8 +919,8 @@ int main(int argc, char **argv)
         return writer_main(argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing, setup_empty, teardown),
-        cmocka_unit_test_setup_teardown(test_maybe_changed_other_connection, setup_site, teardown),
-        cmocka_unit_test_setup_teardown(test_maybe_changed_other_process, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_other_connection, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_other_process, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_other_process_writes_while_serving, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_open_garbage, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_open_foreign_database, setup_empty, teardown),
@@ -940,7 +941,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_image_url_update, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_body_html, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup_site, teardown),
-        cmocka_unit_test_setup_teardown(test_generation, setup_site, teardown),
+        cmocka_unit_test_setup_teardown(test_changed, setup_site, teardown),
         cmocka_unit_test_setup_teardown(test_new_connection_sees_earlier_commit, setup_site, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,26 @@
+/*
+ * cli.h - what the command line's files share: the one way a failure is
+ * told to an operator (one line on stderr, a distinct exit status) and the
+ * commands that change a site (edit.c).
+ */
+#ifndef NS_CLI_CLI_H
+#define NS_CLI_CLI_H
+
+#include <stdbool.h>
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+/* Print "nashra: <message>" on stderr and return code. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Say why the database db could not be opened (rc from store_open);
+ * returns EXIT_FAIL. */
+int cli_store_fail(const char *db, int rc);
+
+/* True if cmd is one of the editing commands (article, comments, settings). */
+bool cli_edit_command(const char *cmd);
+/* Run one: argv[0] is the command, argv[1] the site directory. Returns the
+ * exit status; messages go to stderr. */
+int cli_edit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * page.c - one page between routing and sending (page.h).
+ *
+ * The store records, while a page renders, every key it reads and the
+ * first read that failed (store_track). Both decide here what the page is:
+ * a failed read makes it the error page for that code, whatever the
+ * handler did with the failure, so no half-built page is ever served as
+ * whole or cached; and the keys go with the page into the cache.
+ */
+#include "http/page.h"
+
+#include <string.h>
+#include <strings.h>
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/text.h"
+#include "http/form.h"
+
+void page_resp_init(hresp_t *rs, arena_t *a)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->status = 200;
+    rs->content_type = "text/html; charset=utf-8";
+    buf_init(&rs->body, a);
+}
+
+/* Append the raw query to a redirect target, escaping what a header must
+ * not carry. */
+static void page_keep_query(buf_t *loc, const char *q)
+{
+    if (!q || !*q)
+        return;
+    buf_putc(loc, '?');
+    for (; *q; q++) {
+        unsigned char ch = (unsigned char)*q;
+        if (ch < 0x21 || ch > 0x7e || ch == '"' || ch == '<' || ch == '>' || ch == '\\')
+            buf_printf(loc, "%%%02X", ch);
+        else
+            buf_putc(loc, (char)ch);
+    }
+}
+
+/* Fill rs with a redirect to the decoded path or absolute URL `to`. */
+static void page_redirect(hresp_t *rs, const char *to, int status, const char *query)
+{
+    buf_t loc;
+    buf_init(&loc, rs->body.arena);
+    if (text_url_is_http(to))
+        buf_puts(&loc, to);
+    else
+        buf_url_escape(&loc, to, strlen(to));
+    page_keep_query(&loc, query);
+    rs->status = status;
+    rs->location = buf_cstr(&loc);
+    rs->content_type = "text/plain; charset=utf-8";
+    buf_clear(&rs->body);
+    buf_puts(&rs->body, "moved\n");
+    rs->cacheable = status == 301;
+}
+
+/* Run the handler; 0 with rs filled, or an NS_E* code. */
+static int page_dispatch(hreq_t *rq, hresp_t *rs, const page_req *pr)
+{
+    const route_match *m = pr->match;
+    int rc = NS_ENOTFOUND;
+    if (pr->route_rc == ROUTER_HANDLER) {
+        memcpy(rq->params, m->params, sizeof m->params);
+        rq->nparams = m->nparams;
+        rq->page = m->page;
+        rc = m->fn(rq, rs);
+    } else if (pr->route_rc == ROUTER_REDIRECT) {
+        page_redirect(rs, m->redirect, 301, pr->query);
+        return NS_OK;
+    }
+    if (rc == NS_ENOTFOUND) { /* a moved page? */
+        store_redirect red;
+        if (store_redirect_lookup(rq->store, rq->arena, rq->path, &red) == NS_OK && red.to_path) {
+            page_redirect(rs, red.to_path, red.status == 302 ? 302 : 301, NULL);
+            rc = NS_OK;
+        }
+    }
+    return rc;
+}
+
+/* The form a POST carries, bounded by its route. */
+static int page_form(hreq_t *rq, const page_req *pr)
+{
+    const route *rt = pr->match->route;
+    if (pr->body_len > rt->body_limit)
+        return NS_ETOOLARGE;
+    const char *ct = pr->content_type, *body = pr->body ? pr->body : "", *boundary;
+    hreq_param *p = NULL;
+    int rc;
+    if (ct && strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0)
+        rc = form_parse_urlencoded(rq->arena, body, pr->body_len, &p, &rq->nform);
+    else if (form_multipart_boundary(rq->arena, ct, ct ? strlen(ct) : 0, &boundary) == NS_OK)
+        rc = form_parse_multipart(rq->arena, boundary, body, pr->body_len, &p, &rq->nform);
+    else
+        rc = NS_EINVAL;
+    rq->form = p;
+    return rc;
+}
+
+int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps)
+{
+    const route *rt = pr->route_rc == ROUTER_HANDLER ? pr->match->route : NULL;
+    bool writes = rt && (rt->flags & ROUTE_WRITES);
+    int rc = NS_OK;
+    if (rt && (rt->flags & ROUTE_FORM) && strcmp(rq->method, "POST") == 0)
+        rc = page_form(rq, pr);
+    if (rc == NS_OK && !writes)
+        rc = store_read_begin(rq->store);
+    if (rc != NS_OK)
+        return rc;
+    store_track(rq->store, deps);
+    rc = page_dispatch(rq, rs, pr);
+    store_track(rq->store, NULL);
+    int end = writes ? NS_OK : store_read_end(rq->store);
+    /* "not found" after a failed read may only mean the read failed */
+    int failed = deps->failed ? deps->failed : end;
+    if (failed && (rc == NS_OK || rc == NS_ENOTFOUND))
+        rc = failed;
+    return rc;
+}
+
+void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc)
+{
+    store_deps_init(deps, rq->arena);
+    page_resp_init(rs, rq->arena);
+    int begun = rq->store ? store_read_begin(rq->store) : NS_EINTERNAL;
+    if (rq->store)
+        store_track(rq->store, deps);
+    handler_error(rq, rs, rc);
+    if (rq->store)
+        store_track(rq->store, NULL);
+    int end = begun == NS_OK ? store_read_end(rq->store) : begun;
+    if (end != NS_OK && !deps->failed)
+        deps->failed = end; /* not one snapshot: not to be kept */
+}
+
+bool page_keep(const hresp_t *rs, const store_deps *deps)
+{
+    return rs->cacheable && !deps->failed &&
+           (rs->status == 200 || rs->status == 301 || rs->status == 404);
+}
