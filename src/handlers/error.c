@@ -94,6 +94,9 @@ void handler_error_page(hreq_t *rq, hresp_t *rs, int status, const char *title, 
     mu_set_str(e, "detail", k->detail);
     mu_set_int(e, "status", rs->status);
     mu_value *l = store_ok ? latest(rq, &st) : NULL;
+    int64_t next = 0; /* the latest list changes when a scheduled article appears */
+    if (l && store_next_publish(rq->store, rq->now, &next) == 0 && next > 0)
+        rs->expires_at = next;
     mu_set_bool(e, "has_latest", l != NULL);
     mu_set(e, "latest", l ? l : mu_list(rq->arena));
     mu_set(root, "error", e);

@@ -3,8 +3,8 @@
  * of 1000 (the index lists as many as the count needs), the navigational
  * pages, and the Google News sitemap of the last 48 hours. The news sitemap
  * changes by the mere passage of time (articles age out of the window), so
- * besides the store generation its cache entry carries the moment the
- * oldest listed article leaves the window.
+ * besides the store keys it was built from, its cache entry carries the
+ * moment the oldest listed article leaves the window.
  */
 #include <stdint.h>
 

@@ -326,6 +326,19 @@ static void test_static_page_and_404(void **state)
     assert_has(html(&p), "href=\"/\"");
 }
 
+/* The shared 404 body lists the latest articles, so it expires when a
+ * scheduled one appears, like every other page. */
+static void test_404_expires_with_schedule(void **state)
+{
+    fixture *f = *state;
+    site_ids ids;
+    make_site(f, &ids);
+    page p = run(f, handler_article, "/nothing/", "nothing", 1);
+    assert_int_equal(p.rs.status, 404);
+    assert_has(html(&p), "khabar");               /* the latest list */
+    assert_int_equal(p.rs.expires_at, NOW + 600); /* next scheduled article */
+}
+
 static void test_error_500_and_fallback(void **state)
 {
     fixture *f = *state;
@@ -532,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_comments_closed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_stored_and_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_static_page_and_404, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_404_expires_with_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_500_and_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_and_archives, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seed_article, setup, teardown),
