@@ -62,14 +62,15 @@ static int edit_article(store_t *s, arena_t *a, int argc, char **argv)
         return cli_fail(EXIT_USAGE, "usage: nashra article DIR set ID FIELD VALUE");
     store_article ar;
     int rc = store_article_by_id(s, a, id, &ar);
-    if (rc == NS_OK && (rc = edit_article_field(&ar, argv[4], argv[5])) != NS_OK)
+    if (rc != NS_OK)
+        return cli_fail(EXIT_FAIL, "article %lld: %s", (long long)id, ns_strerror(rc));
+    if (edit_article_field(&ar, argv[4], argv[5]) != NS_OK)
         return cli_fail(EXIT_USAGE, "bad field or value: %s %s", argv[4], argv[5]);
     int64_t *tags = arena_alloc(a, (ar.ntags ? ar.ntags : 1) * sizeof *tags);
     for (size_t i = 0; i < ar.ntags; i++)
         tags[i] = ar.tags[i].id;
     ar.updated_at = 0; /* now */
-    if (rc == NS_OK)
-        rc = store_article_update(s, &ar, tags, ar.ntags);
+    rc = store_article_update(s, &ar, tags, ar.ntags);
     return rc == NS_OK ? 0 : cli_fail(EXIT_FAIL, "article %lld: %s", (long long)id, ns_strerror(rc));
 }
 

@@ -49,6 +49,35 @@ class Cli(unittest.TestCase):
         self.assert_refused(run_cli("init"))
         self.assert_refused(run_cli("serve", self.tmp, "--bogus-option"))
 
+    def test_edit_commands(self):
+        """article / comments / settings: changes land, mistakes are refused
+        with a message and a status, never a crash."""
+        d = os.path.join(self.tmp, "site")
+        self.assertEqual(run_cli("init", d, "--demo", timeout=60).returncode, 0)
+        db = os.path.join(d, "nashra.db")
+        r = run_cli("article", d, "set", "1", "title", "عنوان من سطر الأوامر")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = run_cli("settings", d, "set", "site_name", "نشرة التجربة")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with sqlite3.connect(db) as c:
+            self.assertEqual(c.execute("SELECT title FROM articles WHERE id=1").fetchone()[0], "عنوان من سطر الأوامر")
+            self.assertEqual(c.execute("SELECT value FROM settings WHERE key='site_name'").fetchone()[0], "نشرة التجربة")
+            cid = c.execute("SELECT id FROM comments WHERE status != 'approved' LIMIT 1").fetchone()[0]
+        self.assertEqual(run_cli("comments", d, "approve", str(cid)).returncode, 0)
+        with sqlite3.connect(db) as c:
+            self.assertEqual(c.execute("SELECT status FROM comments WHERE id=?", (cid,)).fetchone()[0], "approved")
+        self.assert_refused(run_cli("article", d, "set", "999999", "title", "x"), "not found")
+        self.assert_refused(run_cli("article", d, "set", "1", "title", ""), "invalid")
+        self.assert_refused(run_cli("article", d, "set", "1", "status", "bogus"), "bad field")
+        self.assert_refused(run_cli("article", d, "set", "1", "colour", "red"), "bad field")
+        self.assert_refused(run_cli("article", d, "set", "x", "title", "t"), "usage")
+        self.assert_refused(run_cli("comments", d, "approve", "abc"), "invalid")
+        self.assert_refused(run_cli("comments", d, "approve", "999999"), "not found")
+        self.assert_refused(run_cli("comments", d, "bless", "1"), "usage")
+        self.assert_refused(run_cli("settings", d, "set", "k"), "usage")
+        self.assert_refused(run_cli("settings", os.path.join(self.tmp, "nope"), "set", "k", "v"))
+        self.assert_refused(run_cli("article"), "usage")
+
     def test_serve_missing_dir(self):
         r = run_cli("serve", os.path.join(self.tmp, "nope"), "--listen", "127.0.0.1:%d" % free_port(), timeout=20)
         self.assert_refused(r)
