@@ -313,13 +313,14 @@ static void cache_link(shard *sh, cache_entry *e)
 static bool cache_changed_since(cache_t *c, const cache_entry *e)
 {
     uint64_t now = atomic_load_explicit(&c->epoch, memory_order_acquire);
-    if (now - e->epoch > CACHE_RING)
+    if (now - e->epoch >= CACHE_RING)
         return true;
     for (uint64_t k = e->epoch; k < now; k++)
         if (atomic_load_explicit(&c->ring[k % CACHE_RING], memory_order_relaxed) & e->mask)
             return true;
-    /* the ring may have wrapped while it was read */
-    return atomic_load_explicit(&c->epoch, memory_order_acquire) - e->epoch > CACHE_RING;
+    /* the ring may have wrapped while it was read (slot e->epoch is
+     * rewritten by invalidation e->epoch + CACHE_RING) */
+    return atomic_load_explicit(&c->epoch, memory_order_acquire) - e->epoch >= CACHE_RING;
 }
 
 /* Refuse e for key (lock held): stale, or older than the entry held. */
@@ -340,7 +341,8 @@ bool cache_put(cache_t *c, const char *key, cache_entry *e)
     /* charged with everything it holds, key included */
     e->size = arena_footprint(e->arena);
     e->hash = cache_hash(key, keylen);
-    e->mask = cache_signature(e->deps, e->ndeps);
+    /* every page depends on the site-wide rows, recorded or not */
+    e->mask = cache_signature(e->deps, e->ndeps) | cache_dep_bit(STORE_DEP(STORE_DEP_ALL, 0));
     shard *sh = cache_shard(c, e->hash);
     if (e->size > sh->limit)
         return false;

@@ -269,32 +269,28 @@ int form_parse_multipart(arena_t *a, const char *boundary, const char *body, siz
 
 /* ---- canonical query ---- */
 
-static int form_param_cmp(const void *x, const void *y)
+static int form_name_cmp(const void *x, const void *y)
 {
-    const hreq_param *p = x, *q = y;
-    int c = strcmp(p->name, q->name);
-    return c ? c : strcmp(p->value, q->value);
-}
-
-static bool form_listed(const char *name, const char *const *names)
-{
-    for (; names && *names; names++)
-        if (strcmp(name, *names) == 0)
-            return true;
-    return false;
+    return strcmp(((const hreq_param *)x)->name, ((const hreq_param *)y)->name);
 }
 
 const char *form_canonical_query(arena_t *a, const hreq_param *params, size_t n,
                                  const char *const *names)
 {
-    hreq_param *kept = arena_alloc(a, (n ? n : 1) * sizeof *kept);
+    size_t nn = 0;
+    while (names && names[nn])
+        nn++;
+    hreq_param *kept = arena_alloc(a, (nn ? nn : 1) * sizeof *kept);
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (form_listed(params[i].name, names))
-            kept[k++] = params[i];
+    /* what a handler reads: the first value of each listed name */
+    for (size_t j = 0; j < nn; j++) {
+        const char *v = hreq_param_get(params, n, names[j]);
+        if (v)
+            kept[k++] = (hreq_param){.name = names[j], .value = v};
+    }
     if (k == 0)
         return "";
-    qsort(kept, k, sizeof *kept, form_param_cmp);
+    qsort(kept, k, sizeof *kept, form_name_cmp);
     buf_t b;
     buf_init(&b, a);
     for (size_t i = 0; i < k; i++) {

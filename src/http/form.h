@@ -43,9 +43,10 @@ int form_parse_multipart(arena_t *a, const char *boundary, const char *body, siz
  * skipped, as browsers do. */
 int form_parse_cookies(arena_t *a, const char *s, size_t n, hreq_param **out, size_t *count);
 
-/* The canonical query of params for a cache key: only the names listed in
- * `names` (NULL-terminated), sorted by name then value, re-encoded; "" when
- * none is present, so "?utm_source=x" does not split a page's entry. */
+/* The canonical query of params for a cache key: for each name listed in
+ * `names` (NULL-terminated), its first value (the one hreq_param_get and
+ * so a handler reads), sorted by name, re-encoded; "" when none is
+ * present, so "?utm_source=x" does not split a page's entry. */
 const char *form_canonical_query(arena_t *a, const hreq_param *params, size_t n,
                                  const char *const *names);
 

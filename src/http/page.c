@@ -138,8 +138,17 @@ void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc)
         deps->failed = end; /* not one snapshot: not to be kept */
 }
 
+/* True if rs sets a cookie: an answer for one reader, whatever it says. */
+static bool page_sets_cookie(const hresp_t *rs)
+{
+    for (size_t i = 0; i < rs->nheaders; i++)
+        if (strcasecmp(rs->headers[i].name, "Set-Cookie") == 0)
+            return true;
+    return false;
+}
+
 bool page_keep(const hresp_t *rs, const store_deps *deps)
 {
-    return rs->cacheable && !deps->failed &&
+    return rs->cacheable && !deps->failed && !page_sets_cookie(rs) &&
            (rs->status == 200 || rs->status == 301 || rs->status == 404);
 }

@@ -42,7 +42,8 @@ int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps);
 void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc);
 
 /* Whether rs may be kept in the shared cache: the handler said so, no
- * read failed, and it is a 200, a permanent redirect or a 404. */
+ * read failed, it sets no cookie, and it is a 200, a permanent redirect or
+ * a 404. */
 bool page_keep(const hresp_t *rs, const store_deps *deps);
 
 #endif

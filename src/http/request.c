@@ -175,17 +175,22 @@ static int request_params(h2o_req_t *req, const request_info *r, hreq_t *rq)
     return rc;
 }
 
-/* The Cookie header(s) of req, parsed onto a. */
+/* The Cookie header(s) of req (HTTP/2 may split one into several),
+ * joined and parsed onto a. */
 static void request_cookies(h2o_req_t *req, arena_t *a, const hreq_param **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    ssize_t k = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
-    if (k < 0)
-        return;
-    const h2o_iovec_t *v = &req->headers.entries[k].value;
+    buf_t all;
+    buf_init(&all, a);
+    for (ssize_t k = -1; (k = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, k)) >= 0;) {
+        const h2o_iovec_t *v = &req->headers.entries[k].value;
+        if (all.len)
+            buf_puts(&all, "; ");
+        buf_append(&all, v->base, v->len);
+    }
     hreq_param *p;
-    if (form_parse_cookies(a, v->base, v->len, &p, n) == NS_OK)
+    if (all.len && form_parse_cookies(a, all.data, all.len, &p, n) == NS_OK)
         *out = p;
 }
 
@@ -312,10 +317,8 @@ static const char *request_method(h2o_req_t *req)
 }
 
 /* Why a request cannot be served, before any routing: NS_OK if it can. */
-static int request_refusal(const char *method, const char *target, size_t plen)
+static int request_refusal(const char *target, size_t plen)
 {
-    if (!method)
-        return NS_EMETHOD;
     if (plen > SERVER_MAX_PATH)
         return NS_ETOOBIG;
     return target ? NS_OK : NS_EINVAL;
@@ -354,11 +357,15 @@ static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
     return *canon ? arena_printf(w->scratch, "%s?%s", r->path, canon) : r->path;
 }
 
-/* Route r->path and check the method against the route. */
+/* Route r->path and check the method against the route: a method nashra
+ * serves nowhere is refused after routing too, so that the 405 names what
+ * this URL allows. */
 static int request_route(request_info *r, arena_t *scratch)
 {
     r->route_rc = router_match(scratch, r->path, &r->match);
     r->route = r->route_rc == ROUTER_HANDLER ? r->match.route : NULL;
+    if (!r->method)
+        return NS_EMETHOD;
     if (!r->route)
         return NS_OK;
     unsigned need = r->method[0] == 'P' ? ROUTE_POST : ROUTE_GET;
@@ -380,7 +387,7 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
     size_t plen = qmark ? (size_t)(qmark - target) : tlen;
     arena_reset(w->scratch);
     request_info r = {.method = request_method(req), .path = "/", .query = "", .now = (int64_t)time(NULL)};
-    int rc = request_refusal(r.method, target, plen);
+    int rc = request_refusal(target, plen);
     char *path = NULL;
     if (rc == NS_OK && text_url_decode(w->scratch, target, plen, &path) != NS_OK)
         rc = NS_EINVAL;

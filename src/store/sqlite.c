@@ -197,14 +197,9 @@ static int store_begin_write(store_t *s, int attempt)
     return store_exec_id(s, ST_BEGIN);
 }
 
-int store_write(store_t *s, int (*fn)(store_t *, void *), void *arg)
+/* The write transaction of store_write, retried while busy. */
+static int store_write_tx(store_t *s, int (*fn)(store_t *, void *), void *arg)
 {
-    if (s->readonly)
-        return NS_EPERM;
-    if (s->in_read)
-        return NS_EINTERNAL; /* a write must not run inside a page's snapshot */
-    if (!sqlite3_get_autocommit(s->db))
-        return store_savepoint(s, fn, arg);
     int rc = NS_EBUSY;
     for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
         rc = store_begin_write(s, attempt);
@@ -216,6 +211,23 @@ int store_write(store_t *s, int (*fn)(store_t *, void *), void *arg)
         if (rc && !sqlite3_get_autocommit(s->db))
             store_exec_id(s, ST_ROLLBACK);
     }
+    return rc;
+}
+
+int store_write(store_t *s, int (*fn)(store_t *, void *), void *arg)
+{
+    if (s->readonly)
+        return NS_EPERM;
+    if (s->in_read)
+        return NS_EINTERNAL; /* a write must not run inside a page's snapshot */
+    if (!sqlite3_get_autocommit(s->db))
+        return store_savepoint(s, fn, arg);
+    /* A write reports its own outcome through its return code: a busy
+     * attempt that a retry overcame is no failed read of the page. */
+    store_deps *track = s->track;
+    s->track = NULL;
+    int rc = store_write_tx(s, fn, arg);
+    s->track = track;
     return rc;
 }
 

@@ -134,10 +134,14 @@ static void test_canonical_query(void **state)
     size_t n;
     const char *q = "utm_source=x&q=%D8%A8+&p=2&p=10";
     assert_int_equal(form_parse_urlencoded(ARENA, q, strlen(q), &p, &n), 0);
-    assert_string_equal(form_canonical_query(ARENA, p, n, names), "p=10&p=2&q=%D8%A8%20");
-    const char *r = "p=10&q=%d8%a8%20&p=2&fbclid=1";
+    assert_string_equal(form_canonical_query(ARENA, p, n, names), "p=2&q=%D8%A8%20");
+    const char *r = "q=%d8%a8%20&p=2&fbclid=1&p=10";
     assert_int_equal(form_parse_urlencoded(ARENA, r, strlen(r), &p, &n), 0);
-    assert_string_equal(form_canonical_query(ARENA, p, n, names), "p=10&p=2&q=%D8%A8%20");
+    assert_string_equal(form_canonical_query(ARENA, p, n, names), "p=2&q=%D8%A8%20");
+    /* a repeated name is keyed by the value a handler reads, the first */
+    const char *rep = "p=10&p=2";
+    assert_int_equal(form_parse_urlencoded(ARENA, rep, strlen(rep), &p, &n), 0);
+    assert_string_equal(form_canonical_query(ARENA, p, n, names), "p=10");
     const char *only_noise = "utm_source=x";
     assert_int_equal(form_parse_urlencoded(ARENA, only_noise, strlen(only_noise), &p, &n), 0);
     assert_string_equal(form_canonical_query(ARENA, p, n, names), "");

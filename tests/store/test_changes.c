@@ -170,6 +170,21 @@ static void test_raw_sql_is_logged(void **state)
     c = news(f);
     assert_true(has(&c, STORE_DEP_ALL, 0));
     assert_int_equal(news(f).n, 0); /* read once */
+    /* REPLACE deletes the shown row without delete triggers */
+    snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO articles(id, slug, title, status)"
+             " VALUES (%lld, 'b', 'b', 'draft')", (long long)f->other);
+    raw_exec(f->path, sql);
+    c = news(f);
+    assert_true(has(&c, STORE_DEP_ARTICLE, f->other) && has(&c, STORE_DEP_LIST, 0));
+    /* a tag moved by hand */
+    raw_exec(f->path, "INSERT INTO tags(slug, name) VALUES ('t1', 't1'), ('t2', 't2')");
+    snprintf(sql, sizeof sql, "INSERT INTO article_tags(article_id, tag_id)"
+             " SELECT %lld, id FROM tags WHERE slug = 't1'", (long long)f->art);
+    raw_exec(f->path, sql);
+    news(f);
+    raw_exec(f->path, "UPDATE article_tags SET tag_id = (SELECT id FROM tags WHERE slug = 't2')");
+    c = news(f);
+    assert_true(has(&c, STORE_DEP_ARTICLE, f->art) && has(&c, STORE_DEP_LIST, 0));
 }
 
 /* A reader that missed rows (pruned, or removed by hand) is told to drop
@@ -243,6 +258,14 @@ static void test_write_retries_busy(void **state)
     const char *v;
     assert_int_equal(store_setting_get(f->s, f->a, "k", &v), 0);
     assert_string_equal(v, "1");
+    /* a retried busy is the write's business, not a failed read of the page */
+    store_deps d;
+    store_deps_init(&d, f->a);
+    store_track(f->s, &d);
+    store_fault(f->s, 1, NS_EBUSY, false);
+    assert_int_equal(store_setting_set(f->s, "k", "1"), 0);
+    assert_int_equal(d.failed, 0);
+    store_track(f->s, NULL);
     uint64_t before = store_steps(f->s);
     store_fault(f->s, 1, NS_EBUSY, true); /* busy for good */
     assert_int_equal(store_setting_set(f->s, "k", "2"), NS_EBUSY);

@@ -1,5 +1,7 @@
-"""Reproducers of review 6: each test states what a correct server does and
-fails on the defect it names (they are expected to fail until fixed)."""
+"""Edges of the request pipeline and the change log: repeated query keys,
+writes the triggers must log however they are made (REPLACE, an UPDATE of
+article_tags), a write that succeeds after a busy retry, the Allow of a
+method served nowhere, and the CLI on a missing article."""
 import time
 import unittest
 import urllib.parse
@@ -8,7 +10,7 @@ from nashra_e2e import run_cli, quote_path
 from test_pipeline import PipelineCase, location_path, shows
 
 
-class Review6(PipelineCase):
+class Edges(PipelineCase):
 
     def test_short_link_duplicate_p_shares_key(self):
         """/?p=A&p=B and /?p=B&p=A get one cache key (sorted values), but the
@@ -87,7 +89,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class Review6Busy(PipelineCase):
+class BusyWrite(PipelineCase):
 
     def test_write_retried_after_busy_reported_as_503(self):
         """A comment whose first BEGIN IMMEDIATE times out (another writer
