@@ -157,6 +157,14 @@ class HtmlValidation(ServerTestCase):
                 with open(f, "wb") as fh:
                     fh.write(r.body)
                 files.append(f)
+            # the comment form refused (422): the error page a reader gets back
+            r = self.site.request("POST", quote_path("/%s/comments" % slug),
+                                  {"Content-Type": "application/x-www-form-urlencoded"}, b"comment=&author=")
+            self.assertEqual(r.status, 422)
+            f = os.path.join(tmp, "refused.html")
+            with open(f, "wb") as fh:
+                fh.write(r.body)
+            files.append(f)
             p = subprocess.run(["java", "-jar", VNU, "--errors-only", "--format", "json", *files],
                                capture_output=True, text=True, timeout=180)
             out = p.stderr.strip() or p.stdout.strip()
