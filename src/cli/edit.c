@@ -10,22 +10,11 @@
 
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/text.h"
 #include "store/store.h"
-
-/* An id from the command line: 1..INT64_MAX, digits only. */
-static bool edit_id(const char *s, int64_t *id)
-{
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return false;
-    *id = v;
-    return true;
-}
 
 /* The field of ar named `field` set to value; NS_EINVAL if unknown or bad. */
 static int edit_article_field(store_article *ar, const char *field, const char *value)
@@ -58,7 +47,7 @@ static int edit_article_field(store_article *ar, const char *field, const char *
 static int edit_article(store_t *s, arena_t *a, int argc, char **argv)
 {
     int64_t id;
-    if (argc != 6 || strcmp(argv[2], "set") != 0 || !edit_id(argv[3], &id))
+    if (argc != 6 || strcmp(argv[2], "set") != 0 || !text_parse_id(argv[3], &id))
         return cli_fail(EXIT_USAGE, "usage: nashra article DIR set ID FIELD VALUE");
     store_article ar;
     int rc = store_article_by_id(s, a, id, &ar);
@@ -87,7 +76,7 @@ static int edit_comments(store_t *s, int argc, char **argv)
     int failed = 0;
     for (int i = 3; i < argc; i++) {
         int64_t id;
-        int rc = edit_id(argv[i], &id) ? store_comment_set_status(s, id, (comment_status)st) : NS_EINVAL;
+        int rc = text_parse_id(argv[i], &id) ? store_comment_set_status(s, id, (comment_status)st) : NS_EINVAL;
         if (rc != NS_OK)
             failed = cli_fail(EXIT_FAIL, "comment %s: %s", argv[i], ns_strerror(rc));
     }

@@ -124,6 +124,16 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out)
     return NS_OK;
 }
 
+bool text_parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0)
+        return false;
+    *id = v;
+    return true;
+}
+
 int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *len)
 {
     char *p;

@@ -48,6 +48,10 @@ int text_url_decode(arena_t *a, const char *s, size_t n, char **out);
  * the arena. */
 int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *len);
 
+/* A row id written in decimal (strtoll's syntax, the whole string): true
+ * with *id set if s is one and is positive. */
+bool text_parse_id(const char *s, int64_t *id);
+
 /* Make a URL slug: NFC, lower-case Latin, Arabic letters and digits kept,
  * harakat and tatweel removed, runs of anything else become one '-', no
  * leading/trailing '-', at most max_bytes bytes (cut on a character

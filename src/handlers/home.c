@@ -5,11 +5,11 @@
  */
 #include "handlers/handler.h"
 
-#include <stdlib.h>
 #include "handlers/syndicate.h"
 #include "handlers/view.h"
 
 #include "core/err.h"
+#include "core/text.h"
 
 enum { HOME_CATEGORY_ITEMS = 4 };
 
@@ -44,10 +44,9 @@ static mu_value *category_blocks(hreq_t *rq, const view_settings *st)
  * it is visible, else missing. */
 static int home_short_link(hreq_t *rq, hresp_t *rs, const char *p)
 {
-    char *end;
-    long long id = strtoll(p, &end, 10);
+    int64_t id;
     store_article ar;
-    if (!*p || *end || id <= 0 || store_article_by_id(rq->store, rq->arena, id, &ar) != 0 ||
+    if (!text_parse_id(p, &id) || store_article_by_id(rq->store, rq->arena, id, &ar) != 0 ||
         (ar.status != ARTICLE_PUBLISHED && ar.status != ARTICLE_SCHEDULED) || ar.published_at > rq->now)
         return NS_ENOTFOUND;
     rs->status = 301;

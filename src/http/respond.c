@@ -26,6 +26,10 @@
     "frame-src https://www.youtube-nocookie.com https://www.youtube.com " \
     "https://player.vimeo.com; base-uri 'self'; form-action 'self'"
 
+/* The Allow of a 405 that no route names (a method nashra serves nowhere
+ * on a path that matches no route, or a request refused before routing). */
+#define RESPOND_ALLOW_DEFAULT "GET, HEAD"
+
 /* Names h2o has no token for (lower case: h2o compares names so). */
 static h2o_iovec_t respond_name_xcache = {H2O_STRLIT("x-cache")};
 static h2o_iovec_t respond_name_xcto = {H2O_STRLIT("x-content-type-options")};
@@ -344,7 +348,7 @@ cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o)
                          : rs->max_age > 0 ? arena_printf(a, "public, max-age=%d", rs->max_age) : "no-cache",
         .last_modified = rs->last_modified > 0 ? date_http(a, rs->last_modified) : NULL,
         .location = rs->location,
-        .allow = e->status == 405 ? (o->allow ? o->allow : "GET, HEAD") : NULL,
+        .allow = e->status == 405 ? (o->allow ? o->allow : RESPOND_ALLOW_DEFAULT) : NULL,
         .xcache = o->xcache,
         .rs = rs,
     };
@@ -461,6 +465,6 @@ void respond_plain(h2o_req_t *req, int status, const char *text, bool close)
                    H2O_STRLIT("text/plain; charset=utf-8"));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, "Cache-Control", H2O_STRLIT("no-cache"));
     if (status == 405)
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, "Allow", H2O_STRLIT("GET, HEAD"));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ALLOW, "Allow", H2O_STRLIT(RESPOND_ALLOW_DEFAULT));
     h2o_send_inline(req, text, strlen(text));
 }

@@ -289,6 +289,17 @@ static void test_next_cp_matches_utf8proc(void **state)
         }
 }
 
+static void test_parse_id(void **state)
+{
+    (void)state;
+    int64_t id = 0;
+    assert_true(text_parse_id("1", &id) && id == 1);
+    assert_true(text_parse_id("9007199254740993", &id) && id == 9007199254740993LL);
+    static const char *const bad[] = {"", "0", "-3", "12x", "x", "1.5", "1 "};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(text_parse_id(bad[i], &id));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_url_is_http),
         cmocka_unit_test(test_xml_char),
         cmocka_unit_test(test_wellformed_utf8),
+        cmocka_unit_test(test_parse_id),
     };
     return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }
