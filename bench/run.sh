@@ -16,10 +16,22 @@
 # article without writes; "404-flood", a distinct missing path on every
 # request (bench/notfound.lua, every answer checked to be a 404), against
 # the seed article rendered by the --no-cache instance.
-# Not part of the tests. Needs nginx and wrk (scripts/setup.sh installs them).
+# Four scenarios run nashra on PostgreSQL, on a throw-away cluster that
+# scripts/pg.sh starts and stops, holding the SQLite demo site copied with
+# nashra db copy (checked page for page): "pg-article", the cached seed article from a node on PostgreSQL,
+# against nginx like the first table's rows; "pg-article-nocache", the
+# article rendered on every request by a --no-cache node on PostgreSQL,
+# against the --no-cache instance on SQLite; "two-nodes" and
+# "two-nodes-nocache", nginx as a load balancer (deploy/nashra-proxy.conf)
+# in front of two nodes on PostgreSQL, cached and --no-cache, against the
+# same nginx in front of one of them. Their CPU time includes PostgreSQL's
+# processes (and nginx's, behind a balancer).
+# Not part of the tests. Needs nginx and wrk, and for the PostgreSQL
+# scenarios a PostgreSQL server and psql (scripts/setup.sh installs them).
 #   BENCH_DURATION=10 BENCH_RUNS=3 BENCH_WARMUP=3 BENCH_CONNS=50 BENCH_THREADS=2
 #   BENCH_SCENARIOS="article article-nocache home category rss article-writes
-#                    404-flood" (a subset)
+#                    404-flood pg-article pg-article-nocache two-nodes
+#                    two-nodes-nocache" (a subset)
 #   BENCH_MODES="plain browser" (a subset)
 #   NASHRA_BIN=path/to/nashra: benchmark that binary (nashra is not built);
 #   default build/nashra, built first. NASHRA_THEME_DIR etc. pass through.
@@ -38,8 +50,10 @@ RUNS=${BENCH_RUNS:-3}
 WARM=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNS:-50}
 WTHREADS=${BENCH_THREADS:-2}
-ALL_SCENARIOS="article article-nocache home category rss article-writes 404-flood"
-SELF_SCENARIOS="article-writes 404-flood"   # referenced to nashra itself, not nginx
+PG_SCENARIOS="pg-article pg-article-nocache two-nodes two-nodes-nocache"   # on PostgreSQL
+ALL_SCENARIOS="article article-nocache home category rss article-writes 404-flood $PG_SCENARIOS"
+# referenced to nashra itself, not nginx
+SELF_SCENARIOS="article-writes 404-flood pg-article-nocache two-nodes two-nodes-nocache"
 WRITES_PER_S=100                            # bench/writer: one commit every 10 ms
 read -r -a SCEN <<<"${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 read -r -a MODES <<<"${BENCH_MODES:-plain browser}"
@@ -56,8 +70,12 @@ done
 for t in nginx wrk curl python3 gzip; do
     command -v "$t" >/dev/null || { echo "bench: $t missing (run scripts/setup.sh)" >&2; exit 1; }
 done
-WANT_WRITER=0
+WANT_WRITER=0 WANT_PG=0
 [[ " ${SCEN[*]} " == *" article-writes "* ]] && WANT_WRITER=1
+for s in $PG_SCENARIOS; do [[ " ${SCEN[*]} " == *" $s "* ]] && WANT_PG=1; done
+if ((WANT_PG)); then
+    command -v psql >/dev/null || { echo "bench: psql missing (run scripts/setup.sh)" >&2; exit 1; }
+fi
 if [[ -z ${NASHRA:-} ]]; then
     TARGETS=(all); ((WANT_WRITER)) && TARGETS+=(build/bench/writer)
     make -j2 "${TARGETS[@]}" >/dev/null
@@ -73,9 +91,11 @@ mkdir -p "$ROOT/build"
 TMP=$(mktemp -d /tmp/nashra-bench.XXXXXX)
 chmod 755 "$TMP"
 PIDS=()
+PG_DIR=""
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    [[ -n $PG_DIR ]] && { NASHRA_PG_DIR=$PG_DIR "$ROOT/scripts/pg.sh" stop || true; }
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -86,14 +106,43 @@ wait_http() {   # url
     echo "bench: $1 did not answer" >&2; exit 1
 }
 
+serve() {        # log port dir [options...]: nashra serve in the background; its pid in SERVED
+    local log=$1 port=$2; shift 2
+    "$NASHRA" serve "$@" --listen "127.0.0.1:$port" >"$TMP/$log.log" 2>&1 &
+    SERVED=$!; PIDS+=("$SERVED")
+}
+# The demo site, and with PG_SCENARIOS the same site copied to PostgreSQL
+# (nashra db copy: every row, ids kept; the pages are also compared byte
+# for byte once served).
 "$NASHRA" init "$TMP/site" --demo >/dev/null
+if ((WANT_PG)); then
+    pg=$("$ROOT/scripts/pg.sh" start)
+    eval "$pg"      # NASHRA_PG_DIR, NASHRA_PG_URL
+    PG_DIR=$NASHRA_PG_DIR PG_URL=$NASHRA_PG_URL
+    PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+    "$NASHRA" db copy "$TMP/site" --to "$PG_URL" >/dev/null
+    mkdir -p "$TMP/pgsite"
+    printf 'database = %s\n' "$PG_URL" >"$TMP/pgsite/nashra.conf"
+fi
 P_CACHE=$(free_port); P_NOCACHE=$(free_port); P_NGINX=$(free_port)
-"$NASHRA" serve "$TMP/site" --listen "127.0.0.1:$P_CACHE" >"$TMP/nashra.log" 2>&1 &
-PID_CACHE=$!; PIDS+=("$PID_CACHE")
-"$NASHRA" serve "$TMP/site" --listen "127.0.0.1:$P_NOCACHE" --no-cache >"$TMP/nashra-nocache.log" 2>&1 &
-PID_NOCACHE=$!; PIDS+=("$PID_NOCACHE")
+serve nashra "$P_CACHE" "$TMP/site"; PID_CACHE=$SERVED
+serve nashra-nocache "$P_NOCACHE" "$TMP/site" --no-cache; PID_NOCACHE=$SERVED
 wait_http "http://127.0.0.1:$P_CACHE/healthz"
 wait_http "http://127.0.0.1:$P_NOCACHE/healthz"
+# On PostgreSQL: two cached nodes and two --no-cache ones, trusting the
+# balancer as deployed, their links naming the cached SQLite instance so
+# that the cached node's pages are the very bytes nginx serves.
+if ((WANT_PG)); then
+    declare -A PG_PORT PG_NODE   # c1, c2: cached; n1, n2: --no-cache
+    for n in c1 c2 n1 n2; do
+        PG_PORT[$n]=$(free_port)
+        opts=(--base-url "http://127.0.0.1:$P_CACHE" --trusted-proxy 127.0.0.1)
+        [[ $n == n* ]] && opts+=(--no-cache)
+        serve "pg-$n" "${PG_PORT[$n]}" "$TMP/pgsite" "${opts[@]}"
+        PG_NODE[$n]=$SERVED
+    done
+    for n in c1 c2 n1 n2; do wait_http "http://127.0.0.1:${PG_PORT[$n]}/healthz"; done
+fi
 
 # the pages: name and path as requested from nashra; and the article the
 # writer comments on: published, of another category than the seed's and
@@ -136,6 +185,29 @@ for name in "${!PATH_OF[@]}"; do
 done
 rm -f "$TMP/gz" "$TMP/gz.headers"
 chmod 644 "$TMP"/www/*
+# the load balancers of the two-nodes scenarios, each on its own port: the
+# deployed proxy settings in front of two nodes, and of the first of them
+BALANCERS=""
+if ((WANT_PG)); then
+    declare -A P_LB
+    balancer() {    # name node...: an upstream of the nodes and a server passing to it
+        local name=$1 n; shift
+        P_LB[$name]=$(free_port)
+        BALANCERS+="    upstream $name {
+"
+        for n in "$@"; do BALANCERS+="        server 127.0.0.1:${PG_PORT[$n]};
+"; done
+        BALANCERS+="        keepalive 32;
+    }
+    server {
+        listen 127.0.0.1:${P_LB[$name]};
+        location / { proxy_pass http://$name; include $ROOT/deploy/nashra-proxy.conf; }
+    }
+"
+    }
+    balancer two_cached c1 c2; balancer one_cached c1
+    balancer two_nocache n1 n2; balancer one_nocache n1
+fi
 cat >"$TMP/nginx.conf" <<NGINX
 daemon off;
 master_process on;
@@ -165,11 +237,20 @@ http {
     server {
         listen 127.0.0.1:$P_NGINX;
 $LOCATIONS    }
-}
+$BALANCERS}
 NGINX
 nginx -p "$TMP" -c "$TMP/nginx.conf" &
 PID_NGINX=$!; PIDS+=("$PID_NGINX")
 wait_http "http://127.0.0.1:$P_NGINX/home"
+if ((WANT_PG)); then
+    for name in "${!P_LB[@]}"; do wait_http "http://127.0.0.1:${P_LB[$name]}/healthz"; done
+    # the same content: the seed article from a cached node on PostgreSQL
+    # is the page nginx serves, to the byte, directly and through a balancer
+    for url in "http://127.0.0.1:${PG_PORT[c1]}${PATH_OF[article]}" "http://127.0.0.1:${P_LB[two_cached]}${PATH_OF[article]}"; do
+        cmp -s <(curl -fsS "$url") "$TMP/www/article" \
+            || { echo "bench: $url is not the SQLite site's seed article, byte for byte" >&2; exit 1; }
+    done
+fi
 for name in "${!PATH_OF[@]}"; do
     cmp -s <(curl -fsS "http://127.0.0.1:$P_NGINX/$name") "$TMP/www/$name" \
         || { echo "bench: nginx does not serve the same bytes for $name" >&2; exit 1; }
@@ -178,8 +259,9 @@ for name in "${!PATH_OF[@]}"; do
         || { echo "bench: nginx does not serve the same gzip bytes for $name (gzip_static)" >&2; exit 1; }
 done
 
-procs_of() {    # pid -> the pid and its children (nginx workers)
-    echo "$1"; pgrep -P "$1" || true
+procs_of() {    # "pid..." -> each pid and its children (nginx workers, PostgreSQL backends)
+    local p
+    for p in $1; do echo "$p"; pgrep -P "$p" || true; done
 }
 cpu_ticks() {   # sum of utime+stime over the processes
     local t=0 p
@@ -304,13 +386,36 @@ declare -A GPATH=([article]=/article [article-nocache]=/article [home]=/home
 # bytes, or for SELF_SCENARIOS nashra itself. KIND: how the subject is
 # asked (page; flood: a missing path per request; writes: the page while
 # bench/writer commits).
-declare -A KIND=([article-writes]=writes [404-flood]=flood)
+declare -A KIND=([article-writes]=writes [404-flood]=flood) NCPU RCPU
 declare -A RURL=([article-writes]=${NURL[article]} [404-flood]=${NURL[article-nocache]})
 declare -A RPID=([article-writes]=$PID_CACHE [404-flood]=$PID_NOCACHE)
 declare -A SNAME=([article-writes]="nashra + writer" [404-flood]="nashra, missing paths")
 declare -A RNAME=([article-writes]="nashra, no writes" [404-flood]="nashra --no-cache, article")
+# On PostgreSQL (the pids are those whose memory the table gives; CPU
+# time adds PostgreSQL's, NCPU and RCPU):
+if ((WANT_PG)); then
+    LABEL+=([pg-article]="article (cached), PostgreSQL" [pg-article-nocache]="article (no cache), PostgreSQL"
+            [two-nodes]="article (cached), 2 nodes" [two-nodes-nocache]="article (no cache), 2 nodes")
+    GPATH[pg-article]=/article; SNAME[pg-article]="nashra, PostgreSQL"
+    for s in pg-article pg-article-nocache; do
+        n=c1; [[ $s == *nocache ]] && n=n1
+        NURL[$s]="http://127.0.0.1:${PG_PORT[$n]}${PATH_OF[article]}"; NPID[$s]=${PG_NODE[$n]}
+    done
+    RURL[pg-article-nocache]=${NURL[article-nocache]}; RPID[pg-article-nocache]=$PID_NOCACHE
+    SNAME[pg-article-nocache]="nashra --no-cache, PostgreSQL"; RNAME[pg-article-nocache]="nashra --no-cache, SQLite"
+    for s in two-nodes two-nodes-nocache; do
+        n=c; lb=cached; [[ $s == *nocache ]] && { n=n; lb=nocache; }
+        NURL[$s]="http://127.0.0.1:${P_LB[two_$lb]}${PATH_OF[article]}"
+        RURL[$s]="http://127.0.0.1:${P_LB[one_$lb]}${PATH_OF[article]}"
+        NPID[$s]="$PID_NGINX ${PG_NODE[${n}1]} ${PG_NODE[${n}2]}"; RPID[$s]="$PID_NGINX ${PG_NODE[${n}1]}"
+        SNAME[$s]="nginx + 2 nodes"; RNAME[$s]="nginx + 1 node"
+        RCPU[$s]="${RPID[$s]} $PG_PID"
+    done
+    for s in $PG_SCENARIOS; do NCPU[$s]="${NPID[$s]} $PG_PID"; done
+fi
 for s in "${!GPATH[@]}"; do
-    RURL[$s]="http://127.0.0.1:$P_NGINX${GPATH[$s]}"; RPID[$s]=$PID_NGINX; SNAME[$s]=nashra; RNAME[$s]=nginx
+    RURL[$s]="http://127.0.0.1:$P_NGINX${GPATH[$s]}"; RPID[$s]=$PID_NGINX; RNAME[$s]=nginx
+    [[ -n ${SNAME[$s]:-} ]] || SNAME[$s]=nashra
 done
 
 # check first: both servers answer each scenario and kind with the same
@@ -357,11 +462,11 @@ bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio
         for i in $(seq "$RUNS"); do
             for srv in subject reference; do
                 if [[ $srv == reference ]]; then
-                    line=$(measure "$m" page "${RPID[$s]}" "${RURL[$s]}"); f=$TMP/g.txt
+                    line=$(measure "$m" page "${RCPU[$s]:-${RPID[$s]}}" "${RURL[$s]}"); f=$TMP/g.txt
                     e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt")
                 else
                     if [[ $kind == writes ]]; then line=$(measure_writes "$TMP/w.txt" "$m" "${NPID[$s]}" "${NURL[$s]}")
-                    else line=$(measure "$m" "$wkind" "${NPID[$s]}" "${NURL[$s]}"); fi
+                    else line=$(measure "$m" "$wkind" "${NCPU[$s]:-${NPID[$s]}}" "${NURL[$s]}"); fi
                     f=$TMP/n.txt
                     e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt" "$bad")
                 fi
@@ -403,6 +508,9 @@ echo "nashra: ${NASHRA#$ROOT/} ($("$NASHRA" --version 2>/dev/null || echo "versi
 if ((${#VS_NGINX[@]})); then
     {
     echo
+    [[ " ${VS_NGINX[*]} " == *" pg-article "* ]] &&
+        echo "article (cached), PostgreSQL: the seed article from a node on PostgreSQL (scripts/pg.sh's cluster on this machine," \
+             "the same content as the SQLite site), its CPU time with PostgreSQL's (target ≥ 1.00)." && echo
     echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | nashra/nginx |"
     echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     } | tee -a "$OUT"
@@ -418,6 +526,14 @@ if ((${#VS_SELF[@]})); then
     [[ " ${VS_SELF[*]} " == *" 404-flood "* ]] &&
         echo "404 flood: bench/notfound.lua, a distinct random missing path per request, every answer tallied (errors: not 404)," \
              "against the seed article from the --no-cache instance (target ≥ 1.00)."
+    [[ " ${VS_SELF[*]} " == *" pg-article-nocache "* ]] &&
+        echo "article (no cache), PostgreSQL: the seed article rendered on every request by a --no-cache node on PostgreSQL" \
+             "(scripts/pg.sh's cluster on this machine), its CPU time with PostgreSQL's, against the --no-cache instance on SQLite" \
+             "(target ≥ 0.50)."
+    [[ " ${VS_SELF[*]} " == *" two-nodes"* ]] &&
+        echo "2 nodes: nginx as the load balancer (deploy/nashra-proxy.conf, round robin, keep-alive to the nodes) in front of" \
+             "two nodes on PostgreSQL, against the same nginx in front of one of them, cached and --no-cache; CPU time and" \
+             "memory are nginx's and the nodes' (CPU with PostgreSQL's); the nodes share this machine's $(nproc) cores."
     echo
     echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | ratio |"
     echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of nashra: the cmocka unit tests, the end-to-end suite
-# against the real binary, the browser tests (Debian chromium driven by
-# playwright-core), then the unit and end-to-end tests again on the
-# AddressSanitizer/UBSan build and on the ThreadSanitizer build, and last
-# each libFuzzer driver for a few seconds. Each stage prints one summary
-# line and keeps its full output in build/test-logs/; the script closes
-# with the single line "N passed, N failed" and fails if anything failed
-# or a stage could not run.
+# against the real binary on SQLite and again on PostgreSQL, the browser
+# tests (Debian chromium driven by playwright-core), then the unit and
+# end-to-end tests again on the AddressSanitizer/UBSan build and on the
+# ThreadSanitizer build, and last each libFuzzer driver for a few seconds.
+# A throw-away PostgreSQL cluster (scripts/pg.sh) serves every stage that
+# reaches PostgreSQL and is removed at the end, however the script ends.
+# Each stage prints one summary line and keeps its full output in
+# build/test-logs/; the script closes with the single line
+# "N passed, N failed" and fails if anything failed or a stage could not
+# run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,8 +48,9 @@ run_unit() {       # stage-name build-dir
         log=$LOGS/$name-$(echo "${bin#$dir/}" | tr '/' '_').log
         timeout 300 "$bin" >"$log" 2>&1
         rc=$?
-        p=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test.*/\1/p' "$log" | tail -n 1)
-        f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$log" | tail -n 1)
+        # a binary may run several groups (one per store backend): add them up
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]\+\) test.*/\1/p' "$log" | awk '{n += $1} END {print n + 0}')
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]\+\) test.*/\1/p' "$log" | awk '{n += $1} END {print n + 0}')
         p=${p:-0}; f=${f:-0}
         if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed, timed out or failed to start
         if grep -q -e 'AddressSanitizer' -e 'LeakSanitizer' -e 'ThreadSanitizer' -e 'runtime error:' "$log" \
@@ -77,7 +81,7 @@ run_e2e() {        # stage-name binary
     if [ -z "$line" ]; then broken "$name" "the suite did not finish" "$log"; return; fi
     grep -E '^(FAIL|ERROR):' "$log" | sed 's/^/  /'
     set -- $(echo "$line" | sed -E 's/^\[e2e\] ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/')
-    [ "$3" -gt 0 ] && grep -E ' skipped ' "$log" | sed 's/^/  /'
+    [ "$3" -gt 0 ] && grep -E ' skipped ' "$log" | grep -v '^\[e2e\]' | sed 's/^/  /'
     # every process the suite starts has its exit status or output checked,
     # so a race report already fails a test; this is the net under that
     if grep -q 'WARNING: ThreadSanitizer' "$log" && [ "$2" -eq 0 ]; then
@@ -147,6 +151,29 @@ run_browser() {
     stage_result browser "$p" "$f"
 }
 
+# -- the PostgreSQL cluster -----------------------------------------------
+PG_UP=0
+start_pg() {
+    local env
+    if ! env=$(scripts/pg.sh start 2>"$LOGS/postgresql.log"); then
+        broken e2e-postgresql "scripts/pg.sh start failed: no PostgreSQL cluster" "$LOGS/postgresql.log"
+        return
+    fi
+    eval "$env"      # NASHRA_PG_URL, and NASHRA_PG_DIR, which tests that stop and start it use
+    PG_UP=1
+    export NASHRA_TEST_PG_URL=$NASHRA_PG_URL     # the unit tests' store conformance suite
+    note "  PostgreSQL cluster on ${NASHRA_PG_URL#*@} (${NASHRA_PG_DIR})"
+}
+stop_pg() {
+    if [ "$PG_UP" -eq 1 ]; then
+        scripts/pg.sh stop >>"$LOGS/postgresql.log" 2>&1 || note "  could not remove the cluster in $NASHRA_PG_DIR"
+        PG_UP=0
+    fi
+}
+trap stop_pg EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 START=$(date +%s)
 note "== setup"
 if ! scripts/setup.sh --test >"$LOGS/setup.log" 2>&1; then
@@ -155,10 +182,16 @@ fi
 
 note "== build"
 if make -j2 tests >"$LOGS/build.log" 2>&1; then
+    note "== PostgreSQL"
+    start_pg
     note "== unit tests"
     run_unit unit "$ROOT/build"
     note "== end-to-end tests"
     run_e2e e2e "$ROOT/build/nashra"
+    if [ "$PG_UP" -eq 1 ]; then
+        note "== end-to-end tests on PostgreSQL"
+        NASHRA_E2E_PG_URL=$NASHRA_PG_URL run_e2e e2e-postgresql "$ROOT/build/nashra"
+    fi
     note "== browser tests"
     run_browser
 else

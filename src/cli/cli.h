@@ -7,6 +7,7 @@
 #define NS_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -16,6 +17,18 @@ int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Say why the database db could not be opened (rc from store_open);
  * returns EXIT_FAIL. */
 int cli_store_fail(const char *db, int rc);
+
+/* The site settings file in a site directory. */
+#define CLI_SITE_CONF "nashra.conf"
+
+/* Where the site in dir keeps its database, into db (size bytes):
+ * `override` (--db) if not NULL, else the `database` entry of
+ * DIR/nashra.conf, else DIR/nashra.db. 0, or the exit status after saying
+ * what is wrong with the file. */
+int cli_site_db(const char *dir, const char *override, char *db, size_t size);
+/* Create DIR/nashra.conf (mode 0600: the URL may hold a password) naming
+ * database db; refuses to replace an existing one. 0 or an exit status. */
+int cli_site_write_conf(const char *dir, const char *db);
 
 /* True if cmd is one of the editing commands (article, comments, settings). */
 bool cli_edit_command(const char *cmd);

@@ -102,10 +102,11 @@ int cli_edit(int argc, char **argv)
     if (argc < 3)
         return cli_fail(EXIT_USAGE, "usage: nashra %s DIR ... (see nashra --help)", argv[0]);
     char db[PATH_MAX];
-    if ((size_t)snprintf(db, sizeof db, "%s/nashra.db", argv[1]) >= sizeof db)
-        return cli_fail(EXIT_FAIL, "path too long: %s", argv[1]);
+    int rc = cli_site_db(argv[1], NULL, db, sizeof db);
+    if (rc)
+        return rc;
     store_t *s;
-    int rc = store_open(db, 0, &s);
+    rc = store_open(db, 0, &s);
     if (rc != NS_OK)
         return cli_store_fail(db, rc);
     arena_t *a = arena_new(0);

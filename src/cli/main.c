@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/db.h"
 #include "cli/demo.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -36,22 +37,32 @@
 
 
 static const char usage_text[] =
-    "usage: nashra init DIR [--demo]\n"
-    "       nashra serve DIR [--listen HOST:PORT] [--threads N] [--base-url URL] [--no-cache]\n"
+    "usage: nashra init DIR [--demo] [--db URL]\n"
+    "       nashra serve DIR [--db URL] [--listen HOST:PORT] [--threads N] [--base-url URL] [--no-cache]\n"
     "                        [--cache-size MIB] [--request-timeout SECONDS]\n"
     "                        [--max-conns-per-client N] [--trusted-proxy ADDR[/PREFIX]]...\n"
     "       nashra article DIR set ID FIELD VALUE     (FIELD: title slug kicker lead status comments)\n"
     "       nashra comments DIR approve|spam|trash|pending ID...\n"
     "       nashra settings DIR set KEY VALUE\n"
+    "       " CLI_DB_USAGE "\n"
     "       nashra --help | --version\n"
     "\n"
     "  init    create DIR and an empty site database DIR/nashra.db\n"
-    "          (--demo: fill it with demonstration content)\n"
+    "          (--demo: fill it with demonstration content; --db URL: in the\n"
+    "          PostgreSQL database postgresql://USER[:PASSWORD]@HOST[:PORT]/NAME\n"
+    "          instead, which DIR/nashra.conf then names)\n"
     "  article, comments, settings\n"
     "          change the site in DIR while it is served: each change is one\n"
     "          transaction, and the server shows it on the next request\n"
+    "  db copy copy the site in DIR whole into another database (a SQLite file,\n"
+    "          created if missing, or a postgresql:// URL) in one transaction,\n"
+    "          every table's rows counted on both sides; refuses a database that\n"
+    "          holds a site unless --replace. The site keeps its database until\n"
+    "          DIR/nashra.conf (or --db) names the new one\n"
     "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
     "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n"
+    "          --db URL                    the database (wins over the database entry\n"
+    "                                      of DIR/nashra.conf, then DIR/nashra.db)\n"
     "          --cache-size MIB            response cache memory (default 64)\n"
     "          --request-timeout SECONDS   to send a whole request head and body; also\n"
     "                                      the keep-alive idle time (default 10)\n"
@@ -68,26 +79,47 @@ static bool cli_is_dir(const char *p)
 
 /* ---- init ---- */
 
-static int cli_init(const char *dir, bool demo)
+/* Refuse to create a site where one is: a nashra database at db, or a
+ * DIR/nashra.conf naming one. */
+static int cli_init_target(const char *dir, const char *db, bool conf)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/" CLI_SITE_CONF, dir);
+    if (conf && access(path, F_OK) == 0)
+        return cli_fail(EXIT_FAIL, "%s already exists: refusing to overwrite an existing site", path);
+    if (!store_location_is_pg(db))
+        return access(db, F_OK) == 0
+            ? cli_fail(EXIT_FAIL, "%s already exists: refusing to overwrite an existing site", db) : 0;
+    store_t *s;
+    int rc = store_open(db, STORE_READONLY, &s);
+    store_close(s);
+    if (rc == NS_OK)
+        return cli_fail(EXIT_FAIL, "the database already holds a nashra site: refusing to overwrite it");
+    return rc == NS_ENOTFOUND ? 0 : cli_store_fail(db, rc);
+}
+
+static int cli_init(const char *dir, bool demo, const char *db_opt)
 {
     if (!cli_is_dir(dir) && mkdir(dir, 0755) != 0)
         return cli_fail(EXIT_FAIL, "cannot create directory %s: %s", dir,
                         errno == EEXIST ? "a file of that name exists" : strerror(errno));
     char db[PATH_MAX];
-    if ((size_t)snprintf(db, sizeof db, "%s/nashra.db", dir) >= sizeof db)
-        return cli_fail(EXIT_FAIL, "path too long: %s", dir);
-    if (access(db, F_OK) == 0)
-        return cli_fail(EXIT_FAIL, "%s already exists: refusing to overwrite an existing site", db);
+    int rc = cli_site_db(dir, db_opt, db, sizeof db);
+    if (rc || (rc = cli_init_target(dir, db, db_opt != NULL)))
+        return rc;
     store_t *s;
-    int rc = store_open(db, STORE_CREATE, &s);
+    rc = store_open(db, STORE_CREATE, &s);
     if (rc != NS_OK)
         return cli_store_fail(db, rc);
     if (demo && (rc = demo_populate(s, (int64_t)time(NULL))) != NS_OK) {
         store_close(s);
-        return cli_fail(EXIT_FAIL, "cannot add demo content to %s: %s", db, ns_strerror(rc));
+        return cli_fail(EXIT_FAIL, "cannot add demo content: %s", ns_strerror(rc));
     }
     store_close(s);
-    printf("created %s%s\n", db, demo ? " with demo content" : "");
+    if (db_opt && (rc = cli_site_write_conf(dir, db)))
+        return rc;
+    char safe[1024];
+    printf("created %s%s\n", store_location_safe(db, safe, sizeof safe), demo ? " with demo content" : "");
     return 0;
 }
 
@@ -95,6 +127,7 @@ static int cli_init(const char *dir, bool demo)
 
 typedef struct serve_args {
     const char *dir;
+    const char *db;            /* --db, NULL: from the site directory */
     char host[256];
     unsigned port;
     unsigned threads;
@@ -171,7 +204,7 @@ static char *cli_theme_dir(void)
 /* Open, check and close the database so startup fails early and clearly. */
 static int cli_check_db(const char *dir, const char *db)
 {
-    if (!cli_is_dir(dir) || access(db, F_OK) != 0)
+    if (!cli_is_dir(dir) || (!store_location_is_pg(db) && access(db, F_OK) != 0))
         return cli_fail(EXIT_FAIL, "no site at %s: run nashra init %s", dir, dir);
     store_t *s;
     int rc = store_open(db, 0, &s);
@@ -233,10 +266,8 @@ static int cli_run(const serve_args *sa, const char *db, const site_config *site
 static int cli_serve(serve_args *sa)
 {
     char db[PATH_MAX];
-    if ((size_t)snprintf(db, sizeof db, "%s/nashra.db", sa->dir) >= sizeof db)
-        return cli_fail(EXIT_FAIL, "path too long: %s", sa->dir);
-    int rc = cli_check_db(sa->dir, db);
-    if (rc)
+    int rc = cli_site_db(sa->dir, sa->db, db, sizeof db);
+    if (rc || (rc = cli_check_db(sa->dir, db)))
         return rc;
     theme_t *theme;
     if ((rc = cli_load_theme(sa->dir, &theme)))
@@ -268,11 +299,12 @@ static int cli_usage(const char *msg)
     return EXIT_USAGE;
 }
 
-enum { OPT_DEMO = 256, OPT_LISTEN, OPT_THREADS, OPT_BASE_URL, OPT_NO_CACHE, OPT_CACHE_SIZE,
+enum { OPT_DEMO = 256, OPT_DB, OPT_LISTEN, OPT_THREADS, OPT_BASE_URL, OPT_NO_CACHE, OPT_CACHE_SIZE,
        OPT_REQUEST_TIMEOUT, OPT_MAX_CONNS, OPT_TRUSTED_PROXY, OPT_HELP };
 
 static const struct option cli_options[] = {
     {"demo", no_argument, NULL, OPT_DEMO},
+    {"db", required_argument, NULL, OPT_DB},
     {"listen", required_argument, NULL, OPT_LISTEN},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"base-url", required_argument, NULL, OPT_BASE_URL},
@@ -290,6 +322,10 @@ static int cli_option(int opt, bool serve, serve_args *sa, bool *demo)
 {
     if (opt == OPT_DEMO && !serve) {
         *demo = true;
+    } else if (opt == OPT_DB) {
+        if (!*optarg)
+            return cli_usage("bad --db value: expected a postgresql:// URL or a file path");
+        sa->db = optarg;
     } else if (opt == OPT_LISTEN && serve) {
         if (server_parse_listen(optarg, sa->host, sizeof sa->host, &sa->port) != NS_OK)
             return cli_usage("bad --listen value: expected HOST:PORT or [IPv6]:PORT");
@@ -346,7 +382,7 @@ static int cli_command(int argc, char **argv, bool serve)
     if (optind != argc - 1)
         return cli_usage(optind >= argc ? "missing site directory DIR" : "too many arguments");
     sa.dir = argv[optind];
-    return serve ? cli_serve(&sa) : cli_init(sa.dir, demo);
+    return serve ? cli_serve(&sa) : cli_init(sa.dir, demo, sa.db);
 }
 
 int main(int argc, char **argv)
@@ -366,5 +402,7 @@ int main(int argc, char **argv)
         return cli_command(argc - 1, argv + 1, strcmp(cmd, "serve") == 0);
     if (cli_edit_command(cmd))
         return cli_edit(argc - 1, argv + 1);
+    if (strcmp(cmd, "db") == 0)
+        return cli_db(argc - 1, argv + 1);
     return cli_usage("unknown command");
 }

@@ -21,6 +21,7 @@ static const char *const err_names[] = {
     [-NS_EPERM] = "permission denied",
     [-NS_EMETHOD] = "method not allowed",
     [-NS_ETOOLARGE] = "request body too large",
+    [-NS_EUNAVAIL] = "database unreachable",
 };
 
 const char *ns_strerror(int rc)

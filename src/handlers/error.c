@@ -46,6 +46,7 @@ static const struct error_kind {
     { NS_ETOOLARGE, 413, "الطلب كبير جدًا", "ما أرسلته أكبر مما يقبله هذا العنوان. اختصره وحاول مرة أخرى." },
     { NS_EPERM, 403, "غير مسموح", "لا يقبل هذا العنوان ما أرسلته الآن." },
     { NS_EBUSY, 503, "الموقع مشغول", "الموقع مشغول الآن. حاول مرة أخرى بعد لحظات." },
+    { NS_EUNAVAIL, 503, "الموقع غير متاح مؤقتًا", "تعذّر الوصول إلى قاعدة بيانات الموقع الآن. حاول مرة أخرى بعد لحظات." },
     { 0, 500, "حدث خطأ", "نعتذر، تعذّر عرض هذه الصفحة الآن. حاول مرة أخرى بعد قليل." },
 };
 
@@ -61,7 +62,7 @@ void handler_error(hreq_t *rq, hresp_t *rs, int rc)
 {
     const struct error_kind *k = error_kind_of(rc);
     handler_error_page(rq, rs, k->status, k->title, k->detail);
-    if (rc == NS_EBUSY)
+    if (rc == NS_EBUSY || rc == NS_EUNAVAIL)
         hresp_header(rs, "Retry-After", "2");
 }
 

@@ -47,6 +47,7 @@ typedef struct hreq_param {
 typedef struct hreq {
     arena_t *arena;           /* request arena: everything allocated here */
     store_t *store;           /* this thread's connection */
+    int store_rc;             /* why store is NULL: its open failed (only a probe runs so) */
     const site_config *site;
     const char *method;       /* "GET", "HEAD" or "POST": one the route allows */
     const char *path;         /* decoded UTF-8 path, e.g. "/category/سياسة/" */

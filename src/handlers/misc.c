@@ -29,16 +29,26 @@ int handler_robots(hreq_t *rq, hresp_t *rs)
     return 0;
 }
 
+/* "ok" and 200 while the database answers; "unavailable", the reason and
+ * 503 when it does not (a load balancer then sends readers elsewhere).
+ * Either way the statistics follow, one "name value" per line. */
 int handler_healthz(hreq_t *rq, hresp_t *rs)
 {
     const char *v = NULL;
-    int rc = store_setting_get(rq->store, rq->arena, "site_name", &v);
-    if (rc < 0 && rc != NS_ENOTFOUND)
-        return rc == NS_EBUSY || rc == NS_ECORRUPT ? rc : NS_EIO;
-    if (store_schema_version(rq->store) <= 0)
-        return NS_EIO;
+    int rc;
+    if (!rq->store) /* it could not be opened */
+        rc = rq->store_rc ? rq->store_rc : NS_EINTERNAL;
+    else if ((rc = store_setting_get(rq->store, rq->arena, "site_name", &v)) == NS_ENOTFOUND)
+        rc = 0;
+    if (rc == 0 && store_schema_version(rq->store) <= 0)
+        rc = NS_EIO;
     synd_body_reset(rq, rs);
-    buf_puts(&rs->body, "ok\n");
+    if (rc == 0)
+        buf_puts(&rs->body, "ok\ndatabase ok\n");
+    else
+        buf_printf(&rs->body, "unavailable\ndatabase %s\n",
+                   rc == NS_EUNAVAIL ? "unreachable" : ns_strerror(rc));
+    rs->status = rc == 0 ? 200 : 503;
     if (rq->stats)
         rq->stats(rq->stats_cls, &rs->body);
     rs->content_type = "text/plain; charset=utf-8";

@@ -104,7 +104,8 @@ static int page_form(hreq_t *rq, const page_req *pr)
 int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps)
 {
     const route *rt = pr->route_rc == ROUTER_HANDLER ? pr->match->route : NULL;
-    bool writes = rt && (rt->flags & ROUTE_WRITES);
+    bool writes = rt && (rt->flags & (ROUTE_WRITES | ROUTE_PROBE));
+    bool probe = rt && (rt->flags & ROUTE_PROBE);
     int rc = NS_OK;
     if (rt && (rt->flags & ROUTE_FORM) && strcmp(rq->method, "POST") == 0)
         rc = page_form(rq, pr);
@@ -112,9 +113,13 @@ int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps)
         rc = store_read_begin(rq->store);
     if (rc != NS_OK)
         return rc;
-    store_track(rq->store, deps);
+    /* a probe's answer is about the failures it met: never cached, and
+     * not replaced by an error page because of them */
+    if (rq->store) /* a probe runs without one it could not open */
+        store_track(rq->store, probe ? NULL : deps);
     rc = page_dispatch(rq, rs, pr);
-    store_track(rq->store, NULL);
+    if (rq->store)
+        store_track(rq->store, NULL);
     int end = writes ? NS_OK : store_read_end(rq->store);
     /* "not found" after a failed read may only mean the read failed */
     int failed = deps->failed ? deps->failed : end;

@@ -54,16 +54,30 @@ worker *request_worker(h2o_req_t *req)
 }
 
 /* Open this worker's store on first use: 0, or why it cannot be (the
- * request then gets the built-in error page for that code). */
+ * request then gets the built-in error page for that code). A failed
+ * open is not retried for REQUEST_STORE_RETRY_MS, so a database server
+ * that is down or unreachable costs each request nothing, not a connect
+ * timeout; the failure is logged when it starts, not once per request. */
+#define REQUEST_STORE_RETRY_MS 500
 static int request_store(worker *w)
 {
     if (w->store)
         return NS_OK;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (w->store_failed && now < w->store_retry_ms)
+        return w->store_failed;
     int rc = store_open(w->sv->db_path, 0, &w->store);
     if (rc != NS_OK) {
-        log_error("cannot open %s: %s", w->sv->db_path, ns_strerror(rc));
+        char safe[512];
+        if (rc != w->store_failed)
+            log_error("cannot open %s: %s", store_location_safe(w->sv->db_path, safe, sizeof safe),
+                      ns_strerror(rc));
         w->store = NULL;
+        w->store_retry_ms = now + REQUEST_STORE_RETRY_MS;
     }
+    w->store_failed = rc;
     return rc;
 }
 
@@ -231,7 +245,8 @@ static void request_hreq(worker *w, h2o_req_t *req, const request_info *r, hreq_
     struct server *sv = w->sv;
     arena_t *a = arena_new(0);
     *(arena_t **)h2o_mem_alloc_shared(&req->pool, sizeof a, request_free_arena) = a;
-    *rq = (hreq_t){.arena = a, .store = w->store, .site = sv->site, .method = r->method,
+    *rq = (hreq_t){.arena = a, .store = w->store, .store_rc = w->store_failed, .site = sv->site,
+                   .method = r->method,
                    .path = arena_strdup(a, r->path), .client = request_client(sv, req, a),
                    .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv};
     request_cookies(req, a, &rq->cookies, &rq->ncookies);
@@ -357,6 +372,14 @@ static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
     return *canon ? arena_printf(w->scratch, "%s?%s", r->path, canon) : r->path;
 }
 
+/* True if path is a probe's (ROUTE_PROBE): it answers for a store that
+ * cannot be opened itself, where any other request gets the error page. */
+static bool request_probe(const char *path, arena_t *scratch)
+{
+    route_match m;
+    return router_match(scratch, path, &m) == ROUTER_HANDLER && (m.route->flags & ROUTE_PROBE);
+}
+
 /* Route r->path and check the method against the route: a method nashra
  * serves nowhere is refused after routing too, so that the 405 names what
  * this URL allows. */
@@ -396,6 +419,8 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
         if (qmark)
             r.query = arena_strndup(w->scratch, qmark + 1, tlen - plen - 1);
         rc = request_store(w);
+        if (rc != NS_OK && request_probe(r.path, w->scratch))
+            rc = NS_OK;
     }
     if (rc == NS_OK)
         rc = request_route(&r, w->scratch);

@@ -43,7 +43,7 @@ static const route router_table[] = {
     PAGE("/sitemap-news.xml", handler_sitemap_news),
     PAGE("/sitemap-pages.xml", handler_sitemap_pages),
     PAGE("/robots.txt", handler_robots),
-    {"/healthz", ROUTE_GET, handler_healthz, 0, 0, NULL},
+    {"/healthz", ROUTE_GET, handler_healthz, ROUTE_PROBE, 0, NULL},
     PAGE("/assets/{path}", handler_asset),
     {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,
      COMMENT_BODY_LIMIT, NULL},

@@ -27,6 +27,7 @@ enum {
     ROUTE_CACHE = 1,  /* GET/HEAD answers may be kept in the shared cache */
     ROUTE_FORM = 2,   /* a POST carries a form (urlencoded or multipart) */
     ROUTE_WRITES = 4, /* writes to the store: no read snapshot around it */
+    ROUTE_PROBE = 8,  /* no read snapshot either: it answers for the store's failures itself */
 };
 
 typedef struct route {

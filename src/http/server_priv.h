@@ -38,6 +38,8 @@ typedef struct worker {
      * asked whether anyone committed (request.c). */
     uint64_t iteration, checked_iteration;
     store_t *store;            /* NULL until first needed, or if it cannot open */
+    int64_t store_retry_ms;    /* after a failed open: no new attempt before this */
+    int store_failed;          /* that failure's code (0: none), logged once */
     arena_t *scratch;          /* reset per request: path decoding on the hit path */
 } worker;
 

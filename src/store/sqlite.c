@@ -20,8 +20,14 @@
 #include <time.h>
 #include "core/err.h"
 
+/* What an injected NS_EUNAVAIL fails with: a file has no server to lose,
+ * so no SQLite code means it; an extended code SQLite never returns. */
+#define STORE_RC_UNAVAIL (SQLITE_CANTOPEN | (0x7f << 8))
+
 int store_map_rc(int rc)
 {
+    if (rc == STORE_RC_UNAVAIL)
+        return NS_EUNAVAIL;
     switch (rc & 0xff) {
     case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE: return 0;
     case SQLITE_BUSY: case SQLITE_LOCKED: return NS_EBUSY;
@@ -45,30 +51,33 @@ static int store_fault_rc(int code)
     case NS_ECORRUPT: return SQLITE_CORRUPT;
     case NS_EIO: return SQLITE_FULL;
     case NS_EPERM: return SQLITE_READONLY;
+    case NS_EUNAVAIL: return STORE_RC_UNAVAIL;
     default: return SQLITE_ERROR;
     }
 }
 
-void store_fault(store_t *s, uint64_t nth, int code, bool sticky)
+void sq_fault(store_t *self, uint64_t nth, int code, bool sticky)
 {
+    sq_store *s = sq(self);
     s->fault.at = nth ? s->steps + nth : 0;
     s->fault.code = store_fault_rc(code);
     s->fault.sticky = sticky;
 }
 
-uint64_t store_steps(store_t *s)
+uint64_t sq_steps(store_t *self)
 {
+    sq_store *s = sq(self);
     return s->steps;
 }
 
 /* Note a failed read in the tracked set (the first one wins). */
-static void store_note_failure(store_t *s, int rc)
+static void store_note_failure(sq_store *s, int rc)
 {
     if (s->track && !s->track->failed && rc != 0 && rc != NS_ENOTFOUND)
         s->track->failed = rc;
 }
 
-int store_step(store_t *s, sqlite3_stmt *st)
+int store_step(sq_store *s, sqlite3_stmt *st)
 {
     uint64_t n = ++s->steps;
     int rc;
@@ -81,18 +90,19 @@ int store_step(store_t *s, sqlite3_stmt *st)
     return rc;
 }
 
-void store_dep_note(store_t *s, int kind, int64_t id)
+void store_dep_note(sq_store *s, int kind, int64_t id)
 {
     if (s->track)
         store_deps_add(s->track, STORE_DEP(kind, id));
 }
 
-void store_track(store_t *s, store_deps *d)
+void sq_track(store_t *self, store_deps *d)
 {
+    sq_store *s = sq(self);
     s->track = d;
 }
 
-sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id)
+sqlite3_stmt *store_stmt(sq_store *s, enum store_stmt_id id)
 {
     if (!s->stmts[id] &&
         sqlite3_prepare_v3(s->db, store_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -144,7 +154,7 @@ const char *store_col_str(arena_t *a, sqlite3_stmt *st, int i)
 }
 
 /* Step a statement that returns no rows of interest. */
-static int store_exec_id(store_t *s, enum store_stmt_id id)
+static int store_exec_id(sq_store *s, enum store_stmt_id id)
 {
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
@@ -164,12 +174,12 @@ static void store_backoff(int attempt)
 }
 
 /* fn inside a savepoint of the caller's open write transaction. */
-static int store_savepoint(store_t *s, int (*fn)(store_t *, void *), void *arg)
+static int store_savepoint(sq_store *s, int (*fn)(store_t *, void *), void *arg)
 {
     int rc = store_exec_id(s, ST_SAVEPOINT);
     if (rc)
         return rc;
-    rc = fn(s, arg);
+    rc = fn(&s->base, arg);
     if (rc)
         store_exec_id(s, ST_ROLLBACK_TO);
     int rel = store_exec_id(s, ST_RELEASE);
@@ -179,7 +189,7 @@ static int store_savepoint(store_t *s, int (*fn)(store_t *, void *), void *arg)
 /* Commit a write transaction after trimming the change log: readers keep
  * up within milliseconds, and one that fell further behind than
  * STORE_CHANGES_KEEP changes drops everything instead (store_changes). */
-static int store_commit_write(store_t *s)
+static int store_commit_write(sq_store *s)
 {
     int rc = store_exec_id(s, ST_CHANGES_PRUNE);
     if (rc == 0)
@@ -190,7 +200,7 @@ static int store_commit_write(store_t *s)
 }
 
 /* BEGIN IMMEDIATE, retried with backoff while the database stays busy. */
-static int store_begin_write(store_t *s, int attempt)
+static int store_begin_write(sq_store *s, int attempt)
 {
     if (attempt)
         store_backoff(attempt);
@@ -198,14 +208,14 @@ static int store_begin_write(store_t *s, int attempt)
 }
 
 /* The write transaction of store_write, retried while busy. */
-static int store_write_tx(store_t *s, int (*fn)(store_t *, void *), void *arg)
+static int store_write_tx(sq_store *s, int (*fn)(store_t *, void *), void *arg)
 {
     int rc = NS_EBUSY;
     for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
         rc = store_begin_write(s, attempt);
         if (rc)
             continue;
-        rc = fn(s, arg);
+        rc = fn(&s->base, arg);
         if (rc == 0)
             rc = store_commit_write(s);
         if (rc && !sqlite3_get_autocommit(s->db))
@@ -214,8 +224,9 @@ static int store_write_tx(store_t *s, int (*fn)(store_t *, void *), void *arg)
     return rc;
 }
 
-int store_write(store_t *s, int (*fn)(store_t *, void *), void *arg)
+int sq_write(store_t *self, int (*fn)(store_t *, void *), void *arg)
 {
+    sq_store *s = sq(self);
     if (s->readonly)
         return NS_EPERM;
     if (s->in_read)
@@ -245,7 +256,7 @@ static int64_t store_pragma_int(sqlite3 *db, const char *sql, int *rcp)
 
 /* Pragmas of a connection; the first statement also reads the header, so a
  * file that is not a database fails here with NS_ECORRUPT. */
-static int store_configure(store_t *s)
+static int store_configure(sq_store *s)
 {
     static const char *const rw[] = {
         "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
@@ -269,7 +280,7 @@ static int store_configure(store_t *s)
 }
 
 /* Refuse SQLite files that are some other application's database. */
-static int store_identify(store_t *s)
+static int store_identify(sq_store *s)
 {
     int rc, version = 0;
     int64_t tables = store_pragma_int(s->db,
@@ -310,16 +321,17 @@ static void store_global_init(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int store_open(const char *path, int flags, store_t **out)
+int sq_open(const char *path, int flags, store_t **out)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, store_global_init);
     *out = NULL;
     if (!path || !*path)
         return NS_EINVAL;
-    store_t *s = calloc(1, sizeof *s);
+    sq_store *s = calloc(1, sizeof *s);
     if (!s)
         abort();
+    s->base.ops = &sq_ops;
     s->readonly = (flags & STORE_READONLY) != 0;
     int rc = store_open_db(path, flags, &s->db);
     if (rc == 0)
@@ -333,15 +345,16 @@ int store_open(const char *path, int flags, store_t **out)
      * the first store_maybe_changed() must count as a change. */
     s->data_version = -1;
     if (rc) {
-        store_close(s);
+        sq_close(&s->base);
         return rc;
     }
-    *out = s;
+    *out = &s->base;
     return 0;
 }
 
-void store_close(store_t *s)
+void sq_close(store_t *self)
 {
+    sq_store *s = sq(self);
     if (!s)
         return;
     for (int i = 0; i < ST__COUNT; i++)
@@ -350,20 +363,23 @@ void store_close(store_t *s)
         sqlite3_finalize(s->list[i]);
         sqlite3_finalize(s->count[i]);
     }
+    sqlite3_finalize(s->copy_stmt);
     sqlite3_close_v2(s->db);
     free(s);
 }
 
-int store_schema_version(store_t *s)
+int sq_schema_version(store_t *self)
 {
+    sq_store *s = sq(self);
     return s->version;
 }
 
 /* PRAGMA data_version moves when another connection commits; a failed
  * step keeps the last value seen, so the commit it may hide still shows
  * next time, and counts as a change now. */
-int store_changed(store_t *s, bool *changed)
+int sq_changed(store_t *self, bool *changed)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_DATA_VERSION);
     *changed = true;
     if (!st)
@@ -379,8 +395,9 @@ int store_changed(store_t *s, bool *changed)
     return store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_EINTERNAL : store_map_rc(rc));
 }
 
-int store_changes_head(store_t *s, int64_t *seq)
+int sq_changes_head(store_t *self, int64_t *seq)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_CHANGES_HEAD);
     *seq = 0;
     if (!st)
@@ -392,7 +409,7 @@ int store_changes_head(store_t *s, int64_t *seq)
 }
 
 /* The rows after out->last, at most STORE_CHANGES_LIST of them. */
-static int store_changes_rows(store_t *s, store_deps *d, store_changes *out)
+static int store_changes_rows(sq_store *s, store_deps *d, store_changes *out)
 {
     sqlite3_stmt *st = store_stmt(s, ST_CHANGES_SINCE);
     if (!st)
@@ -414,27 +431,29 @@ static int store_changes_rows(store_t *s, store_deps *d, store_changes *out)
     return store_done(st, store_map_rc(rc));
 }
 
-int store_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out)
+int sq_changes_since(store_t *self, arena_t *a, int64_t since, store_changes *out)
 {
+    sq_store *s = sq(self);
     store_deps d;
     store_deps_init(&d, a);
     memset(out, 0, sizeof *out);
     out->last = since;
     bool own = sqlite3_get_autocommit(s->db);
-    int rc = own ? store_read_begin(s) : 0;
+    int rc = own ? sq_read_begin(&s->base) : 0;
     if (rc == 0)
         rc = store_changes_rows(s, &d, out);
     if (rc == 0 && out->all)
-        rc = store_changes_head(s, &out->last);
-    int end = own ? store_read_end(s) : 0;
+        rc = sq_changes_head(&s->base, &out->last);
+    int end = own ? sq_read_end(&s->base) : 0;
     rc = rc ? rc : end;
     out->deps = d.v;
     out->n = out->all ? 0 : d.n;
     return rc;
 }
 
-int store_check(store_t *s)
+int sq_check(store_t *self)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check", -1, &st, NULL);
     if (rc != SQLITE_OK)
@@ -449,8 +468,9 @@ int store_check(store_t *s)
     return rc ? rc : ok ? 0 : NS_ECORRUPT;
 }
 
-int store_begin(store_t *s)
+int sq_begin(store_t *self)
 {
+    sq_store *s = sq(self);
     if (s->readonly)
         return NS_EPERM;
     if (s->in_read)
@@ -461,33 +481,38 @@ int store_begin(store_t *s)
     return rc;
 }
 
-int store_commit(store_t *s)
+int sq_commit(store_t *self)
 {
+    sq_store *s = sq(self);
     int rc = store_commit_write(s);
     if (rc && !sqlite3_get_autocommit(s->db))
         store_exec_id(s, ST_ROLLBACK);
     return rc;
 }
 
-int store_rollback(store_t *s)
+int sq_rollback(store_t *self)
 {
+    sq_store *s = sq(self);
     return store_exec_id(s, ST_ROLLBACK);
 }
 
-bool store_in_transaction(store_t *s)
+bool sq_in_transaction(store_t *self)
 {
+    sq_store *s = sq(self);
     return !sqlite3_get_autocommit(s->db);
 }
 
-int store_read_begin(store_t *s)
+int sq_read_begin(store_t *self)
 {
+    sq_store *s = sq(self);
     int rc = store_exec_id(s, ST_BEGIN_READ);
     s->in_read = rc == 0;
     return rc;
 }
 
-int store_read_end(store_t *s)
+int sq_read_end(store_t *self)
 {
+    sq_store *s = sq(self);
     s->in_read = false;
     int rc = store_exec_id(s, ST_COMMIT);
     /* A COMMIT that failed leaves the transaction open; ROLLBACK always
@@ -496,3 +521,59 @@ int store_read_end(store_t *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
+
+const store_ops sq_ops = {
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .track = sq_track,
+    .changes_head = sq_changes_head,
+    .changes_since = sq_changes_since,
+    .changed = sq_changed,
+    .check = sq_check,
+    .write = sq_write,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
+    .fault = sq_fault,
+    .steps = sq_steps,
+    .article_by_slug = sq_article_by_slug,
+    .article_by_id = sq_article_by_id,
+    .article_list = sq_article_list,
+    .article_count = sq_article_count,
+    .article_related = sq_article_related,
+    .next_publish = sq_next_publish,
+    .last_modified = sq_last_modified,
+    .comment_list = sq_comment_list,
+    .comment_list_all = sq_comment_list_all,
+    .category_by_slug = sq_category_by_slug,
+    .category_by_id = sq_category_by_id,
+    .category_list = sq_category_list,
+    .tag_by_slug = sq_tag_by_slug,
+    .author_by_slug = sq_author_by_slug,
+    .author_list = sq_author_list,
+    .page_by_slug = sq_page_by_slug,
+    .page_list = sq_page_list,
+    .redirect_lookup = sq_redirect_lookup,
+    .setting_get = sq_setting_get,
+    .setting_list = sq_setting_list,
+    .author_insert = sq_author_insert,
+    .category_insert = sq_category_insert,
+    .tag_ensure = sq_tag_ensure,
+    .article_insert = sq_article_insert,
+    .article_update = sq_article_update,
+    .article_delete = sq_article_delete,
+    .comment_insert = sq_comment_insert,
+    .comment_set_status = sq_comment_set_status,
+    .page_insert = sq_page_insert,
+    .setting_set = sq_setting_set,
+    .redirect_insert = sq_redirect_insert,
+    .rows = sq_rows,
+    .row_put = sq_row_put,
+    .row_set = sq_row_set,
+    .count = sq_count,
+    .clear = sq_clear,
+    .copied = sq_copied,
+};

@@ -12,8 +12,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/arena.h"
+#include "store/fields.h"
 #include "store/migrations.h"
-#include "store/store.h"
+#include "store/store_impl.h"
 
 /* Fixed statements, prepared lazily from store_sql[] (sqlite_sql.c). */
 enum store_stmt_id {
@@ -44,10 +45,12 @@ enum store_stmt_id {
 /* Article list/count variants, indexed by which filters a query uses. */
 enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
 
-struct store {
+typedef struct sq_store {
+    struct store base;      /* first: a store_t * is a sq_store * */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST__COUNT];
     sqlite3_stmt *list[QF__COUNT], *count[QF__COUNT];
+    sqlite3_stmt *copy_stmt; /* the row write of db copy (sqlite_copy.c) */
     int64_t data_version;   /* last PRAGMA data_version seen; -1: none yet */
     int version;            /* schema version after open */
     bool readonly;
@@ -60,14 +63,80 @@ struct store {
         int code;           /* SQLite result code to fail with */
         bool sticky;
     } fault;
-};
+} sq_store;
+
+static inline sq_store *sq(store_t *s)
+{
+    return (sq_store *)s;
+}
+
+/* The operations of this backend (sqlite.c), one per function of
+ * store.h of the same name with store_ for sq_, and their table. */
+void sq_close(store_t *s);
+int sq_schema_version(store_t *s);
+void sq_track(store_t *s, store_deps *d);
+int sq_changes_head(store_t *s, int64_t *seq);
+int sq_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out);
+int sq_changed(store_t *s, bool *changed);
+int sq_check(store_t *s);
+int sq_write(store_t *s, int (*fn)(store_t *s, void *arg), void *arg);
+int sq_begin(store_t *s);
+int sq_commit(store_t *s);
+int sq_rollback(store_t *s);
+bool sq_in_transaction(store_t *s);
+int sq_read_begin(store_t *s);
+int sq_read_end(store_t *s);
+void sq_fault(store_t *s, uint64_t nth, int code, bool sticky);
+uint64_t sq_steps(store_t *s);
+int sq_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out);
+int sq_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
+int sq_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out);
+int sq_article_count(store_t *s, const store_query *q, int64_t *count);
+int sq_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, struct store_article_list *out);
+int sq_next_publish(store_t *s, int64_t now, int64_t *when);
+int sq_last_modified(store_t *s, int64_t now, int64_t *when);
+int sq_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
+int sq_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
+int sq_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out);
+int sq_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out);
+int sq_category_list(store_t *s, arena_t *a, store_category **out, size_t *n);
+int sq_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out);
+int sq_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out);
+int sq_author_list(store_t *s, arena_t *a, store_author **out, size_t *n);
+int sq_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out);
+int sq_page_list(store_t *s, arena_t *a, store_page **out, size_t *n);
+int sq_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
+int sq_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
+int sq_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
+int sq_author_insert(store_t *s, store_author *au);
+int sq_category_insert(store_t *s, store_category *c);
+int sq_tag_ensure(store_t *s, store_tag *t);
+int sq_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+int sq_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+int sq_article_delete(store_t *s, int64_t id);
+int sq_comment_insert(store_t *s, store_comment *c);
+int sq_comment_set_status(store_t *s, int64_t id, comment_status st);
+int sq_page_insert(store_t *s, store_page *p);
+int sq_setting_set(store_t *s, const char *key, const char *value);
+int sq_redirect_insert(store_t *s, const store_redirect *r);
+/* store_copy's operations (sqlite_copy.c), contracts in store_impl.h. */
+int sq_rows(store_t *s, const char *table, const char *const *cols, size_t ncols,
+            int (*fn)(void *arg, const char *const *vals), void *arg);
+int sq_row_put(store_t *s, const char *table, const char *const *cols, size_t ncols,
+               const char *const *vals);
+int sq_row_set(store_t *s, const char *table, const char *key, const char *keyval,
+               const char *col, const char *value);
+int sq_count(store_t *s, const char *table, int64_t *n);
+int sq_clear(store_t *s, const char *table);
+int sq_copied(store_t *s);
+extern const store_ops sq_ops;
 
 /* SQL text of each fixed statement. */
 extern const char *const store_sql[ST__COUNT];
 
 /* The cached statement id, prepared on first use; NULL on failure (a bug:
  * every statement is fixed text). Callers must store_done() it. */
-sqlite3_stmt *store_stmt(store_t *s, enum store_stmt_id id);
+sqlite3_stmt *store_stmt(sq_store *s, enum store_stmt_id id);
 /* Reset and clear a statement for its next use; returns rc unchanged. */
 int store_done(sqlite3_stmt *st, int rc);
 /* SQLite result code (extended) → NS_E* (SQLITE_OK/ROW/DONE → 0). */
@@ -75,9 +144,9 @@ int store_map_rc(int sqlite_rc);
 /* sqlite3_step through s: counted, failed on demand (store_fault), and an
  * error (not ROW/DONE) is noted in the tracked dependency set, so a page
  * built around a failed read is never cached. Every step goes through it. */
-int store_step(store_t *s, sqlite3_stmt *st);
+int store_step(sq_store *s, sqlite3_stmt *st);
 /* Record key (kind, id) in the tracked set, if any. */
-void store_dep_note(store_t *s, int kind, int64_t id);
+void store_dep_note(sq_store *s, int kind, int64_t id);
 
 /* Bind by :name; names absent from the statement are ignored. NULL text
  * binds SQL NULL. */
@@ -88,47 +157,11 @@ void store_bind_ref(sqlite3_stmt *st, const char *name, int64_t v);
 /* Column i as an arena copy, NULL for SQL NULL. */
 const char *store_col_str(arena_t *a, sqlite3_stmt *st, int i);
 
-/* How one struct member maps to a statement parameter (by name) and to a
- * result column (by position in its table). One table per struct serves
- * the reads, the writes and the validation of writes, so a column added to
- * a table cannot be read but forgotten by the insert, or the reverse. */
-typedef enum {
-    STORE_F_TEXT,           /* const char *, NULL as SQL NULL */
-    STORE_F_TEXT_REQ,       /* const char * that writes refuse when NULL or "" */
-    STORE_F_I64,            /* int64_t */
-    STORE_F_REF,            /* int64_t, 0 bound as NULL (optional reference) */
-    STORE_F_INT,            /* int */
-    STORE_F_BOOL,           /* bool, stored as 0/1 */
-    STORE_F_ARTICLE_STATUS, /* article_status, stored as its name */
-    STORE_F_COMMENT_STATUS, /* comment_status, stored as its name */
-} store_field_kind;
-
-typedef struct store_field {
-    const char *param;      /* ":name" it binds to; ignored by statements without it */
-    store_field_kind kind;
-    size_t off;             /* offsetof the member */
-} store_field;
-
-typedef struct store_fields {
-    const store_field *f;
-    size_t n;
-    size_t size;            /* sizeof the struct */
-} store_fields;
-
-/* The tables (sqlite_sql.c); column i of the matching SELECTs is entry i. */
-extern const store_fields store_author_fields, store_category_fields, store_tag_fields,
-    store_article_fields, store_comment_fields, store_page_fields, store_redirect_fields,
-    store_setting_fields;
-
 /* Bind every member of row to the parameter of its name. */
 void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row);
 /* Fill the members of row from columns 0..n-1 of the current result row;
  * text is copied onto arena a, unknown status names read as the first. */
 void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *row);
-
-/* Text of a status as stored in the database; NULL if out of range. */
-const char *store_article_status_name(article_status st);
-const char *store_comment_status_name(comment_status st);
 
 
 #endif

@@ -13,33 +13,6 @@
 #include "store/sqlite_priv.h"
 #include "store/sqlite_sql.h"
 
-static const char *const article_status_names[] = {
-    [ARTICLE_DRAFT] = "draft", [ARTICLE_PENDING] = "pending",
-    [ARTICLE_SCHEDULED] = "scheduled", [ARTICLE_PUBLISHED] = "published",
-};
-static const char *const comment_status_names[] = {
-    [COMMENT_PENDING] = "pending", [COMMENT_APPROVED] = "approved",
-    [COMMENT_SPAM] = "spam", [COMMENT_TRASH] = "trash",
-};
-
-static int status_index(const char *const *names, int n, const unsigned char *t)
-{
-    for (int i = 0; t && i < n; i++)
-        if (strcmp(names[i], (const char *)t) == 0)
-            return i;
-    return 0;
-}
-
-const char *store_article_status_name(article_status st)
-{
-    return (unsigned)st <= ARTICLE_PUBLISHED ? article_status_names[st] : NULL;
-}
-
-const char *store_comment_status_name(comment_status st)
-{
-    return (unsigned)st <= COMMENT_TRASH ? comment_status_names[st] : NULL;
-}
-
 void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row)
 {
     for (size_t i = 0; i < fs->n; i++) {
@@ -94,12 +67,12 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
             *(bool *)m = sqlite3_column_int(st, col) != 0;
             break;
         case STORE_F_ARTICLE_STATUS:
-            *(article_status *)m = (article_status)status_index(
-                article_status_names, 4, sqlite3_column_text(st, col));
+            *(article_status *)m = store_article_status_parse(
+                (const char *)sqlite3_column_text(st, col));
             break;
         case STORE_F_COMMENT_STATUS:
-            *(comment_status *)m = (comment_status)status_index(
-                comment_status_names, 4, sqlite3_column_text(st, col));
+            *(comment_status *)m = store_comment_status_parse(
+                (const char *)sqlite3_column_text(st, col));
             break;
         }
     }
@@ -127,7 +100,7 @@ static void article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
     ar->comment_count = sqlite3_column_int64(st, j + COMMENTS);
 }
 
-static int article_tags(store_t *s, arena_t *a, store_article *ar)
+static int article_tags(sq_store *s, arena_t *a, store_article *ar)
 {
     sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_TAGS);
     if (!st)
@@ -145,7 +118,7 @@ static int article_tags(store_t *s, arena_t *a, store_article *ar)
 }
 
 /* Step a statement expected to yield one article. */
-static int article_one(store_t *s, arena_t *a, sqlite3_stmt *st, store_article *out)
+static int article_one(sq_store *s, arena_t *a, sqlite3_stmt *st, store_article *out)
 {
     int rc = store_step(s, st);
     if (rc == SQLITE_ROW) {
@@ -161,9 +134,10 @@ static int article_one(store_t *s, arena_t *a, sqlite3_stmt *st, store_article *
     return rc ? rc : article_tags(s, a, out);
 }
 
-int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now,
+int sq_article_by_slug(store_t *self, arena_t *a, const char *slug, int64_t now,
                           store_article *out)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_BY_SLUG);
     if (!st)
         return NS_EINTERNAL;
@@ -174,8 +148,9 @@ int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now,
     return article_one(s, a, st, out);
 }
 
-int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out)
+int sq_article_by_id(store_t *self, arena_t *a, int64_t id, store_article *out)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_BY_ID);
     if (!st)
         return NS_EINTERNAL;
@@ -200,7 +175,7 @@ static const struct {
  * only then joins the wide columns, so the per-row comment count and the
  * author and category lookups run for the rows shown, not for every row
  * sorted. */
-static sqlite3_stmt *list_stmt(store_t *s, int mask, bool count)
+static sqlite3_stmt *list_stmt(sq_store *s, int mask, bool count)
 {
     sqlite3_stmt **slot = count ? &s->count[mask] : &s->list[mask];
     if (*slot)
@@ -242,7 +217,7 @@ static const store_fields query_fields = {
     query_field_list, sizeof query_field_list / sizeof query_field_list[0], sizeof(store_query)
 };
 
-static sqlite3_stmt *query_stmt(store_t *s, const store_query *q, bool count)
+static sqlite3_stmt *query_stmt(sq_store *s, const store_query *q, bool count)
 {
     int mask = (q->category_id ? QF_CATEGORY : 0) | (q->tag_id ? QF_TAG : 0) |
                (q->author_id ? QF_AUTHOR : 0);
@@ -256,7 +231,7 @@ static sqlite3_stmt *query_stmt(store_t *s, const store_query *q, bool count)
  * each; a long one (a sitemap, a big feed) on any visible article's change
  * instead, which costs one key rather than a thousand. */
 #define LIST_DEPS_EACH 64
-static void list_deps(store_t *s, const struct store_article_list *l)
+static void list_deps(sq_store *s, const struct store_article_list *l)
 {
     store_dep_note(s, STORE_DEP_LIST, 0);
     if (l->n > LIST_DEPS_EACH) {
@@ -268,7 +243,7 @@ static void list_deps(store_t *s, const struct store_article_list *l)
 }
 
 /* Collect the rows of an article statement (at most max) onto the arena. */
-static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
+static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
                         struct store_article_list *out)
 {
     out->items = arena_zalloc(a, (size_t)max * sizeof *out->items);
@@ -283,8 +258,9 @@ static int article_rows(store_t *s, arena_t *a, sqlite3_stmt *st, int max, bool 
     return rc;
 }
 
-int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out)
+int sq_article_list(store_t *self, arena_t *a, const store_query *q, struct store_article_list *out)
 {
+    sq_store *s = sq(self);
     out->items = NULL;
     out->n = 0;
     if (q->limit < 1 || q->limit > 1000 || q->offset < 0)
@@ -293,8 +269,9 @@ int store_article_list(store_t *s, arena_t *a, const store_query *q, struct stor
     return st ? article_rows(s, a, st, q->limit, q->with_tags, out) : NS_EINTERNAL;
 }
 
-int store_article_count(store_t *s, const store_query *q, int64_t *count)
+int sq_article_count(store_t *self, const store_query *q, int64_t *count)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = query_stmt(s, q, true);
     if (!st)
         return NS_EINTERNAL;
@@ -331,7 +308,7 @@ static int related_by_rank(const void *x, const void *y)
 
 /* Append the rows of a candidate statement (id, published_at, same) to *c,
  * each counting one shared tag when `shared` is set. */
-static int related_rows(store_t *s, arena_t *a, sqlite3_stmt *st, bool shared, related_cand **c,
+static int related_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, bool shared, related_cand **c,
                         size_t *n, size_t *cap)
 {
     int rc;
@@ -358,7 +335,7 @@ static size_t related_merge(related_cand *c, size_t n)
     return w;
 }
 
-static int related_step(store_t *s, arena_t *a, enum store_stmt_id sid, int64_t id, int64_t now,
+static int related_step(sq_store *s, arena_t *a, enum store_stmt_id sid, int64_t id, int64_t now,
                         int limit, related_cand **c, size_t *n, size_t *cap)
 {
     sqlite3_stmt *st = store_stmt(s, sid);
@@ -370,9 +347,10 @@ static int related_step(store_t *s, arena_t *a, enum store_stmt_id sid, int64_t 
     return related_rows(s, a, st, sid == ST_RELATED_SHARED, c, n, cap);
 }
 
-int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit,
+int sq_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int limit,
                           struct store_article_list *out)
 {
+    sq_store *s = sq(self);
     out->items = NULL;
     out->n = 0;
     if (limit < 1 || limit > 1000)
@@ -402,7 +380,7 @@ int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int l
 }
 
 /* One integer from a fixed statement bound with :now (NULL result → 0). */
-static int scalar_now(store_t *s, enum store_stmt_id id, int64_t now, int64_t *v)
+static int scalar_now(sq_store *s, enum store_stmt_id id, int64_t now, int64_t *v)
 {
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
@@ -413,14 +391,16 @@ static int scalar_now(store_t *s, enum store_stmt_id id, int64_t now, int64_t *v
     return store_done(st, store_map_rc(rc));
 }
 
-int store_next_publish(store_t *s, int64_t now, int64_t *when)
+int sq_next_publish(store_t *self, int64_t now, int64_t *when)
 {
+    sq_store *s = sq(self);
     store_dep_note(s, STORE_DEP_LIST, 0);
     return scalar_now(s, ST_NEXT_PUBLISH, now, when);
 }
 
-int store_last_modified(store_t *s, int64_t now, int64_t *when)
+int sq_last_modified(store_t *self, int64_t now, int64_t *when)
 {
+    sq_store *s = sq(self);
     store_dep_note(s, STORE_DEP_LIST, 0);
     store_dep_note(s, STORE_DEP_MODIFIED, 0);
     return scalar_now(s, ST_LAST_MODIFIED, now, when);
@@ -430,7 +410,7 @@ int store_last_modified(store_t *s, int64_t now, int64_t *when)
 
 /* Step st, filling structs described by fs; one row into *out if n is NULL
  * (NS_ENOTFOUND when none), else all rows into a new arena array. */
-static int rows(store_t *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out,
+static int rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out,
                 size_t *n)
 {
     size_t sz = fs->size, cap = n ? 0 : 1, cnt = 0;
@@ -453,7 +433,7 @@ static int rows(store_t *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs
 }
 
 /* One row by a text key bound to name. */
-static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *name,
+static int by_text(sq_store *s, arena_t *a, enum store_stmt_id id, const char *name,
                    const char *key, const store_fields *fs, void *out)
 {
     sqlite3_stmt *st = store_stmt(s, id);
@@ -467,7 +447,7 @@ static int by_text(store_t *s, arena_t *a, enum store_stmt_id id, const char *na
 }
 
 /* All rows of an unparameterised statement. */
-static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, const store_fields *fs,
+static int all_rows(sq_store *s, arena_t *a, enum store_stmt_id id, const store_fields *fs,
                     void **out, size_t *n)
 {
     sqlite3_stmt *st = store_stmt(s, id);
@@ -476,7 +456,7 @@ static int all_rows(store_t *s, arena_t *a, enum store_stmt_id id, const store_f
     return rows(s, a, st, fs, out, n);
 }
 
-static int comment_list(store_t *s, arena_t *a, enum store_stmt_id id, int64_t article_id,
+static int comment_list(sq_store *s, arena_t *a, enum store_stmt_id id, int64_t article_id,
                         comment_status cs, store_comment **out, size_t *n)
 {
     sqlite3_stmt *st = store_stmt(s, id);
@@ -491,25 +471,29 @@ static int comment_list(store_t *s, arena_t *a, enum store_stmt_id id, int64_t a
     return rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
-int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
+int sq_comment_list(store_t *self, arena_t *a, int64_t article_id, comment_status cs,
                        store_comment **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return comment_list(s, a, ST_COMMENT_LIST, article_id, cs, out, n);
 }
 
-int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status cs,
+int sq_comment_list_all(store_t *self, arena_t *a, int64_t article_id, comment_status cs,
                            store_comment **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return comment_list(s, a, ST_COMMENT_LIST_ALL, article_id, cs, out, n);
 }
 
-int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
+int sq_category_by_slug(store_t *self, arena_t *a, const char *slug, store_category *out)
 {
+    sq_store *s = sq(self);
     return by_text(s, a, ST_CATEGORY_BY_SLUG, ":slug", slug, &store_category_fields, out);
 }
 
-int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out)
+int sq_category_by_id(store_t *self, arena_t *a, int64_t id, store_category *out)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_CATEGORY_BY_ID);
     if (!st)
         return NS_EINTERNAL;
@@ -519,44 +503,52 @@ int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out
     return rows(s, a, st, &store_category_fields, &p, NULL);
 }
 
-int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n)
+int sq_category_list(store_t *self, arena_t *a, store_category **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return all_rows(s, a, ST_CATEGORY_LIST, &store_category_fields, (void **)out, n);
 }
 
-int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out)
+int sq_tag_by_slug(store_t *self, arena_t *a, const char *slug, store_tag *out)
 {
+    sq_store *s = sq(self);
     return by_text(s, a, ST_TAG_BY_SLUG, ":slug", slug, &store_tag_fields, out);
 }
 
-int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out)
+int sq_author_by_slug(store_t *self, arena_t *a, const char *slug, store_author *out)
 {
+    sq_store *s = sq(self);
     return by_text(s, a, ST_AUTHOR_BY_SLUG, ":slug", slug, &store_author_fields, out);
 }
 
-int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n)
+int sq_author_list(store_t *self, arena_t *a, store_author **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return all_rows(s, a, ST_AUTHOR_LIST, &store_author_fields, (void **)out, n);
 }
 
-int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out)
+int sq_page_by_slug(store_t *self, arena_t *a, const char *slug, store_page *out)
 {
+    sq_store *s = sq(self);
     return by_text(s, a, ST_PAGE_BY_SLUG, ":slug", slug, &store_page_fields, out);
 }
 
-int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
+int sq_page_list(store_t *self, arena_t *a, store_page **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return all_rows(s, a, ST_PAGE_LIST, &store_page_fields, (void **)out, n);
 }
 
-int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
+int sq_redirect_lookup(store_t *self, arena_t *a, const char *path, store_redirect *out)
 {
+    sq_store *s = sq(self);
     store_dep_note(s, STORE_DEP_REDIRECTS, 0);
     return by_text(s, a, ST_REDIRECT, ":path", path, &store_redirect_fields, out);
 }
 
-int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value)
+int sq_setting_get(store_t *self, arena_t *a, const char *key, const char **value)
 {
+    sq_store *s = sq(self);
     sqlite3_stmt *st = store_stmt(s, ST_SETTING_GET);
     *value = NULL;
     if (!st)
@@ -571,7 +563,8 @@ int store_setting_get(store_t *s, arena_t *a, const char *key, const char **valu
                                                                    : store_map_rc(rc));
 }
 
-int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n)
+int sq_setting_list(store_t *self, arena_t *a, store_setting **out, size_t *n)
 {
+    sq_store *s = sq(self);
     return all_rows(s, a, ST_SETTING_LIST, &store_setting_fields, (void **)out, n);
 }

@@ -13,33 +13,8 @@
 #include "core/text.h"
 #include "store/sqlite_priv.h"
 
-/* NS_EINVAL unless s is well-formed UTF-8 (and non-empty when required). */
-static int check_text(const char *s, bool required)
-{
-    if (!s)
-        return required ? NS_EINVAL : 0;
-    if (required && !*s)
-        return NS_EINVAL;
-    return text_valid_utf8(s, strlen(s)) ? 0 : NS_EINVAL;
-}
-
-/* check_text over the text members of row, required as its table says. */
-static int check_row(const store_fields *fs, const void *row)
-{
-    for (size_t i = 0; i < fs->n; i++) {
-        const store_field *f = &fs->f[i];
-        if (f->kind != STORE_F_TEXT && f->kind != STORE_F_TEXT_REQ)
-            continue;
-        const char *t = *(const char *const *)((const char *)row + f->off);
-        int rc = check_text(t, f->kind == STORE_F_TEXT_REQ);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 /* Step an INSERT/UPDATE/DELETE; *changes gets the rows it touched. */
-static int step_write(store_t *s, sqlite3_stmt *st, int *changes)
+static int step_write(sq_store *s, sqlite3_stmt *st, int *changes)
 {
     int rc = store_map_rc(store_step(s, st));
     if (changes)
@@ -56,8 +31,9 @@ struct row_ctx {
     int if_none;            /* returned when no row was written; 0: not an error */
 };
 
-static int row_write(store_t *s, void *arg)
+static int row_write(store_t *self, void *arg)
 {
+    sq_store *s = sq(self);
     const struct row_ctx *x = arg;
     sqlite3_stmt *st = store_stmt(s, x->stmt);
     if (!st)
@@ -72,23 +48,25 @@ static int row_write(store_t *s, void *arg)
 }
 
 /* check_row, then row_write in a savepoint of its own. */
-static int row_store(store_t *s, enum store_stmt_id stmt, const store_fields *fs,
+static int row_store(sq_store *s, enum store_stmt_id stmt, const store_fields *fs,
                      const void *row, int64_t *id, int if_none)
 {
     struct row_ctx x = { stmt, fs, row, id, if_none };
-    int rc = check_row(fs, row);
-    return rc ? rc : store_write(s, row_write, &x);
+    int rc = store_check_row(fs, row);
+    return rc ? rc : sq_write(&s->base, row_write, &x);
 }
 
 /* ---- authors, categories, tags ---- */
 
-int store_author_insert(store_t *s, store_author *au)
+int sq_author_insert(store_t *self, store_author *au)
 {
+    sq_store *s = sq(self);
     return row_store(s, ST_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
 }
 
-int store_category_insert(store_t *s, store_category *c)
+int sq_category_insert(store_t *self, store_category *c)
 {
+    sq_store *s = sq(self);
     return row_store(s, ST_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
 }
 
@@ -97,8 +75,9 @@ struct tag_ctx {
     const char *slug;
 };
 
-static int tag_ensure(store_t *s, void *arg)
+static int tag_ensure(store_t *self, void *arg)
 {
+    sq_store *s = sq(self);
     struct tag_ctx *x = arg;
     sqlite3_stmt *st = store_stmt(s, ST_TAG_INSERT);
     sqlite3_stmt *get = store_stmt(s, ST_TAG_BY_SLUG);
@@ -117,9 +96,10 @@ static int tag_ensure(store_t *s, void *arg)
                                                                     : store_map_rc(rc));
 }
 
-int store_tag_ensure(store_t *s, store_tag *t)
+int sq_tag_ensure(store_t *self, store_tag *t)
 {
-    int rc = check_row(&store_tag_fields, t);
+    sq_store *s = sq(self);
+    int rc = store_check_row(&store_tag_fields, t);
     if (rc)
         return rc;
     struct tag_ctx x = { t, t->slug };
@@ -128,7 +108,7 @@ int store_tag_ensure(store_t *s, store_tag *t)
         tmp = arena_new(256);
         x.slug = text_slugify(tmp, t->name, 200);
     }
-    rc = x.slug && *x.slug ? store_write(s, tag_ensure, &x) : NS_EINVAL;
+    rc = x.slug && *x.slug ? sq_write(&s->base, tag_ensure, &x) : NS_EINVAL;
     arena_free(tmp);
     return rc;
 }
@@ -156,7 +136,7 @@ static char *article_tag_json(arena_t *a, const int64_t *tag_ids, size_t n)
 
 /* Make the article's tags exactly tag_ids, touching only the rows that
  * change (each logs a change of the lists). */
-static int article_set_tags(store_t *s, int64_t id, const int64_t *tag_ids, size_t n)
+static int article_set_tags(sq_store *s, int64_t id, const int64_t *tag_ids, size_t n)
 {
     sqlite3_stmt *keep = store_stmt(s, ST_ARTICLE_TAGS_KEEP);
     sqlite3_stmt *ins = store_stmt(s, ST_ARTICLE_TAG_INSERT);
@@ -175,42 +155,34 @@ static int article_set_tags(store_t *s, int64_t id, const int64_t *tag_ids, size
     return rc;
 }
 
-static int article_write(store_t *s, void *arg)
+static int article_write(store_t *self, void *arg)
 {
+    sq_store *s = sq(self);
     struct article_ctx *x = arg;
     struct row_ctx w = { x->update ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT, &store_article_fields,
                          x->ar, x->update ? NULL : &x->ar->id, NS_ENOTFOUND };
-    int rc = row_write(s, &w);
+    int rc = row_write(&s->base, &w);
     return rc ? rc : article_set_tags(s, x->ar->id, x->tag_ids, x->ntags);
 }
 
-/* An image_url goes into <img src> and og:image: empty (no image) or a
- * URL text_url_is_safe_link accepts, never javascript: and the like. */
-static int article_check(const store_article *ar, const int64_t *tag_ids, size_t ntags)
+int sq_article_insert(store_t *self, store_article *ar, const int64_t *tag_ids, size_t ntags)
 {
-    if (!store_article_status_name(ar->status) || (ntags && !tag_ids))
-        return NS_EINVAL;
-    if (ar->image_url && *ar->image_url && !text_url_is_safe_link(ar->image_url))
-        return NS_EINVAL;
-    return check_row(&store_article_fields, ar);
-}
-
-int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
-{
+    sq_store *s = sq(self);
     struct article_ctx x = { ar, tag_ids, ntags, false };
-    int rc = article_check(ar, tag_ids, ntags);
-    return rc ? rc : store_write(s, article_write, &x);
+    int rc = store_check_article(ar, tag_ids, ntags);
+    return rc ? rc : sq_write(&s->base, article_write, &x);
 }
 
-int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
+int sq_article_update(store_t *self, store_article *ar, const int64_t *tag_ids, size_t ntags)
 {
+    sq_store *s = sq(self);
     struct article_ctx x = { ar, tag_ids, ntags, true };
-    int rc = article_check(ar, tag_ids, ntags);
+    int rc = store_check_article(ar, tag_ids, ntags);
     if (rc)
         return rc;
     if (ar->updated_at == 0)
         ar->updated_at = (int64_t)time(NULL);
-    return store_write(s, article_write, &x);
+    return sq_write(&s->base, article_write, &x);
 }
 
 /* A one-statement write keyed by an id and optional text :status. */
@@ -220,8 +192,9 @@ struct id_ctx {
     const char *status;
 };
 
-static int id_write(store_t *s, void *arg)
+static int id_write(store_t *self, void *arg)
 {
+    sq_store *s = sq(self);
     struct id_ctx *x = arg;
     sqlite3_stmt *st = store_stmt(s, x->stmt);
     if (!st)
@@ -232,16 +205,18 @@ static int id_write(store_t *s, void *arg)
     return rc ? rc : changes ? 0 : NS_ENOTFOUND;
 }
 
-int store_article_delete(store_t *s, int64_t id)
+int sq_article_delete(store_t *self, int64_t id)
 {
+    sq_store *s = sq(self);
     struct id_ctx x = { ST_ARTICLE_DELETE, id, NULL };
-    return store_write(s, id_write, &x);
+    return sq_write(&s->base, id_write, &x);
 }
 
 /* ---- comments, pages, settings, redirects ---- */
 
-int store_comment_insert(store_t *s, store_comment *c)
+int sq_comment_insert(store_t *self, store_comment *c)
 {
+    sq_store *s = sq(self);
     if (!store_comment_status_name(c->status))
         return NS_EINVAL;
     /* The insert selects nothing when the parent is missing or on another
@@ -249,25 +224,29 @@ int store_comment_insert(store_t *s, store_comment *c)
     return row_store(s, ST_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL);
 }
 
-int store_comment_set_status(store_t *s, int64_t id, comment_status cs)
+int sq_comment_set_status(store_t *self, int64_t id, comment_status cs)
 {
+    sq_store *s = sq(self);
     struct id_ctx x = { ST_COMMENT_STATUS, id, store_comment_status_name(cs) };
-    return x.status ? store_write(s, id_write, &x) : NS_EINVAL;
+    return x.status ? sq_write(&s->base, id_write, &x) : NS_EINVAL;
 }
 
-int store_page_insert(store_t *s, store_page *p)
+int sq_page_insert(store_t *self, store_page *p)
 {
+    sq_store *s = sq(self);
     return row_store(s, ST_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
 }
 
-int store_setting_set(store_t *s, const char *key, const char *value)
+int sq_setting_set(store_t *self, const char *key, const char *value)
 {
+    sq_store *s = sq(self);
     store_setting kv = { key, value ? value : "" };
     return row_store(s, ST_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
 }
 
-int store_redirect_insert(store_t *s, const store_redirect *r)
+int sq_redirect_insert(store_t *self, const store_redirect *r)
 {
+    sq_store *s = sq(self);
     if (r->status != 301 && r->status != 302)
         return NS_EINVAL;
     return row_store(s, ST_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);

@@ -1,7 +1,9 @@
 /*
  * store.h - the storage interface. Every SQL statement of nashra lives
- * behind this header (store/sqlite.c today; a PostgreSQL backend will
- * implement the same functions), so nothing above it knows about SQL.
+ * behind this header, in one of two backends chosen at run time by the
+ * location a site is opened with: SQLite (store/sqlite*.c, a database
+ * file, the default) or PostgreSQL (store/pg*.c, a postgresql:// URL).
+ * Nothing above it knows about SQL or which backend runs.
  *
  * A store_t is one database connection and must be used by one thread at a
  * time; the HTTP layer keeps one per worker thread. Results are returned as
@@ -114,12 +116,24 @@ struct store_article_list {
 
 enum { STORE_CREATE = 1, STORE_READONLY = 2 };
 
-/* Open (and with STORE_CREATE create) the database at path, set WAL mode,
- * foreign keys, a busy timeout, and run pending schema migrations (not with
- * STORE_READONLY). NS_ENOTFOUND if missing and not creating, NS_ECORRUPT if
- * the file is not a nashra database or is damaged, NS_EBUSY if locked,
- * NS_EINVAL if the schema is newer than this binary. Caller owns *out. */
-int store_open(const char *path, int flags, store_t **out);
+/* Open the site database at `location`: a postgresql:// (or postgres://)
+ * URL selects PostgreSQL, anything else is the path of a SQLite file.
+ * Pending schema migrations run (not with STORE_READONLY).
+ * - NS_ENOTFOUND: no nashra site there and not STORE_CREATE (a missing
+ *   file; a PostgreSQL database without nashra's tables);
+ * - NS_ECORRUPT: not a nashra database (another application's tables, a
+ *   damaged or foreign file);
+ * - NS_EINVAL: the schema is newer than this binary, or a bad location;
+ * - NS_EBUSY: locked; NS_EUNAVAIL: the server cannot be reached (refused,
+ *   timed out, authentication failed).
+ * Caller owns *out. */
+int store_open(const char *location, int flags, store_t **out);
+/* True if location names a PostgreSQL database. */
+bool store_location_is_pg(const char *location);
+/* location fit for a log line or a message: a password in a URL (or a
+ * password= parameter) replaced by "***". Written to out (size bytes,
+ * truncated, always terminated); returns out. */
+const char *store_location_safe(const char *location, char *out, size_t size);
 void store_close(store_t *s);
 
 /* Current schema version number (after migrations). */
@@ -185,32 +199,36 @@ int store_changes_head(store_t *s, int64_t *seq);
 /* The keys changed after `since`, read in one snapshot, onto arena a. */
 int store_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out);
 
-/* Whether anything was committed since the last call on s: by another
- * connection or process (PRAGMA data_version, prepared once: a few
- * microseconds, two file-lock system calls) or through s itself. *changed
- * is true on the first call. On error (SQLITE_BUSY past the busy
- * timeout...) *changed is true as well and the code is returned, so a
+/* Whether anything was committed since the last call on s, by any
+ * connection, process or node, or through s itself; *changed is true on
+ * the first call. Meant to be asked once per event-loop iteration: a
+ * commit that completed before the question is always seen (SQLite: the
+ * file's change counter, a few microseconds; PostgreSQL: the change log's
+ * head, one round trip, as a notification may still be on its way when
+ * the writer is told it committed). On error *changed is true as well and
+ * the code is returned (NS_EUNAVAIL: the server is unreachable), so a
  * cache that cannot vouch for its pages drops them. Ask outside a read
- * snapshot: inside one it sees that snapshot. */
+ * snapshot. */
 int store_changed(store_t *s, bool *changed);
 
-/* Full integrity check (PRAGMA quick_check). NS_ECORRUPT on damage. */
+/* Check the database is reachable and sound (SQLite: a full integrity
+ * check; PostgreSQL: the server answers and the schema is nashra's).
+ * NS_ECORRUPT on damage. */
 int store_check(store_t *s);
 
-/* The write path. Run fn(s, arg) as one write transaction: begun outside
- * any read snapshot (BEGIN IMMEDIATE takes the write lock first, so the
- * transaction never has to upgrade a stale snapshot, which SQLite refuses
- * at once with SQLITE_BUSY_SNAPSHOT), and retried from the start, fn
- * included, with exponential backoff when the database stays busy past the
- * busy timeout, up to STORE_WRITE_TRIES times; then NS_EBUSY. fn's error
- * rolls everything back and is returned. Inside a caller's store_begin()
- * it runs in a savepoint instead. Calling it inside store_read_begin() is
- * a bug: NS_EINTERNAL. Every single-row write below goes through it. */
+/* The write path. Run fn(s, arg) as one write transaction, begun outside
+ * any read snapshot and retried from the start, fn included, with
+ * exponential backoff while the database stays busy (a lock held past the
+ * backend's wait, a serialization failure), up to STORE_WRITE_TRIES
+ * times; then NS_EBUSY. fn's error rolls everything back and is returned.
+ * Inside a caller's store_begin() it runs in a savepoint instead. Calling
+ * it inside store_read_begin() is a bug: NS_EINTERNAL. Every single-row
+ * write below goes through it. */
 #define STORE_WRITE_TRIES 4
 int store_write(store_t *s, int (*fn)(store_t *s, void *arg), void *arg);
 
 /* An explicit write transaction for a batch of writes (the demo seeder,
- * later the importer): BEGIN IMMEDIATE retried like store_write. */
+ * db copy, later the importer), begun like store_write's. */
 int store_begin(store_t *s);
 int store_commit(store_t *s);
 int store_rollback(store_t *s);
@@ -218,16 +236,16 @@ int store_rollback(store_t *s);
 bool store_in_transaction(store_t *s);
 
 /* One consistent snapshot for a whole page: every read between the two
- * sees the database as of the first read, and the shared-memory locks are
- * taken once instead of once per query. store_read_end ends the snapshot
- * (rolled back if ending it failed, so s is never left inside it). No
+ * sees the database as of the first read. store_read_end ends the
+ * snapshot (s is never left inside it, even when ending it failed). No
  * writes inside: use store_write outside the snapshot. */
 int store_read_begin(store_t *s);
 int store_read_end(store_t *s);
 
 /* Fault injection, for tests: the nth statement step from now (1: the
- * next) fails with code (NS_EBUSY, NS_ECORRUPT, NS_EIO for a full disk),
- * once, or at every step from then on when `sticky`; nth 0 disarms. */
+ * next) fails with code (NS_EBUSY, NS_ECORRUPT, NS_EIO for a full disk,
+ * NS_EUNAVAIL for a lost server), once, or at every step from then on when
+ * `sticky`; nth 0 disarms. */
 void store_fault(store_t *s, uint64_t nth, int code, bool sticky);
 /* Statement steps made through s so far (for fault-injection loops and for
  * tests bounding the work of a query). */
@@ -301,5 +319,28 @@ int store_comment_set_status(store_t *s, int64_t id, comment_status st);
 int store_page_insert(store_t *s, store_page *p);
 int store_setting_set(store_t *s, const char *key, const char *value);
 int store_redirect_insert(store_t *s, const store_redirect *r);
+
+/* ---- moving a whole site between databases (nashra db copy) ---- */
+
+/* Rows of one table, as db copy counts them. */
+typedef struct store_table_count {
+    const char *table;
+    int64_t from_rows, to_rows;
+} store_table_count;
+
+typedef struct store_copy_report {
+    store_table_count *tables; /* on the arena, one per site table */
+    size_t n;
+} store_copy_report;
+
+/* Copy every row of every table of the site (everything but the schema
+ * bookkeeping and the change log) from `from` into `to`, ids kept: read in
+ * one snapshot of `from`, written in one transaction of `to`, whose row
+ * counts are compared with the source's before it commits. `to` may hold
+ * no site rows unless `replace` (then they are deleted in the same
+ * transaction). NS_EEXIST: `to` not empty; NS_ECORRUPT: counts differ
+ * (nothing committed); other codes as the store's. The report (on arena
+ * a) is filled as far as the copy went. */
+int store_copy(store_t *from, store_t *to, bool replace, arena_t *a, store_copy_report *out);
 
 #endif

@@ -1,6 +1,6 @@
 """Shared machinery of the end-to-end tests: a real nashra server on a
 throw-away demo site, an HTTP client that sends paths exactly as given, a
-small HTML tree for structural checks and direct access to the site's SQLite
+small HTML tree for structural checks and direct access to the site's
 database (the tests write to it from another connection, as an editor's tool
 would, to check that pages follow the database at once).
 
@@ -8,20 +8,31 @@ The binary is $NASHRA_BIN (default build/nashra, relative to the repository
 root). A server is stopped with SIGTERM and must exit with status 0: under
 the sanitizer builds that is also how leaks, memory errors and data races
 surface.
+
+The database is SQLite (DIR/nashra.db) unless $NASHRA_E2E_PG_URL names a
+PostgreSQL server and a role that may create databases: then every site
+gets a database of its own there, created for it and dropped with it, and
+the same tests run against the PostgreSQL backend. What differs between
+the two is in the Database classes below and nowhere else.
 """
+import glob
 import html
 import html.parser
 import http.client
+import itertools
 import os
+import re
 import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import urllib.parse
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.path.join(ROOT, os.environ.get("NASHRA_BIN", "build/nashra")))
@@ -30,6 +41,9 @@ SEED_TITLE_PREFIX = "المئات من الجنود الروس"
 ENV = dict(os.environ)
 ENV.setdefault("NASHRA_THEME_DIR", os.path.join(ROOT, "themes", "default"))
 START_TIMEOUT = float(os.environ.get("NASHRA_E2E_START_TIMEOUT", "30"))
+PG_URL = os.environ.get("NASHRA_E2E_PG_URL") or None
+if PG_URL:
+    import psycopg2     # Debian package python3-psycopg2; the SQLite runs do without it
 
 
 def free_port():
@@ -75,6 +89,252 @@ def sanitizer_report(text):
                                     "runtime error:", "UndefinedBehaviorSanitizer"))
 
 
+# -- the database behind a site ---------------------------------------------
+class SqliteDatabase:
+    """The SQLite file DIR/nashra.db that `nashra init DIR` creates."""
+    name = "sqlite"
+    is_pg = False
+
+    def __init__(self, site_dir):
+        self.path = os.path.join(site_dir, "nashra.db")
+        self.location = self.path
+        self.cli_args = []             # init and serve: the file is their default
+
+    def connect(self):
+        """A DB-API connection in autocommit mode (BEGIN is the caller's)."""
+        c = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        c.execute("PRAGMA busy_timeout=15000")
+        return c
+
+    def query(self, sql, args=(), readonly=False):
+        if readonly:
+            uri = "file:%s?mode=ro" % urllib.request.pathname2url(self.path)
+            c = sqlite3.connect(uri, uri=True, timeout=15)
+        else:
+            c = self.connect()
+        try:
+            return c.execute(sql, args).fetchall()
+        finally:
+            c.close()
+
+    def execute(self, sql, args=()):
+        c = self.connect()
+        try:
+            return c.execute(sql, args).lastrowid
+        finally:
+            c.close()
+
+    def replace(self, table, row):
+        """Replace the row with the same key by row (a dict), the way
+        SQLite does it: the old row is deleted, without its delete
+        triggers (recursive_triggers is off), and the new one inserted."""
+        cols = list(row)
+        self.execute("INSERT OR REPLACE INTO %s(%s) VALUES(%s)"
+                     % (table, ", ".join(cols), ", ".join("?" * len(cols))), [row[c] for c in cols])
+
+    def hold_write_lock(self, table):
+        """An open transaction that keeps other writers of table out until
+        the connection it returns commits (SQLite has one lock for the
+        whole database)."""
+        c = self.connect()
+        c.execute("BEGIN IMMEDIATE")
+        return c
+
+    def shell(self, sql):
+        """argv of the database's own command-line tool running sql, as an
+        editor would from outside nashra."""
+        tool = shutil.which("sqlite3")
+        if tool is None:
+            raise AssertionError("the sqlite3 command-line tool is missing (Debian package sqlite3)")
+        return [tool, "-cmd", ".timeout 5000", self.path, sql]
+
+    def holds_site(self):
+        """True if the file is an SQLite database that nashra made (its
+        application id, "nshr")."""
+        with open(self.path, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return False
+        return self.query("PRAGMA application_id", readonly=True) == [(0x6e736872,)]
+
+    def make_foreign(self):
+        """Make it something other than a nashra database: a file of garbage."""
+        with open(self.path, "wb") as f:
+            f.write(os.urandom(8192))
+
+    def damage(self):
+        """Break the database under a running server: everything past its
+        first 8 KiB overwritten with garbage (the header stays)."""
+        size = os.path.getsize(self.path)
+        with open(self.path, "r+b") as f:
+            for off in range(8192, size, 4096):
+                f.seek(off)
+                f.write(os.urandom(4096))
+
+    def drop(self):
+        pass                            # removed with the site's directory
+
+
+def _pg_sql(sql, args):
+    """sqlite3's qmark placeholders as psycopg2's: ? outside quoted text
+    becomes %s and a literal % is doubled (psycopg2 formats the whole
+    statement once there are arguments)."""
+    if not args:
+        return sql
+    return "".join(part if i % 2 else part.replace("%", "%%").replace("?", "%s")
+                   for i, part in enumerate(re.split(r"('(?:[^']|'')*')", sql)))
+
+
+class PostgresDatabase:
+    """A database of its own on the server of $NASHRA_E2E_PG_URL, created
+    here and dropped with the site; `nashra init DIR --db URL` fills it and
+    writes its URL in DIR/nashra.conf, which every later command reads."""
+    name = "postgresql"
+    is_pg = True
+    _serial = itertools.count(1)
+
+    def __init__(self, site_dir=None):
+        self.dbname = "nashra_e2e_%d_%d" % (os.getpid(), next(self._serial))
+        self.admin("CREATE DATABASE %s" % self.dbname)
+        self.url = pg_url(dbname=self.dbname)
+        self.location = self.url
+        self.cli_args = ["--db", self.url]     # init and serve
+        self._has_id = {}
+        self._conn = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def admin(sql, args=None):
+        """Run sql as the superuser of $NASHRA_E2E_PG_URL, outside any
+        transaction (CREATE and DROP DATABASE refuse to run in one)."""
+        c = psycopg2.connect(PG_URL)
+        try:
+            c.autocommit = True
+            with c.cursor() as cur:
+                cur.execute(sql, args)
+        finally:
+            c.close()
+
+    def connect(self):
+        c = psycopg2.connect(self.url)
+        c.autocommit = True
+        return c
+
+    def _run(self, sql, args, readonly=False, fetch="all"):
+        """One statement on this object's own connection, kept open (a new
+        connection costs tens of milliseconds, hundreds of times a run)
+        and replaced once if the server closed it meanwhile (a test that
+        stopped and started the server)."""
+        with self._lock:
+            for attempt in (1, 2):
+                if self._conn is None or self._conn.closed:
+                    self._conn = self.connect()
+                try:
+                    with self._conn.cursor() as cur:
+                        if readonly:
+                            cur.execute("BEGIN READ ONLY")
+                        cur.execute(_pg_sql(sql, args), tuple(args) or None)
+                        rows = cur.fetchall() if fetch == "all" else cur.fetchone() if fetch == "one" else None
+                        if readonly:
+                            cur.execute("COMMIT")
+                        return rows
+                except (psycopg2.OperationalError, psycopg2.InterfaceError):
+                    if attempt == 2 or not self._conn.closed:
+                        raise
+                    self._conn = None
+                except Exception:
+                    if readonly and not self._conn.closed:
+                        with self._conn.cursor() as cur:
+                            cur.execute("ROLLBACK")     # the failed read-only block
+                    raise
+
+    def query(self, sql, args=(), readonly=False):
+        return self._run(sql, args, readonly=readonly)
+
+    def has_id(self, table):
+        if table not in self._has_id:
+            self._has_id[table] = bool(self.query(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+                " AND table_name = ? AND column_name = 'id'", (table,)))
+        return self._has_id[table]
+
+    def execute(self, sql, args=()):
+        """lastrowid's equivalent: the id an INSERT made (RETURNING id, for
+        tables that have one), else None."""
+        m = re.match(r"\s*INSERT\s+INTO\s+(\w+)", sql, re.I)
+        if m is None or not self.has_id(m.group(1).lower()):
+            return self._run(sql, args, fetch=None)
+        return self._run(sql.rstrip().rstrip(";") + " RETURNING id", args, fetch="one")[0]
+
+    def replace(self, table, row):
+        """Replace the row with the same id by row: PostgreSQL's upsert,
+        an UPDATE of the row in place, its triggers fired."""
+        cols = list(row)
+        self.execute("INSERT INTO %s(%s) VALUES(%s) ON CONFLICT (id) DO UPDATE SET %s"
+                     % (table, ", ".join(cols), ", ".join("?" * len(cols)),
+                        ", ".join("%s = excluded.%s" % (k, k) for k in cols if k != "id")),
+                     [row[c] for c in cols])
+
+    def hold_write_lock(self, table):
+        """An open transaction that keeps other writers of table (and only
+        of it) out until the connection it returns commits."""
+        c = psycopg2.connect(self.url)
+        with c.cursor() as cur:
+            cur.execute("LOCK TABLE %s IN EXCLUSIVE MODE" % table)
+        return c
+
+    def shell(self, sql):
+        return psql_argv(self.url, sql)
+
+    def holds_site(self):
+        """True if nashra's schema is there."""
+        return self.query("SELECT value FROM nashra_meta WHERE key = 'application'") == [("nashra",)]
+
+    def make_foreign(self):
+        """Make it something other than a nashra database: another
+        application's table."""
+        self.execute("CREATE TABLE invoices(id BIGINT PRIMARY KEY, total NUMERIC)")
+
+    def damage(self):
+        """Break the database under a running server: its tables renamed
+        away, so that every statement of the server fails."""
+        tables = [t for (t,) in self.query(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        self.execute("; ".join("ALTER TABLE %s RENAME TO damaged_%s" % (t, t) for t in tables))
+
+    def drop(self):
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+        self.admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.dbname)
+
+
+def psql_argv(url, sql):
+    """argv of psql running sql on the database of url. Debian's
+    /usr/bin/psql is a Perl wrapper that costs more than the statement:
+    the newest server's own binary runs instead, when there is one."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"),
+                   key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
+    tool = found[-1] if found else shutil.which("psql")
+    if tool is None:
+        raise AssertionError("the psql command-line tool is missing (Debian package postgresql-client)")
+    return [tool, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+
+
+def pg_url(dbname=None, user=None, password=None, port=None):
+    """$NASHRA_E2E_PG_URL with some of its parts replaced."""
+    u = urllib.parse.urlsplit(PG_URL)
+    host = u.hostname if ":" not in (u.hostname or "") else "[%s]" % u.hostname
+    netloc = "%s%s@%s:%d" % (urllib.parse.quote(user or u.username or "", safe=""),
+                             ":" + urllib.parse.quote(password, safe="") if password else "",
+                             host, port or u.port or 5432)
+    return urllib.parse.urlunsplit((u.scheme, netloc, "/" + (dbname or u.path.lstrip("/")), u.query, ""))
+
+
+Database = PostgresDatabase if PG_URL else SqliteDatabase
+BACKEND = Database.name
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -90,20 +350,34 @@ class Response:
 
 
 class Site:
-    """A demo site in a temporary directory and a server process on it."""
+    """A demo site in a temporary directory and a server process on it.
 
-    def __init__(self, demo=True, extra_args=()):
+    share=other: a second node of other's site, with a directory of its
+    own and the same database, named by --db (other owns the database)."""
+
+    def __init__(self, demo=True, extra_args=(), share=None):
         self.tmp = tempfile.mkdtemp(prefix="nashra-e2e-")
         self.dir = os.path.join(self.tmp, "site")
-        self.db_path = os.path.join(self.dir, "nashra.db")
         self.port = None
         self.proc = None
         self.log_path = os.path.join(self.tmp, "server.log")
-        args = ["init", self.dir] + (["--demo"] if demo else [])
-        r = run_cli(*args, timeout=120)
-        if r.returncode != 0:
-            raise RuntimeError("nashra %s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr))
         self.extra_args = list(extra_args)
+        self.owner = share is None
+        if share is not None:
+            os.mkdir(self.dir)
+            self.database = share.database
+            self.extra_args = ["--db", share.database.location] + self.extra_args
+            return
+        self.database = None
+        try:
+            self.database = Database(self.dir)
+            args = ["init", self.dir] + (["--demo"] if demo else []) + self.database.cli_args
+            r = run_cli(*args, timeout=120)
+            if r.returncode != 0:
+                raise RuntimeError("nashra %s failed (%s): %s" % (" ".join(args), r.returncode, r.stderr))
+        except BaseException:
+            self.cleanup()
+            raise
 
     # -- process ---------------------------------------------------------
     def start(self, preexec_fn=None):
@@ -152,7 +426,11 @@ class Site:
             return ""
 
     def cleanup(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            if self.owner and self.database is not None:
+                self.database.drop()
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- HTTP ------------------------------------------------------------
     def request(self, method, path, headers=None, body=None, timeout=15):
@@ -178,24 +456,25 @@ class Site:
         """GET a decoded UTF-8 path (encoded here)."""
         return self.get(quote_path(path))
 
-    # -- database --------------------------------------------------------
+    # -- database ------------------------------------------------------
     def db(self):
-        c = sqlite3.connect(self.db_path, timeout=15, isolation_level=None)
-        c.execute("PRAGMA busy_timeout=15000")
-        return c
+        """A DB-API connection to the site's database (sqlite3 or psycopg2),
+        in autocommit mode."""
+        return self.database.connect()
 
     def query(self, sql, args=()):
-        with self.db() as c:
-            return c.execute(sql, args).fetchall()
+        """Rows of one statement, with sqlite3's ? placeholders whatever
+        the backend."""
+        return self.database.query(sql, args)
+
+    def ro_query(self, sql, args=()):
+        """The same on a read-only connection."""
+        return self.database.query(sql, args, readonly=True)
 
     def execute(self, sql, args=()):
-        """Run one write statement in its own transaction; returns lastrowid."""
-        c = self.db()
-        try:
-            cur = c.execute(sql, args)
-            return cur.lastrowid
-        finally:
-            c.close()
+        """Run one write statement in its own transaction; returns the id of
+        the row an INSERT made (lastrowid)."""
+        return self.database.execute(sql, args)
 
     def seed(self):
         """(id, slug, title) of the seed article."""

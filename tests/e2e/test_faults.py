@@ -1,10 +1,11 @@
-"""The database fails under a running server (its pages overwritten with
-garbage): readers get the themed 500 page in Arabic, /healthz reports the
-failure, the operator finds it in the log, and the server keeps running
-and still stops cleanly. Pages already in the cache were rendered from
-good data before the damage and may still be served; the damage itself
-is not a commit, so it moves no generation."""
-import os
+"""The database fails under a running server (on SQLite its pages
+overwritten with garbage, on PostgreSQL its tables renamed away): readers
+get the themed 500 page in Arabic, /healthz reports the failure with a 503
+(a load balancer then sends readers elsewhere), the operator finds it in
+the log, and the server keeps running and still stops cleanly. Pages
+already in the cache were rendered from good data before the damage and
+may still be served; the damage itself is not a commit, so it moves no
+generation."""
 import unittest
 
 from nashra_e2e import Site, sanitizer_report
@@ -16,17 +17,15 @@ class CorruptDatabase(unittest.TestCase):
         try:
             site.start()
             self.assertEqual(site.get("/healthz").status, 200)
-            size = os.path.getsize(site.db_path)
-            with open(site.db_path, "r+b") as f:
-                for off in range(8192, size, 4096):  # keep the header page
-                    f.seek(off)
-                    f.write(os.urandom(4096))
+            site.database.damage()
             for path in ("/category/politics/", "/feed/atom/", "/about/", "/tag/x/"):
                 r = site.get(path)
                 self.assertEqual(r.status, 500, path)
                 self.assertIn('<html lang="ar" dir="rtl">', r.text)
                 self.assertIn("<h1>حدث خطأ</h1>", r.text)
-            self.assertEqual(site.get("/healthz").status, 500)
+            r = site.get("/healthz")
+            self.assertEqual(r.status, 503)
+            self.assertTrue(r.text.startswith("unavailable\ndatabase "), r.text[:200])
         finally:
             rc = site.stop()
             log = site.log_tail()

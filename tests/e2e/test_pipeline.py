@@ -28,13 +28,11 @@ request.
 import http.client
 import re
 import socket
-import sqlite3
 import sys
 import threading
 import time
 import unittest
 import urllib.parse
-import urllib.request
 import uuid
 
 from nashra_e2e import ServerTestCase, headline, parse_html, quote_path, run_cli
@@ -100,12 +98,7 @@ class PipelineCase(ServerTestCase):
 
     def ro_query(self, sql, args=()):
         """A query on a read-only connection to the site's database."""
-        uri = "file:%s?mode=ro" % urllib.request.pathname2url(self.site.db_path)
-        c = sqlite3.connect(uri, uri=True, timeout=15)
-        try:
-            return c.execute(sql, args).fetchall()
-        finally:
-            c.close()
+        return self.site.ro_query(sql, args)
 
     def published(self):
         """(id, slug, title, category slug) of the articles readers see, newest first."""

@@ -438,7 +438,7 @@ static void test_robots_healthz(void **state)
     request(f, NULL, 1);
     f->rs.cacheable = true;
     assert_int_equal(handler_healthz(&f->rq, &f->rs), 0);
-    assert_string_equal(buf_cstr(&f->rs.body), "ok\n");
+    assert_string_equal(buf_cstr(&f->rs.body), "ok\ndatabase ok\n");
     assert_string_equal(f->rs.content_type, "text/plain; charset=utf-8");
     assert_false(f->rs.cacheable);
     assert_int_equal(f->rs.status, 200);

@@ -1,0 +1,182 @@
+/*
+ * fields.c - the field tables of fields.h, the stored names of statuses,
+ * and the validation every write makes before either backend sees it:
+ * input reaching a write may come from a comment form.
+ */
+#include "store/fields.h"
+
+#include <stdbool.h>
+#include <string.h>
+#include "core/err.h"
+#include "core/text.h"
+
+static const char *const article_status_names[] = {
+    [ARTICLE_DRAFT] = "draft", [ARTICLE_PENDING] = "pending",
+    [ARTICLE_SCHEDULED] = "scheduled", [ARTICLE_PUBLISHED] = "published",
+};
+static const char *const comment_status_names[] = {
+    [COMMENT_PENDING] = "pending", [COMMENT_APPROVED] = "approved",
+    [COMMENT_SPAM] = "spam", [COMMENT_TRASH] = "trash",
+};
+
+static int status_index(const char *const *names, int n, const char *t)
+{
+    for (int i = 0; t && i < n; i++)
+        if (strcmp(names[i], t) == 0)
+            return i;
+    return 0;
+}
+
+const char *store_article_status_name(article_status st)
+{
+    return (unsigned)st <= ARTICLE_PUBLISHED ? article_status_names[st] : NULL;
+}
+
+const char *store_comment_status_name(comment_status st)
+{
+    return (unsigned)st <= COMMENT_TRASH ? comment_status_names[st] : NULL;
+}
+
+article_status store_article_status_parse(const char *name)
+{
+    return (article_status)status_index(article_status_names, 4, name);
+}
+
+comment_status store_comment_status_parse(const char *name)
+{
+    return (comment_status)status_index(comment_status_names, 4, name);
+}
+
+/* NS_EINVAL unless s is well-formed UTF-8 (and non-empty when required). */
+static int check_text(const char *s, bool required)
+{
+    if (!s)
+        return required ? NS_EINVAL : 0;
+    if (required && !*s)
+        return NS_EINVAL;
+    return text_valid_utf8(s, strlen(s)) ? 0 : NS_EINVAL;
+}
+
+/* check_text over the text members of row, required as its table says. */
+int store_check_row(const store_fields *fs, const void *row)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        const store_field *f = &fs->f[i];
+        if (f->kind != STORE_F_TEXT && f->kind != STORE_F_TEXT_REQ)
+            continue;
+        const char *t = *(const char *const *)((const char *)row + f->off);
+        int rc = check_text(t, f->kind == STORE_F_TEXT_REQ);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* An image_url goes into <img src> and og:image: empty (no image) or a
+ * URL text_url_is_safe_link accepts, never javascript: and the like. */
+int store_check_article(const store_article *ar, const int64_t *tag_ids, size_t ntags)
+{
+    if (!store_article_status_name(ar->status) || (ntags && !tag_ids))
+        return NS_EINVAL;
+    if (ar->image_url && *ar->image_url && !text_url_is_safe_link(ar->image_url))
+        return NS_EINVAL;
+    return store_check_row(&store_article_fields, ar);
+}
+
+/* ---- field tables: entry i is column i of the struct's SELECTs ---- */
+
+#define FIELD(type, member, kind, param) { (param), (kind), offsetof(type, member) }
+#define FIELDS(type, table) { (table), sizeof(table) / sizeof((table)[0]), sizeof(type) }
+
+static const store_field author_fields[] = {      /* SQL_AUTHOR_COLS */
+    FIELD(store_author, id, STORE_F_I64, ":id"),
+    FIELD(store_author, slug, STORE_F_TEXT_REQ, ":slug"),
+    FIELD(store_author, name, STORE_F_TEXT_REQ, ":name"),
+    FIELD(store_author, bio, STORE_F_TEXT, ":bio"),
+    FIELD(store_author, email, STORE_F_TEXT, ":email"),
+    FIELD(store_author, avatar_url, STORE_F_TEXT, ":avatar"),
+};
+const store_fields store_author_fields = FIELDS(store_author, author_fields);
+
+static const store_field category_fields[] = {    /* SQL_CAT_COLS */
+    FIELD(store_category, id, STORE_F_I64, ":id"),
+    FIELD(store_category, parent_id, STORE_F_REF, ":parent"),
+    FIELD(store_category, slug, STORE_F_TEXT_REQ, ":slug"),
+    FIELD(store_category, name, STORE_F_TEXT_REQ, ":name"),
+    FIELD(store_category, description, STORE_F_TEXT, ":description"),
+    FIELD(store_category, position, STORE_F_INT, ":position"),
+};
+const store_fields store_category_fields = FIELDS(store_category, category_fields);
+
+/* A tag's slug may be left for store_tag_ensure to derive from its name. */
+static const store_field tag_fields[] = {
+    FIELD(store_tag, id, STORE_F_I64, ":id"),
+    FIELD(store_tag, slug, STORE_F_TEXT, ":slug"),
+    FIELD(store_tag, name, STORE_F_TEXT_REQ, ":name"),
+};
+const store_fields store_tag_fields = FIELDS(store_tag, tag_fields);
+
+/* The own columns of SQL_ART_COLS; the joined ones after them are read by
+ * article_row() in sqlite_read.c. */
+static const store_field article_fields[] = {
+    FIELD(store_article, id, STORE_F_I64, ":id"),
+    FIELD(store_article, slug, STORE_F_TEXT_REQ, ":slug"),
+    FIELD(store_article, title, STORE_F_TEXT_REQ, ":title"),
+    FIELD(store_article, kicker, STORE_F_TEXT, ":kicker"),
+    FIELD(store_article, lead, STORE_F_TEXT, ":lead"),
+    FIELD(store_article, body_md, STORE_F_TEXT, ":body"),
+    FIELD(store_article, source, STORE_F_TEXT, ":source"),
+    FIELD(store_article, video_url, STORE_F_TEXT, ":video"),
+    FIELD(store_article, image_url, STORE_F_TEXT, ":image"),
+    FIELD(store_article, image_alt, STORE_F_TEXT, ":image_alt"),
+    FIELD(store_article, image_caption, STORE_F_TEXT, ":image_caption"),
+    FIELD(store_article, status, STORE_F_ARTICLE_STATUS, ":status"),
+    FIELD(store_article, comments_open, STORE_F_BOOL, ":comments_open"),
+    FIELD(store_article, created_at, STORE_F_I64, ":created"),
+    FIELD(store_article, published_at, STORE_F_I64, ":published"),
+    FIELD(store_article, updated_at, STORE_F_I64, ":updated"),
+    FIELD(store_article, author_id, STORE_F_REF, ":author"),
+    FIELD(store_article, category_id, STORE_F_REF, ":category"),
+    FIELD(store_article, body_html, STORE_F_TEXT, ":body_html"),
+};
+const store_fields store_article_fields = FIELDS(store_article, article_fields);
+
+static const store_field comment_fields[] = {     /* ST_COMMENT_LIST */
+    FIELD(store_comment, id, STORE_F_I64, ":id"),
+    FIELD(store_comment, article_id, STORE_F_I64, ":article"),
+    FIELD(store_comment, parent_id, STORE_F_REF, ":parent"),
+    FIELD(store_comment, author_name, STORE_F_TEXT_REQ, ":name"),
+    FIELD(store_comment, author_email, STORE_F_TEXT, ":email"),
+    FIELD(store_comment, author_url, STORE_F_TEXT, ":url"),
+    FIELD(store_comment, body, STORE_F_TEXT_REQ, ":body"),
+    FIELD(store_comment, ip, STORE_F_TEXT, ":ip"),
+    FIELD(store_comment, user_agent, STORE_F_TEXT, ":ua"),
+    FIELD(store_comment, status, STORE_F_COMMENT_STATUS, ":status"),
+    FIELD(store_comment, created_at, STORE_F_I64, ":created"),
+};
+const store_fields store_comment_fields = FIELDS(store_comment, comment_fields);
+
+static const store_field page_fields[] = {        /* SQL_PAGE_COLS */
+    FIELD(store_page, id, STORE_F_I64, ":id"),
+    FIELD(store_page, slug, STORE_F_TEXT_REQ, ":slug"),
+    FIELD(store_page, title, STORE_F_TEXT_REQ, ":title"),
+    FIELD(store_page, body_md, STORE_F_TEXT, ":body"),
+    FIELD(store_page, published, STORE_F_BOOL, ":published"),
+    FIELD(store_page, published_at, STORE_F_I64, ":published_at"),
+    FIELD(store_page, updated_at, STORE_F_I64, ":updated"),
+};
+const store_fields store_page_fields = FIELDS(store_page, page_fields);
+
+static const store_field redirect_fields[] = {
+    FIELD(store_redirect, from_path, STORE_F_TEXT_REQ, ":from"),
+    FIELD(store_redirect, to_path, STORE_F_TEXT_REQ, ":to"),
+    FIELD(store_redirect, status, STORE_F_INT, ":status"),
+};
+const store_fields store_redirect_fields = FIELDS(store_redirect, redirect_fields);
+
+/* An empty value is a setting deliberately cleared (a hidden follow link). */
+static const store_field setting_fields[] = {
+    FIELD(store_setting, key, STORE_F_TEXT_REQ, ":key"),
+    FIELD(store_setting, value, STORE_F_TEXT, ":value"),
+};
+const store_fields store_setting_fields = FIELDS(store_setting, setting_fields);

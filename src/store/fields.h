@@ -1,0 +1,87 @@
+/*
+ * fields.h - how the structs of store.h map to table columns, shared by
+ * both backends (private to src/store/): one table per struct, entry i
+ * being column i of the struct's SELECTs and naming the parameter each
+ * member binds to. One table serves the reads, the writes and the
+ * validation of writes on SQLite and PostgreSQL alike, so a column added
+ * to a table cannot be read but forgotten by an insert, or read
+ * differently by the two backends.
+ */
+#ifndef NS_STORE_FIELDS_H
+#define NS_STORE_FIELDS_H
+
+#include <stddef.h>
+#include "store/store.h"
+
+/* How one struct member maps to a statement parameter (by name) and to a
+ * result column (by position in its table). One table per struct serves
+ * the reads, the writes and the validation of writes, so a column added to
+ * a table cannot be read but forgotten by the insert, or the reverse. */
+typedef enum {
+    STORE_F_TEXT,           /* const char *, NULL as SQL NULL */
+    STORE_F_TEXT_REQ,       /* const char * that writes refuse when NULL or "" */
+    STORE_F_I64,            /* int64_t */
+    STORE_F_REF,            /* int64_t, 0 bound as NULL (optional reference) */
+    STORE_F_INT,            /* int */
+    STORE_F_BOOL,           /* bool, stored as 0/1 */
+    STORE_F_ARTICLE_STATUS, /* article_status, stored as its name */
+    STORE_F_COMMENT_STATUS, /* comment_status, stored as its name */
+} store_field_kind;
+
+typedef struct store_field {
+    const char *param;      /* ":name" it binds to; ignored by statements without it */
+    store_field_kind kind;
+    size_t off;             /* offsetof the member */
+} store_field;
+
+typedef struct store_fields {
+    const store_field *f;
+    size_t n;
+    size_t size;            /* sizeof the struct */
+} store_fields;
+
+/* The tables (fields.c); column i of the matching SELECTs is entry i. */
+extern const store_fields store_author_fields, store_category_fields, store_tag_fields,
+    store_article_fields, store_comment_fields, store_page_fields, store_redirect_fields,
+    store_setting_fields;
+
+
+/* Text of a status as stored in the database; NULL if out of range. */
+const char *store_article_status_name(article_status st);
+const char *store_comment_status_name(comment_status st);
+
+/* Status from its stored name; unknown or NULL names read as the first. */
+article_status store_article_status_parse(const char *name);
+comment_status store_comment_status_parse(const char *name);
+
+/* store_check_row on an article, plus: a known status, tag ids when
+ * ntags, an image_url that is empty or a safe link. 0 or NS_EINVAL. */
+int store_check_article(const store_article *ar, const int64_t *tag_ids, size_t ntags);
+
+/* 0 if every STORE_F_TEXT_REQ member of row is set and non-empty and all
+ * text is well-formed UTF-8; else NS_EINVAL. */
+int store_check_row(const store_fields *fs, const void *row);
+
+/* ---- column lists, the same text in both dialects ----
+ * The order of SQL_ART_COLS (own columns), SQL_CAT_COLS, SQL_AUTHOR_COLS
+ * and SQL_PAGE_COLS is that of the field tables above; the joined article
+ * columns after the own ones are read by each backend's article_row().
+ */
+/* body and html: the expressions read for body_md and body_html (NULL
+ * where a query does not need the body). */
+#define SQL_ART_COLS(body, html) \
+    "a.id, a.slug, a.title, a.kicker, a.lead, " body ", a.source, a.video_url," \
+    " a.image_url, a.image_alt, a.image_caption, a.status, a.comments_open," \
+    " a.created_at, a.published_at, a.updated_at, coalesce(a.author_id, 0)," \
+    " coalesce(a.category_id, 0), " html ", au.slug, au.name, c.slug, c.name," \
+    " coalesce(c.parent_id, 0), (SELECT count(*) FROM comments m" \
+    "  WHERE m.article_id = a.id AND m.status = 'approved')"
+
+#define SQL_ART_FROM "articles a LEFT JOIN authors au ON au.id = a.author_id" \
+    " LEFT JOIN categories c ON c.id = a.category_id"
+
+#define SQL_CAT_COLS "id, coalesce(parent_id, 0), slug, name, description, position"
+#define SQL_AUTHOR_COLS "id, slug, name, bio, email, avatar_url"
+#define SQL_PAGE_COLS "id, slug, title, body_md, published, published_at, updated_at"
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * pg_sql.c - the text of every fixed statement of the PostgreSQL backend,
+ * indexed by statement id, and the assembly of the article list variants.
+ * The queries are those of the SQLite backend (sqlite_sql.c) in
+ * PostgreSQL's dialect: positional parameters, RETURNING for new ids,
+ * LATERAL for the bounded related-articles walk, arrays where SQLite takes
+ * JSON, and, since every statement here costs a round trip to the server,
+ * fewer of them where SQLite steps several cheap ones (related articles,
+ * the tags of a whole list). Names are ordered by code point (COLLATE "C"), as SQLite orders
+ * them, so both backends list the same site the same way whatever the
+ * database's locale.
+ */
+#include <stdio.h>
+#include "store/pg_priv.h"
+
+/* Visible at time parameter p (see store.h). */
+#define PG_VISIBLE(p) "a.status IN ('published','scheduled') AND a.published_at <= " p
+
+#define PG_COMMENT_COLS(priv) "id, article_id, coalesce(parent_id, 0), author_name, " priv
+
+const pg_stmt pg_sql[PS__COUNT] = {
+    [PS_BEGIN] = { "BEGIN", NULL },
+    [PS_BEGIN_READ] = { "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL },
+    [PS_COMMIT] = { "COMMIT", NULL },
+    [PS_ROLLBACK] = { "ROLLBACK", NULL },
+    [PS_SAVEPOINT] = { "SAVEPOINT store_w", NULL },
+    [PS_RELEASE] = { "RELEASE store_w", NULL },
+    [PS_ROLLBACK_TO] = { "ROLLBACK TO store_w", NULL },
+
+    [PS_ARTICLE_BY_SLUG] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+        " WHERE a.slug = $1 AND " PG_VISIBLE("$2"), NULL },
+    [PS_ARTICLE_BY_ID] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+        " WHERE a.id = $1", NULL },
+    /* the tags of several articles at once (lists with tags: one round
+     * trip, not one per article) */
+    [PS_ARTICLE_TAGS] = { "SELECT x.article_id, t.id, t.slug, t.name FROM article_tags x"
+        " JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ANY($1::bigint[])"
+        " ORDER BY x.article_id, t.name COLLATE \"C\"", NULL },
+    /* Related articles ranked in one statement, as sqlite_read.c ranks
+     * them in C: candidates from the bounded tag walk (one row per shared
+     * tag: the first 16 tags, for each the 64 newest articles carrying
+     * it) and the newest $3 of the same category; most shared tags first,
+     * then same category, newest, higher id. One round trip instead of a
+     * walk, a second walk and a read per article. */
+    [PS_RELATED] = { "WITH me AS (SELECT category_id FROM articles WHERE id = $1),"
+        " cand AS (SELECT a.id, a.published_at, 1 AS shared,"
+        "   (a.category_id IS NOT DISTINCT FROM (SELECT category_id FROM me))::int AS same"
+        "  FROM (SELECT tag_id FROM article_tags WHERE article_id = $1 LIMIT 16) m"
+        "  CROSS JOIN LATERAL (SELECT o.article_id FROM article_tags o WHERE o.tag_id = m.tag_id"
+        "   AND o.article_id <> $1 ORDER BY o.article_id DESC LIMIT 64) r"
+        "  JOIN articles a ON a.id = r.article_id WHERE " PG_VISIBLE("$2")
+        "  UNION ALL (SELECT a.id, a.published_at, 0, 1 FROM articles a"
+        "  WHERE a.category_id = (SELECT category_id FROM me) AND " PG_VISIBLE("$2")
+        "  AND a.id <> $1 ORDER BY a.published_at DESC, a.id DESC LIMIT $3)),"
+        " pick AS (SELECT id, sum(shared) AS shared, max(same) AS same, max(published_at) AS pub"
+        "  FROM cand GROUP BY id ORDER BY 2 DESC, 3 DESC, 4 DESC, id DESC LIMIT $3)"
+        " SELECT " SQL_ART_COLS("NULL", "NULL") " FROM pick JOIN " SQL_ART_FROM " ON a.id = pick.id"
+        " ORDER BY pick.shared DESC, pick.same DESC, pick.pub DESC, a.id DESC", NULL },
+    /* what a page's snapshot must know to trust the site-wide rows a
+     * connection keeps (pg_read.c): the log's head, its oldest row, and
+     * the newest change of kind STORE_DEP_ALL; and, as every page asks
+     * when it stops being current, the earliest publication after $1 */
+    [PS_SITE_CHECK] = { "SELECT h.seq, (SELECT min(seq) FROM changes),"
+        " (SELECT max(seq) FROM changes WHERE kind = 1), (SELECT min(published_at) FROM articles"
+        "  WHERE status IN ('published','scheduled') AND published_at > $1) FROM change_head h", NULL },
+    [PS_NEXT_PUBLISH] = { "SELECT min(published_at) FROM articles"
+        " WHERE status IN ('published','scheduled') AND published_at > $1", NULL },
+    [PS_LAST_MODIFIED] = { "SELECT max(greatest(published_at, updated_at)) FROM articles a"
+        " WHERE " PG_VISIBLE("$1"), NULL },
+    [PS_COMMENT_LIST] = { "SELECT " PG_COMMENT_COLS("NULL, author_url, body, NULL, NULL,")
+        " status, created_at FROM comments WHERE article_id = $1 AND status = $2"
+        " ORDER BY created_at, id", NULL },
+    [PS_COMMENT_LIST_ALL] = { "SELECT " PG_COMMENT_COLS("author_email, author_url, body, ip,")
+        " user_agent, status, created_at FROM comments WHERE article_id = $1 AND status = $2"
+        " ORDER BY created_at, id", NULL },
+
+    [PS_CATEGORY_BY_SLUG] = { "SELECT " SQL_CAT_COLS " FROM categories WHERE slug = $1", NULL },
+    [PS_CATEGORY_BY_ID] = { "SELECT " SQL_CAT_COLS " FROM categories WHERE id = $1", NULL },
+    [PS_CATEGORY_LIST] = { "SELECT " SQL_CAT_COLS " FROM categories"
+        " ORDER BY position, name COLLATE \"C\"", NULL },
+    [PS_TAG_BY_SLUG] = { "SELECT id, slug, name FROM tags WHERE slug = $1", NULL },
+    [PS_AUTHOR_BY_SLUG] = { "SELECT " SQL_AUTHOR_COLS " FROM authors WHERE slug = $1", NULL },
+    [PS_AUTHOR_LIST] = { "SELECT " SQL_AUTHOR_COLS " FROM authors ORDER BY name COLLATE \"C\"", NULL },
+    [PS_PAGE_BY_SLUG] = { "SELECT " SQL_PAGE_COLS " FROM pages WHERE slug = $1 AND published <> 0",
+        NULL },
+    [PS_PAGE_LIST] = { "SELECT " SQL_PAGE_COLS " FROM pages WHERE published <> 0"
+        " ORDER BY title COLLATE \"C\"", NULL },
+    [PS_REDIRECT] = { "SELECT from_path, to_path, status FROM redirects WHERE from_path = $1", NULL },
+    [PS_SETTING_GET] = { "SELECT key, value FROM settings WHERE key = $1", NULL },
+    [PS_SETTING_LIST] = { "SELECT key, value FROM settings ORDER BY key COLLATE \"C\"", NULL },
+
+    [PS_AUTHOR_INSERT] = { "INSERT INTO authors(slug, name, bio, email, avatar_url)"
+        " VALUES ($1, $2, $3, $4, $5) RETURNING id", ":slug :name :bio :email :avatar" },
+    [PS_CATEGORY_INSERT] = { "INSERT INTO categories(parent_id, slug, name, description, position)"
+        " VALUES ($1, $2, $3, $4, $5) RETURNING id", ":parent :slug :name :description :position" },
+    [PS_TAG_INSERT] = { "INSERT INTO tags(slug, name) VALUES ($1, $2)"
+        " ON CONFLICT (slug) DO NOTHING", NULL },
+    [PS_ARTICLE_INSERT] = { "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
+        " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
+        " published_at, updated_at, author_id, category_id, body_html) VALUES ($1, $2, $3, $4,"
+        " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+        ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
+        " :status :comments_open :created :published :updated :author :category :body_html" },
+    [PS_ARTICLE_UPDATE] = { "UPDATE articles SET slug = $1, title = $2, kicker = $3, lead = $4,"
+        " body_md = $5, source = $6, video_url = $7, image_url = $8, image_alt = $9,"
+        " image_caption = $10, status = $11, comments_open = $12, created_at = $13,"
+        " published_at = $14, updated_at = $15, author_id = $16, category_id = $17,"
+        " body_html = $18 WHERE id = $19",
+        ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
+        " :status :comments_open :created :published :updated :author :category :body_html :id" },
+    [PS_ARTICLE_DELETE] = { "DELETE FROM articles WHERE id = $1", NULL },
+    [PS_ARTICLE_TAG_INSERT] = { "INSERT INTO article_tags(article_id, tag_id) VALUES ($1, $2)"
+        " ON CONFLICT DO NOTHING", NULL },
+    /* drop only the tags not kept, so an update keeping its tags logs no change of them */
+    [PS_ARTICLE_TAGS_KEEP] = { "DELETE FROM article_tags WHERE article_id = $1"
+        " AND tag_id <> ALL($2::bigint[])", NULL },
+    /* inserts nothing when the parent is missing or on another article */
+    [PS_COMMENT_INSERT] = { "INSERT INTO comments(article_id, parent_id, author_name,"
+        " author_email, author_url, body, ip, user_agent, status, created_at)"
+        " SELECT $1::bigint, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint"
+        " WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM comments"
+        "  WHERE id = $2::bigint AND article_id = $1::bigint) RETURNING id",
+        ":article :parent :name :email :url :body :ip :ua :status :created" },
+    [PS_COMMENT_STATUS] = { "UPDATE comments SET status = $2 WHERE id = $1", NULL },
+    [PS_PAGE_INSERT] = { "INSERT INTO pages(slug, title, body_md, published, published_at,"
+        " updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        ":slug :title :body :published :published_at :updated" },
+    [PS_SETTING_SET] = { "INSERT INTO settings(key, value) VALUES ($1, $2)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value", ":key :value" },
+    [PS_REDIRECT_INSERT] = { "INSERT INTO redirects(from_path, to_path, status)"
+        " VALUES ($1, $2, $3)", ":from :to :status" },
+    [PS_CHANGES_HEAD] = { "SELECT seq FROM change_head", NULL },
+    [PS_CHANGES_SINCE] = { "SELECT seq, kind, id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
+        NULL },
+    [PS_CHANGES_PRUNE] = { "DELETE FROM changes WHERE seq <= (SELECT seq FROM change_head) - 10000",
+        NULL },
+};
+
+/* Filters of the list variants, each with its parameter's number taken
+ * in turn after $1 now, $2 exclude, $3 since. */
+static const struct {
+    int flag;
+    const char *fmt; /* one %d: the parameter number */
+} pg_list_filters[] = {
+    { PG_QF_CATEGORY, " AND a.category_id IN (WITH RECURSIVE sub(id) AS (SELECT $%d::bigint"
+                      " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
+                      " SELECT id FROM sub)" },
+    { PG_QF_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $%d)" },
+    { PG_QF_AUTHOR, " AND a.author_id = $%d" },
+};
+
+/* As on SQLite: pick the ids first (filters, order, limit), then join the
+ * wide columns for the rows shown only. */
+void pg_list_sql(char *buf, size_t size, int mask, bool count)
+{
+    char where[1024];
+    int p = 4;
+    int n = snprintf(where, sizeof where, "FROM articles a WHERE " PG_VISIBLE("$1")
+                     " AND a.id <> $2 AND a.published_at >= $3");
+    for (size_t i = 0; i < sizeof pg_list_filters / sizeof pg_list_filters[0]; i++)
+        if (mask & pg_list_filters[i].flag)
+            n += snprintf(where + n, sizeof where - (size_t)n, pg_list_filters[i].fmt, p++);
+    if (count)
+        snprintf(buf, size, "SELECT count(*) %s", where);
+    else
+        snprintf(buf, size,
+                 "SELECT " SQL_ART_COLS("CASE WHEN $%d::int <> 0 THEN a.body_md END",
+                                       "CASE WHEN $%d::int <> 0 THEN a.body_html END")
+                 " FROM " SQL_ART_FROM " JOIN (SELECT a.id %s"
+                 " ORDER BY a.published_at DESC, a.id DESC LIMIT $%d OFFSET $%d)"
+                 " pick ON pick.id = a.id ORDER BY a.published_at DESC, a.id DESC",
+                 p, p, where, p + 1, p + 2);
+}

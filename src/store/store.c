@@ -1,0 +1,299 @@
+/*
+ * store.c - the public store functions: each forwards to the backend the
+ * handle was opened with (store_impl.h). store_open picks the backend.
+ */
+#include <string.h>
+#include "core/err.h"
+#include "store/store_impl.h"
+
+bool store_location_is_pg(const char *location)
+{
+    return location && (strncmp(location, "postgresql://", 13) == 0 ||
+                        strncmp(location, "postgres://", 11) == 0);
+}
+
+int store_open(const char *location, int flags, store_t **out)
+{
+    *out = NULL;
+    if (!location || !*location)
+        return NS_EINVAL;
+    return store_location_is_pg(location) ? pg_open(location, flags, out)
+                                          : sq_open(location, flags, out);
+}
+
+static size_t store_put(char *out, size_t size, size_t o, const char *t)
+{
+    while (*t && o + 1 < size)
+        out[o++] = *t++;
+    return o;
+}
+
+/* The password of a URL is between the first ':' of the user part and the
+ * last '@' of the authority; a password=VALUE parameter runs to the next
+ * '&' or space. */
+const char *store_location_safe(const char *location, char *out, size_t size)
+{
+    if (!size)
+        return out;
+    const char *start = location ? location : "", *p = start;
+    const char *auth = strstr(p, "://"), *at = NULL, *colon = NULL;
+    if (auth) {
+        auth += 3;
+        const char *end = auth + strcspn(auth, "/?");
+        for (const char *q = auth; q < end; q++)
+            if (*q == '@')
+                at = q;
+        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    }
+    size_t o = 0;
+    while (*p && o + 1 < size) {
+        if (colon && p == colon + 1) {
+            o = store_put(out, size, o, "***");
+            p = at;
+        } else if (strncmp(p, "password=", 9) == 0 &&
+                   (p == start || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ')) {
+            o = store_put(out, size, o, "password=***");
+            p += 9 + strcspn(p + 9, "& ");
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+void store_close(store_t *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+int store_schema_version(store_t *s)
+{
+    return s->ops->schema_version(s);
+}
+
+void store_track(store_t *s, store_deps *d)
+{
+    s->ops->track(s, d);
+}
+
+int store_changes_head(store_t *s, int64_t *seq)
+{
+    return s->ops->changes_head(s, seq);
+}
+
+int store_changes_since(store_t *s, arena_t *a, int64_t since, store_changes *out)
+{
+    return s->ops->changes_since(s, a, since, out);
+}
+
+int store_changed(store_t *s, bool *changed)
+{
+    return s->ops->changed(s, changed);
+}
+
+int store_check(store_t *s)
+{
+    return s->ops->check(s);
+}
+
+int store_write(store_t *s, int (*fn)(store_t *s, void *arg), void *arg)
+{
+    return s->ops->write(s, fn, arg);
+}
+
+int store_begin(store_t *s)
+{
+    return s->ops->begin(s);
+}
+
+int store_commit(store_t *s)
+{
+    return s->ops->commit(s);
+}
+
+int store_rollback(store_t *s)
+{
+    return s->ops->rollback(s);
+}
+
+bool store_in_transaction(store_t *s)
+{
+    return s->ops->in_transaction(s);
+}
+
+int store_read_begin(store_t *s)
+{
+    return s->ops->read_begin(s);
+}
+
+int store_read_end(store_t *s)
+{
+    return s->ops->read_end(s);
+}
+
+void store_fault(store_t *s, uint64_t nth, int code, bool sticky)
+{
+    s->ops->fault(s, nth, code, sticky);
+}
+
+uint64_t store_steps(store_t *s)
+{
+    return s->ops->steps(s);
+}
+
+int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out)
+{
+    return s->ops->article_by_slug(s, a, slug, now, out);
+}
+
+int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out)
+{
+    return s->ops->article_by_id(s, a, id, out);
+}
+
+int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out)
+{
+    return s->ops->article_list(s, a, q, out);
+}
+
+int store_article_count(store_t *s, const store_query *q, int64_t *count)
+{
+    return s->ops->article_count(s, q, count);
+}
+
+int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, struct store_article_list *out)
+{
+    return s->ops->article_related(s, a, id, now, limit, out);
+}
+
+int store_next_publish(store_t *s, int64_t now, int64_t *when)
+{
+    return s->ops->next_publish(s, now, when);
+}
+
+int store_last_modified(store_t *s, int64_t now, int64_t *when)
+{
+    return s->ops->last_modified(s, now, when);
+}
+
+int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n)
+{
+    return s->ops->comment_list(s, a, article_id, st, out, n);
+}
+
+int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n)
+{
+    return s->ops->comment_list_all(s, a, article_id, st, out, n);
+}
+
+int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
+{
+    return s->ops->category_by_slug(s, a, slug, out);
+}
+
+int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out)
+{
+    return s->ops->category_by_id(s, a, id, out);
+}
+
+int store_category_list(store_t *s, arena_t *a, store_category **out, size_t *n)
+{
+    return s->ops->category_list(s, a, out, n);
+}
+
+int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out)
+{
+    return s->ops->tag_by_slug(s, a, slug, out);
+}
+
+int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out)
+{
+    return s->ops->author_by_slug(s, a, slug, out);
+}
+
+int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n)
+{
+    return s->ops->author_list(s, a, out, n);
+}
+
+int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out)
+{
+    return s->ops->page_by_slug(s, a, slug, out);
+}
+
+int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
+{
+    return s->ops->page_list(s, a, out, n);
+}
+
+int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
+{
+    return s->ops->redirect_lookup(s, a, path, out);
+}
+
+int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value)
+{
+    return s->ops->setting_get(s, a, key, value);
+}
+
+int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n)
+{
+    return s->ops->setting_list(s, a, out, n);
+}
+
+int store_author_insert(store_t *s, store_author *au)
+{
+    return s->ops->author_insert(s, au);
+}
+
+int store_category_insert(store_t *s, store_category *c)
+{
+    return s->ops->category_insert(s, c);
+}
+
+int store_tag_ensure(store_t *s, store_tag *t)
+{
+    return s->ops->tag_ensure(s, t);
+}
+
+int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
+{
+    return s->ops->article_insert(s, ar, tag_ids, ntags);
+}
+
+int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
+{
+    return s->ops->article_update(s, ar, tag_ids, ntags);
+}
+
+int store_article_delete(store_t *s, int64_t id)
+{
+    return s->ops->article_delete(s, id);
+}
+
+int store_comment_insert(store_t *s, store_comment *c)
+{
+    return s->ops->comment_insert(s, c);
+}
+
+int store_comment_set_status(store_t *s, int64_t id, comment_status st)
+{
+    return s->ops->comment_set_status(s, id, st);
+}
+
+int store_page_insert(store_t *s, store_page *p)
+{
+    return s->ops->page_insert(s, p);
+}
+
+int store_setting_set(store_t *s, const char *key, const char *value)
+{
+    return s->ops->setting_set(s, key, value);
+}
+
+int store_redirect_insert(store_t *s, const store_redirect *r)
+{
+    return s->ops->redirect_insert(s, r);
+}

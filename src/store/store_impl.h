@@ -1,0 +1,92 @@
+/*
+ * store_impl.h - what a storage backend provides: one function per
+ * operation of store.h that takes a store_t, in a table the generic
+ * handle points to. store.c forwards each public call through it, so a
+ * site chooses its backend at run time (store_open) and nothing above the
+ * store knows which one runs. Private to src/store/.
+ */
+#ifndef NS_STORE_STORE_IMPL_H
+#define NS_STORE_STORE_IMPL_H
+
+#include "store/store.h"
+
+/* Each member has the contract of the store.h function of the same name
+ * (without the store_ prefix). */
+typedef struct store_ops {
+    void (*close)(store_t *s);
+    int (*schema_version)(store_t *s);
+    void (*track)(store_t *s, store_deps *d);
+    int (*changes_head)(store_t *s, int64_t *seq);
+    int (*changes_since)(store_t *s, arena_t *a, int64_t since, store_changes *out);
+    int (*changed)(store_t *s, bool *changed);
+    int (*check)(store_t *s);
+    int (*write)(store_t *s, int (*fn)(store_t *s, void *arg), void *arg);
+    int (*begin)(store_t *s);
+    int (*commit)(store_t *s);
+    int (*rollback)(store_t *s);
+    bool (*in_transaction)(store_t *s);
+    int (*read_begin)(store_t *s);
+    int (*read_end)(store_t *s);
+    void (*fault)(store_t *s, uint64_t nth, int code, bool sticky);
+    uint64_t (*steps)(store_t *s);
+    int (*article_by_slug)(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out);
+    int (*article_by_id)(store_t *s, arena_t *a, int64_t id, store_article *out);
+    int (*article_list)(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out);
+    int (*article_count)(store_t *s, const store_query *q, int64_t *count);
+    int (*article_related)(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, struct store_article_list *out);
+    int (*next_publish)(store_t *s, int64_t now, int64_t *when);
+    int (*last_modified)(store_t *s, int64_t now, int64_t *when);
+    int (*comment_list)(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
+    int (*comment_list_all)(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
+    int (*category_by_slug)(store_t *s, arena_t *a, const char *slug, store_category *out);
+    int (*category_by_id)(store_t *s, arena_t *a, int64_t id, store_category *out);
+    int (*category_list)(store_t *s, arena_t *a, store_category **out, size_t *n);
+    int (*tag_by_slug)(store_t *s, arena_t *a, const char *slug, store_tag *out);
+    int (*author_by_slug)(store_t *s, arena_t *a, const char *slug, store_author *out);
+    int (*author_list)(store_t *s, arena_t *a, store_author **out, size_t *n);
+    int (*page_by_slug)(store_t *s, arena_t *a, const char *slug, store_page *out);
+    int (*page_list)(store_t *s, arena_t *a, store_page **out, size_t *n);
+    int (*redirect_lookup)(store_t *s, arena_t *a, const char *path, store_redirect *out);
+    int (*setting_get)(store_t *s, arena_t *a, const char *key, const char **value);
+    int (*setting_list)(store_t *s, arena_t *a, store_setting **out, size_t *n);
+    int (*author_insert)(store_t *s, store_author *au);
+    int (*category_insert)(store_t *s, store_category *c);
+    int (*tag_ensure)(store_t *s, store_tag *t);
+    int (*article_insert)(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+    int (*article_update)(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
+    int (*article_delete)(store_t *s, int64_t id);
+    int (*comment_insert)(store_t *s, store_comment *c);
+    int (*comment_set_status)(store_t *s, int64_t id, comment_status st);
+    int (*page_insert)(store_t *s, store_page *p);
+    int (*setting_set)(store_t *s, const char *key, const char *value);
+    int (*redirect_insert)(store_t *s, const store_redirect *r);
+    /* For store_copy (store/copy.c), on the tables and columns it names:
+     * rows: call fn for each row of table (ordered by its first column)
+     * with the values of cols as text, NULL for SQL NULL; stop at fn's
+     * error and return it. row_put: insert one row, values as text (NULL:
+     * SQL NULL). row_set: UPDATE table SET col = value WHERE key = keyval.
+     * count: rows of table. clear: delete every row of table. copied: after
+     * rows were put with explicit ids (PostgreSQL moves its id sequences
+     * past them). */
+    int (*rows)(store_t *s, const char *table, const char *const *cols, size_t ncols,
+                int (*fn)(void *arg, const char *const *vals), void *arg);
+    int (*row_put)(store_t *s, const char *table, const char *const *cols, size_t ncols,
+                   const char *const *vals);
+    int (*row_set)(store_t *s, const char *table, const char *key, const char *keyval,
+                   const char *col, const char *value);
+    int (*count)(store_t *s, const char *table, int64_t *n);
+    int (*clear)(store_t *s, const char *table);
+    int (*copied)(store_t *s);
+} store_ops;
+
+/* The generic handle: every backend's connection struct begins with it. */
+struct store {
+    const store_ops *ops;
+};
+
+/* The SQLite backend (sqlite.c): path of a database file. */
+int sq_open(const char *path, int flags, store_t **out);
+/* The PostgreSQL backend (pg.c): a postgresql:// URL. */
+int pg_open(const char *url, int flags, store_t **out);
+
+#endif
