@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/err.h"
 
@@ -392,4 +393,11 @@ int date_parse_iso(const char *s, int64_t *out)
         !date_clock(s + 11, &f))
         return NS_EINVAL;
     return date_fields_to_unix(&f, out);
+}
+
+int64_t date_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -46,6 +46,10 @@ int date_parse_http(const char *s, int64_t *out);
 /* date_parse_http with `now` (Unix seconds) as the current time that
  * resolves an RFC 850 two-digit year; the other forms do not use it. */
 int date_parse_http_at(const char *s, int64_t now, int64_t *out);
+/* Milliseconds of a clock that only moves forward (CLOCK_MONOTONIC), for
+ * "not again before" deadlines that a change of the wall clock must not
+ * move. */
+int64_t date_monotonic_ms(void);
 /* Parse "YYYY-MM-DD HH:MM:SS" or "YYYY-MM-DDTHH:MM:SSZ" as UTC. NS_EINVAL if malformed. */
 int date_parse_iso(const char *s, int64_t *out);
 

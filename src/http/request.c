@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <time.h>
 #include "core/buf.h"
+#include "core/date.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -63,9 +64,7 @@ static int request_store(worker *w)
 {
     if (w->store)
         return NS_OK;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t now = date_monotonic_ms();
     if (w->store_failed && now < w->store_retry_ms)
         return w->store_failed;
     int rc = store_open(w->sv->db_path, 0, &w->store);

@@ -24,14 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "core/date.h"
 #include "core/err.h"
-
-static int64_t pg_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool pg_in_tx_block_of(PGconn *c)
 {
@@ -229,7 +223,7 @@ static int pg_session(pg_store *s)
 /* Re-establish a lost connection, at most every PG_RETRY_MS. */
 static int pg_reconnect(pg_store *s)
 {
-    int64_t now = pg_now_ms();
+    int64_t now = date_monotonic_ms();
     if (now < s->retry_ms)
         return NS_EUNAVAIL;
     s->retry_ms = now + PG_RETRY_MS;
@@ -467,14 +461,6 @@ static int pg_commit_async_op(pg_store *s, void *arg)
 
 /* ---- transactions ---- */
 
-static void pg_backoff(int attempt)
-{
-    long ms = 1L << attempt;
-    ms += rand() % ms;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static bool pg_in_tx_block(pg_store *s)
 {
     return pg_in_tx_block_of(s->conn);
@@ -482,17 +468,17 @@ static bool pg_in_tx_block(pg_store *s)
 
 /* End a failed write transaction (nothing to do if the connection, and
  * the transaction with it, is gone). */
-static void pg_abort(pg_store *s)
+static void pg_abort(store_t *self)
 {
+    pg_store *s = pgs(self);
     if (pg_in_tx_block(s))
         pg_run(s, PS_ROLLBACK, NULL, NULL);
     s->in_write = false;
 }
 
-static int pg_begin_write(pg_store *s, int attempt)
+static int pg_begin_write(store_t *self)
 {
-    if (attempt)
-        pg_backoff(attempt);
+    pg_store *s = pgs(self);
     int rc = pg_run(s, PS_BEGIN, NULL, NULL);
     s->in_write = rc == 0;
     return rc;
@@ -500,8 +486,9 @@ static int pg_begin_write(pg_store *s, int attempt)
 
 /* Trim the change log, then commit (see sqlite.c: readers that fell
  * further behind than PG_CHANGES_KEEP drop everything instead). */
-static int pg_commit_write(pg_store *s)
+static int pg_commit_write(store_t *self)
 {
+    pg_store *s = pgs(self);
     int rc = pg_run(s, PS_CHANGES_PRUNE, NULL, NULL);
     if (rc == 0)
         rc = pg_run(s, PS_COMMIT, NULL, NULL);
@@ -511,6 +498,8 @@ static int pg_commit_write(pg_store *s)
     }
     return rc;
 }
+
+static const store_tx pg_tx = { pg_begin_write, pg_commit_write, pg_abort };
 
 static int pg_savepoint(pg_store *s, int (*fn)(store_t *, void *), void *arg)
 {
@@ -524,24 +513,6 @@ static int pg_savepoint(pg_store *s, int (*fn)(store_t *, void *), void *arg)
     return rc ? rc : rel;
 }
 
-/* Retried only while busy: a commit whose answer was lost with the
- * connection may have happened, and is not run twice. */
-static int pg_write_tx(pg_store *s, int (*fn)(store_t *, void *), void *arg)
-{
-    int rc = NS_EBUSY;
-    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
-        rc = pg_begin_write(s, attempt);
-        if (rc)
-            continue;
-        rc = fn(&s->base, arg);
-        if (rc == 0)
-            rc = pg_commit_write(s);
-        if (rc)
-            pg_abort(s);
-    }
-    return rc;
-}
-
 int pg_write(store_t *self, int (*fn)(store_t *, void *), void *arg)
 {
     pg_store *s = pgs(self);
@@ -553,7 +524,7 @@ int pg_write(store_t *self, int (*fn)(store_t *, void *), void *arg)
         return pg_savepoint(s, fn, arg);
     store_deps *track = s->track;
     s->track = NULL;
-    int rc = pg_write_tx(s, fn, arg);
+    int rc = store_tx_run(self, &pg_tx, fn, arg);
     s->track = track;
     return rc;
 }
@@ -565,10 +536,7 @@ int pg_begin(store_t *self)
         return NS_EPERM;
     if (s->in_read || s->in_write)
         return NS_EINTERNAL;
-    int rc = NS_EBUSY;
-    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++)
-        rc = pg_begin_write(s, attempt);
-    return rc;
+    return store_tx_begin(self, &pg_tx);
 }
 
 int pg_commit(store_t *self)
@@ -576,9 +544,9 @@ int pg_commit(store_t *self)
     pg_store *s = pgs(self);
     if (!s->in_write)
         return NS_EINTERNAL;
-    int rc = pg_commit_write(s);
+    int rc = pg_commit_write(self);
     if (rc)
-        pg_abort(s);
+        pg_abort(self);
     /* An explicit batch is a bulk load (a new site, a copy, an import):
      * the planner's statistics of a freshly filled table say it is empty,
      * and its visibility map that no page is all-visible, until

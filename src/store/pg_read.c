@@ -188,20 +188,6 @@ static int list_args(const store_query *q, bool count, pg_args *a)
     return count ? PG_COUNT(mask) : PG_LIST(mask);
 }
 
-/* As on SQLite: a long list depends on any visible article's change, a
- * short one on each of its articles. */
-#define LIST_DEPS_EACH 64
-static void list_deps(pg_store *s, const struct store_article_list *l)
-{
-    pg_dep_note(s, STORE_DEP_LIST, 0);
-    if (l->n > LIST_DEPS_EACH) {
-        pg_dep_note(s, STORE_DEP_MODIFIED, 0);
-        return;
-    }
-    for (size_t i = 0; i < l->n; i++)
-        pg_dep_note(s, STORE_DEP_ARTICLE, l->items[i].id);
-}
-
 int pg_article_list(store_t *self, arena_t *a, const store_query *q, struct store_article_list *out)
 {
     pg_store *s = pgs(self);
@@ -219,7 +205,7 @@ int pg_article_list(store_t *self, arena_t *a, const store_query *q, struct stor
     for (size_t i = 0; i < out->n; i++)
         article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
-    list_deps(s, out);
+    store_deps_list(s->track, out);
     return q->with_tags ? article_tags(s, a, out->items, out->n) : 0;
 }
 
@@ -261,7 +247,7 @@ int pg_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
     for (size_t i = 0; i < out->n; i++)
         article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
-    list_deps(s, out);
+    store_deps_list(s->track, out);
     return 0;
 }
 

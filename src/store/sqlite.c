@@ -17,7 +17,6 @@
 #include <string.h>
 #include <pthread.h>
 #include <sys/stat.h>
-#include <time.h>
 #include "core/err.h"
 
 /* What an injected NS_EUNAVAIL fails with: a file has no server to lose,
@@ -163,16 +162,6 @@ static int store_exec_id(sq_store *s, enum store_stmt_id id)
     return store_done(st, store_map_rc(rc));
 }
 
-/* Sleep before write attempt `attempt` (1, 2, ...): 2^attempt ms plus up to
- * as much again at random, so writers that collided do not collide again. */
-static void store_backoff(int attempt)
-{
-    long ms = 1L << attempt;
-    ms += rand() % ms;
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* fn inside a savepoint of the caller's open write transaction. */
 static int store_savepoint(sq_store *s, int (*fn)(store_t *, void *), void *arg)
 {
@@ -189,8 +178,9 @@ static int store_savepoint(sq_store *s, int (*fn)(store_t *, void *), void *arg)
 /* Commit a write transaction after trimming the change log: readers keep
  * up within milliseconds, and one that fell further behind than
  * STORE_CHANGES_KEEP changes drops everything instead (store_changes). */
-static int store_commit_write(sq_store *s)
+static int store_commit_write(store_t *self)
 {
+    sq_store *s = sq(self);
     int rc = store_exec_id(s, ST_CHANGES_PRUNE);
     if (rc == 0)
         rc = store_exec_id(s, ST_COMMIT);
@@ -199,30 +189,20 @@ static int store_commit_write(sq_store *s)
     return rc;
 }
 
-/* BEGIN IMMEDIATE, retried with backoff while the database stays busy. */
-static int store_begin_write(sq_store *s, int attempt)
+/* BEGIN IMMEDIATE: the write lock first (store_tx_begin retries it). */
+static int store_begin_write(store_t *self)
 {
-    if (attempt)
-        store_backoff(attempt);
-    return store_exec_id(s, ST_BEGIN);
+    return store_exec_id(sq(self), ST_BEGIN);
 }
 
-/* The write transaction of store_write, retried while busy. */
-static int store_write_tx(sq_store *s, int (*fn)(store_t *, void *), void *arg)
+static void store_abort_write(store_t *self)
 {
-    int rc = NS_EBUSY;
-    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
-        rc = store_begin_write(s, attempt);
-        if (rc)
-            continue;
-        rc = fn(&s->base, arg);
-        if (rc == 0)
-            rc = store_commit_write(s);
-        if (rc && !sqlite3_get_autocommit(s->db))
-            store_exec_id(s, ST_ROLLBACK);
-    }
-    return rc;
+    sq_store *s = sq(self);
+    if (!sqlite3_get_autocommit(s->db))
+        store_exec_id(s, ST_ROLLBACK);
 }
+
+static const store_tx sq_tx = { store_begin_write, store_commit_write, store_abort_write };
 
 int sq_write(store_t *self, int (*fn)(store_t *, void *), void *arg)
 {
@@ -237,7 +217,7 @@ int sq_write(store_t *self, int (*fn)(store_t *, void *), void *arg)
      * attempt that a retry overcame is no failed read of the page. */
     store_deps *track = s->track;
     s->track = NULL;
-    int rc = store_write_tx(s, fn, arg);
+    int rc = store_tx_run(&s->base, &sq_tx, fn, arg);
     s->track = track;
     return rc;
 }
@@ -475,18 +455,14 @@ int sq_begin(store_t *self)
         return NS_EPERM;
     if (s->in_read)
         return NS_EINTERNAL;
-    int rc = NS_EBUSY;
-    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++)
-        rc = store_begin_write(s, attempt);
-    return rc;
+    return store_tx_begin(&s->base, &sq_tx);
 }
 
 int sq_commit(store_t *self)
 {
-    sq_store *s = sq(self);
-    int rc = store_commit_write(s);
-    if (rc && !sqlite3_get_autocommit(s->db))
-        store_exec_id(s, ST_ROLLBACK);
+    int rc = store_commit_write(self);
+    if (rc)
+        store_abort_write(self);
     return rc;
 }
 

@@ -227,21 +227,6 @@ static sqlite3_stmt *query_stmt(sq_store *s, const store_query *q, bool count)
     return st;
 }
 
-/* A list depends on which articles are visible, and on what it shows of
- * each; a long one (a sitemap, a big feed) on any visible article's change
- * instead, which costs one key rather than a thousand. */
-#define LIST_DEPS_EACH 64
-static void list_deps(sq_store *s, const struct store_article_list *l)
-{
-    store_dep_note(s, STORE_DEP_LIST, 0);
-    if (l->n > LIST_DEPS_EACH) {
-        store_dep_note(s, STORE_DEP_MODIFIED, 0);
-        return;
-    }
-    for (size_t i = 0; i < l->n; i++)
-        store_dep_note(s, STORE_DEP_ARTICLE, l->items[i].id);
-}
-
 /* Collect the rows of an article statement (at most max) onto the arena. */
 static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
                         struct store_article_list *out)
@@ -252,7 +237,7 @@ static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, int max, bool
     while (out->n < (size_t)max && (rc = store_step(s, st)) == SQLITE_ROW)
         article_row(a, st, &out->items[out->n++]);
     rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));
-    list_deps(s, out);
+    store_deps_list(s->track, out);
     for (size_t i = 0; rc == 0 && tags && i < out->n; i++)
         rc = article_tags(s, a, &out->items[i]);
     return rc;
@@ -375,7 +360,7 @@ int sq_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
         if ((rc = store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc))))
             return rc;
     }
-    list_deps(s, out);
+    store_deps_list(s->track, out);
     return 0;
 }
 

@@ -2,9 +2,51 @@
  * store.c - the public store functions: each forwards to the backend the
  * handle was opened with (store_impl.h). store_open picks the backend.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "core/err.h"
 #include "store/store_impl.h"
+
+/* Sleep before write attempt `attempt` (1, 2, ...): 2^attempt ms plus up
+ * to as much again at random, so writers that collided do not collide
+ * again. */
+static void store_backoff(int attempt)
+{
+    long ms = 1L << attempt;
+    ms += rand() % ms;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int store_tx_begin(store_t *s, const store_tx *tx)
+{
+    int rc = NS_EBUSY;
+    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
+        if (attempt)
+            store_backoff(attempt);
+        rc = tx->begin(s);
+    }
+    return rc;
+}
+
+int store_tx_run(store_t *s, const store_tx *tx, int (*fn)(store_t *, void *), void *arg)
+{
+    int rc = NS_EBUSY;
+    for (int attempt = 0; attempt < STORE_WRITE_TRIES && rc == NS_EBUSY; attempt++) {
+        if (attempt)
+            store_backoff(attempt);
+        rc = tx->begin(s);
+        if (rc)
+            continue;
+        rc = fn(s, arg);
+        if (rc == 0)
+            rc = tx->commit(s);
+        if (rc)
+            tx->abort(s);
+    }
+    return rc;
+}
 
 bool store_location_is_pg(const char *location)
 {

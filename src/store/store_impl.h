@@ -84,6 +84,27 @@ struct store {
     const store_ops *ops;
 };
 
+/* What both backends share (deps.c, store.c). */
+/* Record into d (the tracked set; NULL: nothing) the keys a list of
+ * articles depends on, the same on every backend. */
+void store_deps_list(store_deps *d, const struct store_article_list *l);
+/* A backend's write transaction, for the retry loops every backend's
+ * store_write and store_begin share (store.c). */
+typedef struct store_tx {
+    int (*begin)(store_t *s);     /* begin a write transaction */
+    int (*commit)(store_t *s);    /* trim the change log, commit */
+    void (*abort)(store_t *s);    /* roll back what is open, if anything */
+} store_tx;
+/* tx->begin, retried with backoff while NS_EBUSY, up to STORE_WRITE_TRIES
+ * times. */
+int store_tx_begin(store_t *s, const store_tx *tx);
+/* begin, fn, commit as one transaction, everything rolled back on
+ * failure; retried from the start, fn included, while NS_EBUSY, up to
+ * STORE_WRITE_TRIES times (store_write's contract). Only a busy attempt
+ * is retried: a commit whose answer was lost with the connection may have
+ * happened, and is not run twice. */
+int store_tx_run(store_t *s, const store_tx *tx, int (*fn)(store_t *s, void *arg), void *arg);
+
 /* The SQLite backend (sqlite.c): path of a database file. */
 int sq_open(const char *path, int flags, store_t **out);
 /* The PostgreSQL backend (pg.c): a postgresql:// URL. */
