@@ -26,13 +26,26 @@
 # in front of two nodes on PostgreSQL, cached and --no-cache, against the
 # same nginx in front of one of them. Their CPU time includes PostgreSQL's
 # processes (and nginx's, behind a balancer).
+# Three scenarios post comments, on a demo site of their own (so that the
+# other scenarios' pages stay the bytes nginx serves) whose settings approve
+# every comment at once, with no rate limit and no minimum time after the
+# form: "comment-post", a new comment per request (bench/comment.lua, every
+# answer checked to be a 303), its rate and latency; "comment-get-other",
+# article A while another wrk posts comments to article B, against A alone;
+# "comment-get-same", the same with the comments posted to A itself. They
+# have a third table.
 # Not part of the tests. Needs nginx and wrk, and for the PostgreSQL
 # scenarios a PostgreSQL server and psql (scripts/setup.sh installs them).
 #   BENCH_DURATION=10 BENCH_RUNS=3 BENCH_WARMUP=3 BENCH_CONNS=50 BENCH_THREADS=2
 #   BENCH_SCENARIOS="article article-nocache home category rss article-writes
 #                    404-flood pg-article pg-article-nocache two-nodes
-#                    two-nodes-nocache" (a subset)
-#   BENCH_MODES="plain browser" (a subset)
+#                    two-nodes-nocache comment-post comment-get-other
+#                    comment-get-same" (a subset)
+#   BENCH_MODES="plain browser" (a subset; comment-post is one kind, form POSTs)
+#   BENCH_POST_CONNS=10: connections of the wrk (one thread) that posts
+#   comments beside the readers of comment-get-other and comment-get-same;
+#   BENCH_POST_RATE=R: that wrk posts about R comments/s (default 0: as fast
+#   as the server answers)
 #   NASHRA_BIN=path/to/nashra: benchmark that binary (nashra is not built);
 #   default build/nashra, built first. NASHRA_THEME_DIR etc. pass through.
 #   The writer is BUILD/bench/writer beside the binary, else build/bench/writer
@@ -50,8 +63,11 @@ RUNS=${BENCH_RUNS:-3}
 WARM=${BENCH_WARMUP:-3}
 CONNS=${BENCH_CONNS:-50}
 WTHREADS=${BENCH_THREADS:-2}
+POST_CONNS=${BENCH_POST_CONNS:-10}
+POST_RATE=${BENCH_POST_RATE:-0}
 PG_SCENARIOS="pg-article pg-article-nocache two-nodes two-nodes-nocache"   # on PostgreSQL
-ALL_SCENARIOS="article article-nocache home category rss article-writes 404-flood $PG_SCENARIOS"
+COMMENT_SCENARIOS="comment-post comment-get-other comment-get-same"    # on a site of their own
+ALL_SCENARIOS="article article-nocache home category rss article-writes 404-flood $PG_SCENARIOS $COMMENT_SCENARIOS"
 # referenced to nashra itself, not nginx
 SELF_SCENARIOS="article-writes 404-flood pg-article-nocache two-nodes two-nodes-nocache"
 WRITES_PER_S=100                            # bench/writer: one commit every 10 ms
@@ -70,9 +86,10 @@ done
 for t in nginx wrk curl python3 gzip; do
     command -v "$t" >/dev/null || { echo "bench: $t missing (run scripts/setup.sh)" >&2; exit 1; }
 done
-WANT_WRITER=0 WANT_PG=0
+WANT_WRITER=0 WANT_PG=0 WANT_COMMENTS=0
 [[ " ${SCEN[*]} " == *" article-writes "* ]] && WANT_WRITER=1
 for s in $PG_SCENARIOS; do [[ " ${SCEN[*]} " == *" $s "* ]] && WANT_PG=1; done
+for s in $COMMENT_SCENARIOS; do [[ " ${SCEN[*]} " == *" $s "* ]] && WANT_COMMENTS=1; done
 if ((WANT_PG)); then
     command -v psql >/dev/null || { echo "bench: psql missing (run scripts/setup.sh)" >&2; exit 1; }
 fi
@@ -143,12 +160,24 @@ if ((WANT_PG)); then
     done
     for n in c1 c2 n1 n2; do wait_http "http://127.0.0.1:${PG_PORT[$n]}/healthz"; done
 fi
+# The comment scenarios' site: another demo site, every comment approved at
+# once, no rate limit, no minimum time between a form and its submission.
+if ((WANT_COMMENTS)); then
+    "$NASHRA" init "$TMP/csite" --demo >/dev/null
+    declare -A CSET=([comment_moderation]=none [comment_rate_limit]=0 [comment_min_seconds]=0)
+    for k in "${!CSET[@]}"; do "$NASHRA" settings "$TMP/csite" set "$k" "${CSET[$k]}" >/dev/null; done
+    P_COMMENT=$(free_port)
+    serve nashra-comments "$P_COMMENT" "$TMP/csite"; PID_COMMENT=$SERVED
+    wait_http "http://127.0.0.1:$P_COMMENT/healthz"
+fi
 
-# the pages: name and path as requested from nashra; and the article the
-# writer comments on: published, of another category than the seed's and
-# sharing no tag with it, the oldest such (so in none of the seed page's
-# lists, related or latest)
-read -r SEED CAT OTHER_ID < <(python3 - "$TMP/site/nashra.db" <<'PY'
+# the pages of a demo site: paths of the seed article and its category as
+# requested from nashra; and the article the writer comments on (and the
+# comment scenarios' article B): published, of another category than the
+# seed's and sharing no tag with it, the oldest such (so in none of the
+# seed page's lists, related or latest), its id and path
+pages_of() {    # database file -> "SEED CAT OTHER_ID OTHER_PATH"
+    python3 - "$1" <<'PY'
 import sqlite3, sys, urllib.parse
 c = sqlite3.connect(sys.argv[1])
 sid, slug, cid, cat = c.execute("SELECT a.id, a.slug, c.id, c.slug FROM articles a"
@@ -159,10 +188,31 @@ other, = c.execute("SELECT a.id FROM articles a WHERE a.status = 'published' AND
                    "  JOIN article_tags y ON y.tag_id = x.tag_id"
                    "  WHERE x.article_id = a.id AND y.article_id = ?)"
                    " ORDER BY a.published_at LIMIT 1", (sid, cid, sid)).fetchone()
-print(urllib.parse.quote("/%s/" % slug), urllib.parse.quote("/category/%s/" % cat), other)
+oslug, = c.execute("SELECT slug FROM articles WHERE id = ?", (other,)).fetchone()
+print(urllib.parse.quote("/%s/" % slug), urllib.parse.quote("/category/%s/" % cat), other,
+      urllib.parse.quote("/%s/" % oslug))
 PY
-)
+}
+read -r SEED CAT OTHER_ID _ < <(pages_of "$TMP/site/nashra.db")
 declare -A PATH_OF=([article]=$SEED [home]=/ [category]=$CAT [rss]=/feed/)
+# the comment scenarios' articles: A, the seed article (read), and B, the
+# writer's article (only posted to), with their form tokens: the hidden
+# input named token of each article's page
+if ((WANT_COMMENTS)); then
+    read -r C_A _ _ C_B < <(pages_of "$TMP/csite/nashra.db")
+    token_of() {    # url -> the value of the page's input named token
+        curl -fsS "$1" | python3 -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") == "token" and a.get("value"):
+            print(a["value"]); sys.exit(0)
+P().feed(sys.stdin.read()); sys.exit(1)' || { echo "bench: no form token (input name=token) on $1" >&2; exit 1; }
+    }
+    TOKEN_A=$(token_of "http://127.0.0.1:$P_COMMENT$C_A")
+    TOKEN_B=$(token_of "http://127.0.0.1:$P_COMMENT$C_B")
+fi
 
 # nginx serves NAME (identity, as nashra answers without Accept-Encoding)
 # and, with gzip_static, NAME.gz (nashra's gzip variant, when it has one)
@@ -282,15 +332,20 @@ to_ms() {       # wrk latency (e.g. 1.23ms, 450.00us, 1.02s) -> ms
 }
 script_of() {   # mode kind -> the wrk script ("" for a page with plain requests)
     if [[ $2 == flood ]]; then echo "$ROOT/bench/notfound.lua"
+    elif [[ $2 == post ]]; then echo "$ROOT/bench/comment.lua"
     elif [[ $1 == browser ]]; then echo "$ROOT/bench/browser.lua"; fi
 }
-# kind: "page" (the URL itself) or "flood" (a missing path per request, the
-# answers always tallied, the browser headers with BENCH_BROWSER)
+# kind: "page" (the URL itself), "flood" (a missing path per request, the
+# answers always tallied, the browser headers with BENCH_BROWSER) or "post"
+# (a new comment per request to the comment URL, the article's form token
+# after "--"; the answers always tallied)
 run_wrk() {     # mode kind wrk-arguments...: wrk with their script; fails if the script does
     local mode=$1 kind=$2 script out env=(); shift 2
     script=$(script_of "$mode" "$kind")
     if [[ $kind == flood ]]; then
         env=(BENCH_TALLY=1); [[ $mode == browser ]] && env+=(BENCH_BROWSER=1)
+    elif [[ $kind == post ]]; then
+        env=(BENCH_TALLY=1)
     fi
     out=$(env "${env[@]}" wrk ${script:+-s "$script"} "$@" 2>&1)
     if [[ -n $script ]] && grep -qF "$script:" <<<"$out"; then   # wrk carries on without it
@@ -299,30 +354,40 @@ run_wrk() {     # mode kind wrk-arguments...: wrk with their script; fails if th
     echo "$out"
 }
 
+# the answers of a tallied wrk run (its output) other than the status expected
+unexpected() {  # wrk-output status
+    awk -v want="$2" '/^tally / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+                                  n = split(v["status"], st, ","); ok = 0
+                                  for (i = 1; i <= n; i++) if (st[i] ~ "^" want ":") ok = substr(st[i], length(want) + 2)
+                                  print v["responses"] - ok }' <<<"$1"
+}
+# the socket errors of a wrk run (its output): "connect read write timeout"
+socket_errors() {
+    awk '/Socket errors:/ { gsub(",", ""); s = $4 " " $6 " " $8 " " $10 } END { print (s == "" ? "0 0 0 0" : s) }' <<<"$1"
+}
+declare -A EXPECT=([flood]=404 [post]=303)    # the one status tallied kinds must answer
 # one wrk run: prints "rps p50ms p99ms cpu_us_per_req bad connect read write timeout"
 # where bad counts the non-2xx answers (wrk's count) or, for a flood, the
-# answers other than 404 (from the tally)
-measure() {     # mode kind pid url
-    local c0 c1 out reqs rps p50 p99 non2xx sock
-    c0=$(cpu_ticks "$3")
-    out=$(run_wrk "$1" "$2" -t"$WTHREADS" -c"$CONNS" -d"${DUR}s" --latency "$4")
-    c1=$(cpu_ticks "$3")
+# answers other than 404, for posts those other than 303 (from the tally);
+# the arguments after url are the script's (after "--")
+measure() {     # mode kind pid url [script-argument...]
+    local mode=$1 kind=$2 pids=$3 url=$4 c0 c1 out reqs rps p50 p99 non2xx args=(); shift 4
+    (($#)) && args=(-- "$@")
+    c0=$(cpu_ticks "$pids")
+    out=$(run_wrk "$mode" "$kind" -t"$WTHREADS" -c"$CONNS" -d"${DUR}s" --latency "$url" "${args[@]}")
+    c1=$(cpu_ticks "$pids")
     reqs=$(echo "$out" | awk '/requests in/ {print $1}')
     rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
     p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
-    if [[ $2 == flood ]]; then
-        non2xx=$(awk '/^tally / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-                                  n = split(v["status"], st, ","); ok = 0
-                                  for (i = 1; i <= n; i++) if (st[i] ~ /^404:/) ok = substr(st[i], 5)
-                                  print v["responses"] - ok }' <<<"$out")
-        [[ -n $non2xx ]] || { echo "bench: no tally from wrk for $4:" >&2; echo "$out" >&2; exit 1; }
+    if [[ -n ${EXPECT[$kind]:-} ]]; then
+        non2xx=$(unexpected "$out" "${EXPECT[$kind]}")
+        [[ -n $non2xx ]] || { echo "bench: no tally from wrk for $url:" >&2; echo "$out" >&2; exit 1; }
     else
         non2xx=$(echo "$out" | awk '/Non-2xx or 3xx responses:/ {print $NF}')
     fi
-    sock=$(echo "$out" | awk '/Socket errors:/ { gsub(",", ""); print $4, $6, $8, $10 }')
     awk -v r="$rps" -v a="$p50" -v b="$p99" -v c="$((c1 - c0))" -v hz="$HZ" -v n="$reqs" \
-        -v e="${non2xx:-0} ${sock:-0 0 0 0}" \
+        -v e="${non2xx:-0} $(socket_errors "$out")" \
         'BEGIN { printf "%s %s %s %.1f %s\n", r, a, b, (n > 0 ? c * 1e6 / hz / n : 0), e }'
 }
 # the same while bench/writer commits; its summary line goes to file
@@ -337,6 +402,27 @@ measure_writes() {  # file mode pid url
     [[ -s $TMP/writer.err ]] && sed 's/^/bench: /' "$TMP/writer.err" >&2
     echo "$line"
 }
+# the same while another wrk (one thread, POST_CONNS connections, each
+# pausing between posts for about POST_RATE posts/s if set) posts comments
+# to post-url, from just before the run to just after it (SIGINT
+# makes wrk stop and report); its line "posts/s failed" goes to file, failed
+# being its answers other than 303 and its socket errors
+measure_posting() {  # file mode pid url post-url token
+    local ppid line out failed pause=0
+    ((POST_RATE > 0)) && pause=$((POST_CONNS * 1000 / POST_RATE))
+    BENCH_TALLY=1 BENCH_POST_DELAY_MS=$pause wrk -s "$ROOT/bench/comment.lua" -t1 -c"$POST_CONNS" -d$((DUR + 30))s "$5" -- "$6" \
+        >"$TMP/poster.out" 2>&1 &
+    ppid=$!
+    line=$(measure "$2" page "$3" "$4")
+    kill -INT "$ppid" 2>/dev/null || true
+    wait "$ppid" || { echo "bench: the posting wrk failed:" >&2; cat "$TMP/poster.out" >&2; exit 1; }
+    out=$(<"$TMP/poster.out")
+    failed=$(unexpected "$out" 303)
+    [[ -n $failed ]] || { echo "bench: no tally from the posting wrk:" >&2; echo "$out" >&2; exit 1; }
+    failed=$((failed + $(socket_errors "$out" | awk '{ print $1 + $2 + $3 + $4 }')))
+    echo "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $failed" >>"$1"
+    echo "$line"
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 errors_of() {   # file of measure lines [name of the 5th field] -> "0" or e.g. "1234 non-2xx, 5 read" (summed over the runs)
     awk -v bad="${2:-non-2xx}" '{ for (i = 5; i <= 9; i++) s[i] += $i }
@@ -347,9 +433,10 @@ errors_of() {   # file of measure lines [name of the 5th field] -> "0" or e.g. "
 # what a server answers to the mode's requests: "status bytes encoding"
 # (status "-" when it answered nothing); from a 1 s, 1-connection wrk run
 # with bench/tally.lua, loaded by bench/browser.lua when BENCH_TALLY is set
-tally() {       # mode url [kind]
+tally() {       # mode url [kind [token]]
     local out line
     if [[ ${3:-page} == flood ]]; then out=$(run_wrk "$1" flood -t1 -c1 -d1s "$2")
+    elif [[ ${3:-page} == post ]]; then out=$(run_wrk "$1" post -t1 -c1 -d1s "$2" -- "$4")
     elif [[ $1 == browser ]]; then out=$(BENCH_TALLY=1 run_wrk browser page -t1 -c1 -d1s "$2")
     else out=$(wrk -s "$ROOT/bench/tally.lua" -t1 -c1 -d1s "$2" 2>&1); fi
     line=$(grep '^tally ' <<<"$out") || { echo "bench: no tally from wrk for $2:" >&2; echo "$out" >&2; exit 1; }
@@ -413,6 +500,23 @@ if ((WANT_PG)); then
     done
     for s in $PG_SCENARIOS; do NCPU[$s]="${NPID[$s]} $PG_PID"; done
 fi
+# Comments, on their own site: comment-post posts to article B; the
+# readers of comment-get-* read article A, posted to meanwhile (POST_URL,
+# with the article's form TOKEN) on B, or on A itself.
+if ((WANT_COMMENTS)); then
+    declare -A POST_URL TOKEN
+    LABEL+=([comment-post]="comment POST" [comment-get-other]="article A, posts to B"
+            [comment-get-same]="article A, posts to A")
+    NURL[comment-post]="http://127.0.0.1:$P_COMMENT${C_B}comments"; TOKEN[comment-post]=$TOKEN_B
+    NPID[comment-post]=$PID_COMMENT; SNAME[comment-post]="nashra"; KIND[comment-post]=post
+    for s in comment-get-other comment-get-same; do
+        NURL[$s]="http://127.0.0.1:$P_COMMENT$C_A"; RURL[$s]=${NURL[$s]}
+        NPID[$s]=$PID_COMMENT; RPID[$s]=$PID_COMMENT; KIND[$s]=posting; RNAME[$s]="nashra, no posts"
+    done
+    POST_URL[comment-get-other]=${NURL[comment-post]}; TOKEN[comment-get-other]=$TOKEN_B
+    POST_URL[comment-get-same]="http://127.0.0.1:$P_COMMENT${C_A}comments"; TOKEN[comment-get-same]=$TOKEN_A
+    SNAME[comment-get-other]="nashra + posts to B"; SNAME[comment-get-same]="nashra + posts to A"
+fi
 for s in "${!GPATH[@]}"; do
     RURL[$s]="http://127.0.0.1:$P_NGINX${GPATH[$s]}"; RPID[$s]=$PID_NGINX; RNAME[$s]=nginx
     [[ -n ${SNAME[$s]:-} ]] || SNAME[$s]=nashra
@@ -424,9 +528,17 @@ done
 # only, at a cheaper zlib level than the cached variant nginx was given, so
 # its gzip answer may be larger (nginx then sends fewer bytes, not more).
 # The 404 flood compares different pages by design: its answers must all be
-# 404 and its reference's 2xx, or the run stops.
+# 404 and its reference's 2xx, or the run stops; comment posts must all be
+# answered 303 (stored), with no reference.
 declare -A NBODY GBODY
 for s in "${SCEN[@]}"; do
+    if [[ ${KIND[$s]:-} == post ]]; then
+        n=$(tally form "${NURL[$s]}" post "${TOKEN[$s]}"); NBODY[$s]=$(body_cell "$n" 303)
+        echo "bench: bytes per response, ${LABEL[$s]}: ${NBODY[$s]}" >&2
+        [[ ${n%% *} == 303 ]] || { echo "bench: ${LABEL[$s]}: nashra answered HTTP ${n%% *} to comment posts" \
+            "(303 expected: the comment site's settings, or its form token?)" >&2; exit 1; }
+        continue
+    fi
     for m in "${MODES[@]}"; do
         if [[ ${KIND[$s]:-} == flood ]]; then
             n=$(tally "$m" "${NURL[$s]}" flood); NBODY[$s.$m]=$(body_cell "$n" 404)
@@ -451,10 +563,29 @@ done
 
 ANY_ERRORS=0
 col() { awk -v i="$2" '{print $i}' "$1" | median; }
+# comment-post: one kind of request (form POSTs), no reference: the rate,
+# latency and errors (answers other than 303) of RUNS runs after a warm-up
+bench_post() {  # scenario
+    local s=$1 i line e
+    run_wrk form post -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "${NURL[$s]}" -- "${TOKEN[$s]}" >/dev/null
+    : >"$TMP/n.txt"
+    for i in $(seq "$RUNS"); do
+        line=$(measure form post "${NPID[$s]}" "${NURL[$s]}" "${TOKEN[$s]}")
+        echo "$line" >>"$TMP/n.txt"
+        e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt" non-303)
+        [[ $e == 0 ]] || echo "bench: ${LABEL[$s]}, run $i: errors: $e" >&2
+    done
+    e=$(errors_of "$TMP/n.txt" non-303)
+    [[ $e == 0 ]] || ANY_ERRORS=1
+    printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | |\n' "${LABEL[$s]}" "form POST" "${SNAME[$s]}" "${NBODY[$s]}" \
+        "$(col "$TMP/n.txt" 1)" "$(col "$TMP/n.txt" 2)" "$(col "$TMP/n.txt" 3)" "$(col "$TMP/n.txt" 4)" \
+        "$(rss_mib "${NPID[$s]}")" "$e" | tee -a "$OUT"
+}
 bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio) and the reference's
     local s=$1 label=${LABEL[$1]} kind=${KIND[$1]:-page} wkind=page bad=non-2xx m i srv line f e
     local n_rps g_rps n_err g_err ratio sname w_rps w_fail
     [[ $kind == flood ]] && { wkind=flood; bad=non-404; }
+    [[ $kind == post ]] && { bench_post "$s"; return; }
     for m in "${MODES[@]}"; do
         run_wrk "$m" "$wkind" -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "${NURL[$s]}" >/dev/null
         run_wrk "$m" page -t"$WTHREADS" -c"$CONNS" -d"${WARM}s" "${RURL[$s]}" >/dev/null
@@ -466,6 +597,8 @@ bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio
                     e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt")
                 else
                     if [[ $kind == writes ]]; then line=$(measure_writes "$TMP/w.txt" "$m" "${NPID[$s]}" "${NURL[$s]}")
+                    elif [[ $kind == posting ]]; then
+                        line=$(measure_posting "$TMP/w.txt" "$m" "${NPID[$s]}" "${NURL[$s]}" "${POST_URL[$s]}" "${TOKEN[$s]}")
                     else line=$(measure "$m" "$wkind" "${NCPU[$s]:-${NPID[$s]}}" "${NURL[$s]}"); fi
                     f=$TMP/n.txt
                     e=$(echo "$line" >"$TMP/one.txt"; errors_of "$TMP/one.txt" "$bad")
@@ -488,6 +621,10 @@ bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio
             if awk -v r="$w_rps" -v t="$WRITES_PER_S" 'BEGIN { exit !(r < 0.9 * t) }'; then
                 echo "bench: WARNING: $label, $m: the writer committed $w_rps writes/s, not $WRITES_PER_S" >&2
             fi
+        elif [[ $kind == posting ]]; then   # poster lines: "posts/s failed"
+            w_rps=$(awk '{print $1}' "$TMP/w.txt" | median); w_fail=$(awk '{ f += $2 } END { print f + 0 }' "$TMP/w.txt")
+            sname+=" ($(printf '%.0f' "$w_rps") posts/s, $w_fail failed)"
+            ((w_fail == 0)) || echo "bench: WARNING: $label, $m: $w_fail posts not answered 303" >&2
         fi
         printf '| %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s |\n' "$label" "$m" "$sname" "${NBODY[$s.$m]}" "$n_rps" \
             "$(col "$TMP/n.txt" 2)" "$(col "$TMP/n.txt" 3)" "$(col "$TMP/n.txt" 4)" "$(rss_mib "${NPID[$s]}")" "$n_err" "$ratio" | tee -a "$OUT"
@@ -496,9 +633,14 @@ bench_scenario() {  # scenario: for each mode, the subject's row (with the ratio
     done
 }
 
-VS_NGINX=(); VS_SELF=()
+table_head() {  # name of the last column
+    echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | $1 |"
+    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+}
+VS_NGINX=(); VS_SELF=(); VS_COMMENTS=()
 for s in "${SCEN[@]}"; do
-    if [[ " $SELF_SCENARIOS " == *" $s "* ]]; then VS_SELF+=("$s"); else VS_NGINX+=("$s"); fi
+    if [[ " $COMMENT_SCENARIOS " == *" $s "* ]]; then VS_COMMENTS+=("$s")
+    elif [[ " $SELF_SCENARIOS " == *" $s "* ]]; then VS_SELF+=("$s"); else VS_NGINX+=("$s"); fi
 done
 {
 echo "wrk -t$WTHREADS -c$CONNS -d${DUR}s --latency, $RUNS runs each (medians), ${WARM}s warm-up; $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -511,8 +653,7 @@ if ((${#VS_NGINX[@]})); then
     [[ " ${VS_NGINX[*]} " == *" pg-article "* ]] &&
         echo "article (cached), PostgreSQL: the seed article from a node on PostgreSQL (scripts/pg.sh's cluster on this machine," \
              "the same content as the SQLite site), its CPU time with PostgreSQL's (target ≥ 1.00)." && echo
-    echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | nashra/nginx |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    table_head nashra/nginx
     } | tee -a "$OUT"
     for s in "${VS_NGINX[@]}"; do bench_scenario "$s"; done
 fi
@@ -535,13 +676,32 @@ if ((${#VS_SELF[@]})); then
              "two nodes on PostgreSQL, against the same nginx in front of one of them, cached and --no-cache; CPU time and" \
              "memory are nginx's and the nodes' (CPU with PostgreSQL's); the nodes share this machine's $(nproc) cores."
     echo
-    echo "| scenario | requests | server | body B | req/s | p50 ms | p99 ms | CPU µs/req | RSS MiB | errors | ratio |"
-    echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    table_head ratio
     } | tee -a "$OUT"
     for s in "${VS_SELF[@]}"; do bench_scenario "$s"; done
 fi
+if ((${#VS_COMMENTS[@]})); then
+    {
+    echo
+    echo "Comments, on a demo site of their own served cached (comment_moderation none: every comment approved and shown" \
+         "at once; comment_rate_limit 0; comment_min_seconds 0), each post a new text (bench/comment.lua, with the form" \
+         "token read from the article's page), every answer tallied (errors: not 303). A is the seed article, B another" \
+         "article in none of A's lists."
+    [[ " ${VS_COMMENTS[*]} " == *" comment-post "* ]] &&
+        echo "comment POST: comments posted to B, wrk -t$WTHREADS -c$CONNS; req/s = comments stored and answered per second" \
+             "(targets ≥ 1000/s, p99 < 50 ms)."
+    [[ " ${VS_COMMENTS[*]} " == *" comment-get-"* ]] &&
+        echo "article A, posts to B (target ≥ 0.80) or to A (target ≥ 0.30): article A read while another wrk" \
+             "(-t1 -c$POST_CONNS, $( ((POST_RATE > 0)) && echo "about $POST_RATE posts/s" || echo "as fast as answered"))" \
+             "posts comments during the first row's runs, against A alone; ratio = req/s of the first row / the second's;" \
+             "the first row's CPU time includes the server's work for the posts."
+    echo
+    table_head ratio
+    } | tee -a "$OUT"
+    for s in "${VS_COMMENTS[@]}"; do bench_scenario "$s"; done
+fi
 if ((ANY_ERRORS)); then
     echo | tee -a "$OUT"
-    echo "errors: non-2xx answers (404 flood: answers other than 404) and socket errors summed over the runs; where there are any, req/s counts failures too and the ratio is left out." | tee -a "$OUT"
+    echo "errors: non-2xx answers (404 flood: answers other than 404; comment posts: other than 303) and socket errors summed over the runs; where there are any, req/s counts failures too and the ratio is left out." | tee -a "$OUT"
 fi
 echo "bench: table written to ${OUT#$ROOT/}"

@@ -8,11 +8,12 @@ cd "$(dirname "$0")/.."
 
 # (clang and libclang-rt-dev, its runtimes with libFuzzer, build the fuzz
 # drivers; gcc's own sanitizer runtimes come with build-essential;
-# python3-psycopg2 lets the end-to-end tests reach PostgreSQL)
+# python3-psycopg2 lets the end-to-end tests reach PostgreSQL; libfaketime lets
+# one of them have a form token issued by a server whose clock is set back)
 PKGS=(build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev libpq-dev libcmark-dev
       libsodium-dev libxml2-dev libutf8proc-dev zlib1g-dev libcmocka-dev
       libjson-c-dev python3 python3-psycopg2 chromium default-jre-headless nginx-light wrk curl sqlite3
-      clang libclang-rt-dev postgresql)
+      clang libclang-rt-dev postgresql libfaketime)
 # node may come from outside Debian; only ask apt for it when it is missing
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PKGS+=(nodejs npm)

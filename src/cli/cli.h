@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "core/secret.h"
+#include "store/store.h"
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -29,6 +31,13 @@ int cli_site_db(const char *dir, const char *override, char *db, size_t size);
 /* Create DIR/nashra.conf (mode 0600: the URL may hold a password) naming
  * database db; refuses to replace an existing one. 0 or an exit status. */
 int cli_site_write_conf(const char *dir, const char *db);
+
+/* The setting that holds the site's secret key (core/secret.h), as hex. */
+#define CLI_SECRET_SETTING "site_secret"
+/* The site's secret key into *out, made and stored first if the site has
+ * none: whichever node starts first makes it, every node reads the same
+ * one. NS_EINVAL if the stored value is not a key. */
+int cli_site_secret(store_t *s, secret_key *out);
 
 /* True if cmd is one of the editing commands (article, comments, settings). */
 bool cli_edit_command(const char *cmd);

@@ -1,6 +1,6 @@
 /*
  * edit.c - changing a site from the command line while it is served:
- * `nashra article DIR set ID FIELD VALUE`, `nashra comments DIR approve ID...`,
+ * `nashra article DIR set ID FIELD VALUE`, `nashra comments DIR list|approve|…`,
  * `nashra settings DIR set KEY VALUE`. Each change goes through the store's
  * write path like any writer's (one transaction, retried while the server
  * holds the database busy), and the change log it writes lets a running
@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/text.h"
@@ -63,20 +64,78 @@ static int edit_article(store_t *s, arena_t *a, int argc, char **argv)
     return rc == NS_OK ? 0 : cli_fail(EXIT_FAIL, "article %lld: %s", (long long)id, ns_strerror(rc));
 }
 
-/* comments DIR approve|spam|trash|pending ID... */
-static int edit_comments(store_t *s, int argc, char **argv)
+#define EDIT_COMMENTS_USAGE "usage: nashra comments DIR list [--status pending|approved|spam|trash]" \
+    " [--limit N] | approve|spam|trash|pending|delete ID..."
+
+/* Comment statuses by name, in comment_status order; the verbs that set them. */
+static const char *const comment_states[] = {"pending", "approved", "spam", "trash"};
+static const char *const comment_verbs[] = {"pending", "approve", "spam", "trash"};
+
+/* Index of name in v[0..n), or -1. */
+static int edit_index(const char *const *v, int n, const char *name)
 {
-    static const char *const verbs[] = {"pending", "approve", "spam", "trash"};
-    int st = -1;
-    for (int i = 0; argc >= 4 && i < 4; i++)
-        if (strcmp(argv[2], verbs[i]) == 0)
-            st = i;
-    if (st < 0)
-        return cli_fail(EXIT_USAGE, "usage: nashra comments DIR approve|spam|trash|pending ID...");
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* One line of the list: id, article, author, date (UTC), status, and the
+ * start of the text on one line. */
+static void edit_comment_line(store_t *s, arena_t *a, const store_comment *c)
+{
+    store_article ar;
+    const char *slug = store_article_by_id(s, a, c->article_id, &ar) == NS_OK ? ar.slug : "?";
+    char when[32];
+    time_t t = (time_t)c->created_at;
+    struct tm tm;
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M", gmtime_r(&t, &tm));
+    char *start = (char *)text_excerpt(a, c->body ? c->body : "", 60);
+    for (char *p = start; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+            *p = ' ';
+    printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)c->id, slug, c->author_name ? c->author_name : "",
+           when, comment_states[c->status], start);
+}
+
+/* comments DIR list [--status S] [--limit N]: newest first */
+static int edit_comments_list(store_t *s, arena_t *a, int argc, char **argv)
+{
+    int st = -1, limit = 100;
+    for (int i = 3; i < argc; i += 2) {
+        if (i + 1 >= argc)
+            return cli_fail(EXIT_USAGE, EDIT_COMMENTS_USAGE);
+        if (strcmp(argv[i], "--status") == 0 && (st = edit_index(comment_states, 4, argv[i + 1])) >= 0)
+            continue;
+        int64_t n;
+        if (strcmp(argv[i], "--limit") != 0 || !text_parse_id(argv[i + 1], &n) || n > 10000)
+            return cli_fail(EXIT_USAGE, EDIT_COMMENTS_USAGE);
+        limit = (int)n;
+    }
+    store_comment *cs;
+    size_t n;
+    int rc = store_comment_recent(s, a, st, limit, &cs, &n);
+    if (rc != NS_OK)
+        return cli_fail(EXIT_FAIL, "comments: %s", ns_strerror(rc));
+    for (size_t i = 0; i < n; i++)
+        edit_comment_line(s, a, &cs[i]);
+    return 0;
+}
+
+/* comments DIR approve|spam|trash|pending|delete ID... */
+static int edit_comments(store_t *s, arena_t *a, int argc, char **argv)
+{
+    if (argc >= 3 && strcmp(argv[2], "list") == 0)
+        return edit_comments_list(s, a, argc, argv);
+    int st = argc >= 4 ? edit_index(comment_verbs, 4, argv[2]) : -1;
+    bool del = argc >= 4 && strcmp(argv[2], "delete") == 0;
+    if (st < 0 && !del)
+        return cli_fail(EXIT_USAGE, EDIT_COMMENTS_USAGE);
     int failed = 0;
     for (int i = 3; i < argc; i++) {
         int64_t id;
-        int rc = text_parse_id(argv[i], &id) ? store_comment_set_status(s, id, (comment_status)st) : NS_EINVAL;
+        int rc = !text_parse_id(argv[i], &id) ? NS_EINVAL
+               : del ? store_comment_delete(s, id) : store_comment_set_status(s, id, (comment_status)st);
         if (rc != NS_OK)
             failed = cli_fail(EXIT_FAIL, "comment %s: %s", argv[i], ns_strerror(rc));
     }
@@ -113,7 +172,7 @@ int cli_edit(int argc, char **argv)
     if (strcmp(argv[0], "article") == 0)
         rc = edit_article(s, a, argc, argv);
     else if (strcmp(argv[0], "comments") == 0)
-        rc = edit_comments(s, argc, argv);
+        rc = edit_comments(s, a, argc, argv);
     else
         rc = edit_settings(s, argc, argv);
     arena_free(a);

@@ -42,7 +42,8 @@ static const char usage_text[] =
     "                        [--cache-size MIB] [--request-timeout SECONDS]\n"
     "                        [--max-conns-per-client N] [--trusted-proxy ADDR[/PREFIX]]...\n"
     "       nashra article DIR set ID FIELD VALUE     (FIELD: title slug kicker lead status comments)\n"
-    "       nashra comments DIR approve|spam|trash|pending ID...\n"
+    "       nashra comments DIR list [--status pending|approved|spam|trash] [--limit N]\n"
+    "       nashra comments DIR approve|spam|trash|pending|delete ID...\n"
     "       nashra settings DIR set KEY VALUE\n"
     "       " CLI_DB_USAGE "\n"
     "       nashra --help | --version\n"
@@ -202,7 +203,8 @@ static char *cli_theme_dir(void)
 }
 
 /* Open, check and close the database so startup fails early and clearly. */
-static int cli_check_db(const char *dir, const char *db)
+/* The site's database is there and sound; its secret key into *key. */
+static int cli_check_db(const char *dir, const char *db, secret_key *key)
 {
     if (!cli_is_dir(dir) || (!store_location_is_pg(db) && access(db, F_OK) != 0))
         return cli_fail(EXIT_FAIL, "no site at %s: run nashra init %s", dir, dir);
@@ -211,6 +213,10 @@ static int cli_check_db(const char *dir, const char *db)
     if (rc != NS_OK)
         return cli_store_fail(db, rc);
     rc = store_check(s);
+    if (rc == NS_OK && (rc = cli_site_secret(s, key)) == NS_EINVAL) {
+        store_close(s);
+        return cli_fail(EXIT_FAIL, "setting %s is not 64 hex digits", CLI_SECRET_SETTING);
+    }
     store_close(s);
     return rc == NS_OK ? 0 : cli_store_fail(db, rc);
 }
@@ -267,7 +273,8 @@ static int cli_serve(serve_args *sa)
 {
     char db[PATH_MAX];
     int rc = cli_site_db(sa->dir, sa->db, db, sizeof db);
-    if (rc || (rc = cli_check_db(sa->dir, db)))
+    secret_key key;
+    if (rc || (rc = cli_check_db(sa->dir, db, &key)))
         return rc;
     theme_t *theme;
     if ((rc = cli_load_theme(sa->dir, &theme)))
@@ -280,7 +287,7 @@ static int cli_serve(serve_args *sa)
     if (!sa->base_url && (strcmp(sa->host, "0.0.0.0") == 0 || strcmp(sa->host, "::") == 0))
         log_warn("listening on all addresses without --base-url: links will read %s", defurl);
     char *base = cli_base_url(sa->base_url ? sa->base_url : defurl);
-    site_config site = {.dir = sa->dir, .base_url = base, .theme = theme};
+    site_config site = {.dir = sa->dir, .base_url = base, .theme = theme, .secret = &key};
     rc = cli_run(sa, db, &site);
     theme_free(theme);
     free(base);

@@ -5,6 +5,7 @@
  * malformed line is refused with its line number, never half-understood.
  */
 #include "cli/cli.h"
+#include "core/err.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,4 +95,19 @@ int cli_site_write_conf(const char *dir, const char *db)
     }
     fprintf(f, "# nashra site settings (nashra serve --db overrides this)\ndatabase = %s\n", db);
     return fclose(f) == 0 ? 0 : cli_fail(EXIT_FAIL, "cannot write %s: %s", conf, strerror(errno));
+}
+
+int cli_site_secret(store_t *s, secret_key *out)
+{
+    char hex[SECRET_HEX_SIZE];
+    secret_new_hex(hex);
+    int rc = store_setting_ensure(s, CLI_SECRET_SETTING, hex);
+    arena_t *a = arena_new(0);
+    const char *v = NULL;
+    if (rc == NS_OK)
+        rc = store_setting_get(s, a, CLI_SECRET_SETTING, &v);
+    if (rc == NS_OK)
+        rc = secret_from_hex(v, out);
+    arena_free(a);
+    return rc;
 }

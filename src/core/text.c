@@ -138,7 +138,7 @@ int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *le
 {
     char *p;
     size_t l;
-    if (text_unescape(a, s, n, true, &p, &l) != NS_OK || !text_valid_utf8(p, l))
+    if (text_unescape(a, s, n, true, &p, &l) != NS_OK || !text_wellformed_utf8(p, l) || memchr(p, '\0', l))
         return NS_EINVAL;
     *out = p;
     *len = l;

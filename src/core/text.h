@@ -42,10 +42,12 @@ bool text_xml_char(int32_t cp);
 int text_url_decode(arena_t *a, const char *s, size_t n, char **out);
 
 /* Decode one name or value of a query string or urlencoded form: %XX
- * escapes, '+' as a space. Unlike a path, a value may hold tabs and line
- * breaks (a textarea); NS_EINVAL on a bad escape, %00 or text that
- * text_valid_utf8 refuses. *out (NUL-terminated, *len bytes) is owned by
- * the arena. */
+ * escapes, '+' as a space. Unlike a path, a value may hold control
+ * characters: a textarea sends line breaks and tabs, and what a reader
+ * pasted may bring others, which the handler that reads the field removes
+ * (a comment) rather than refuse the whole form. NS_EINVAL on a bad
+ * escape, %00 or text that is not well-formed UTF-8. *out
+ * (NUL-terminated, *len bytes) is owned by the arena. */
 int text_form_decode(arena_t *a, const char *s, size_t n, char **out, size_t *len);
 
 /* A row id written in decimal (strtoll's syntax, the whole string): true

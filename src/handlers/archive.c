@@ -58,7 +58,7 @@ static int archive(hreq_t *rq, hresp_t *rs, archive_lookup lookup)
     int rc = view_settings_load(rq, &st);
     if (rc < 0)
         return rc;
-    store_query q = { .now = rq->now };
+    store_query q = { .now = rq->now, .with_comments = true };
     archive_info info;
     if ((rc = lookup(rq, rq->params[0], &q, &info)) < 0)
         return rc;

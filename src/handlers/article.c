@@ -10,6 +10,7 @@
  * because template HTML escaping is wrong inside a script element.
  */
 #include "handlers/handler.h"
+#include "handlers/article.h"
 #include "handlers/view.h"
 
 #include <string.h>
@@ -20,120 +21,7 @@
 #include "core/text.h"
 #include "render/markdown.h"
 
-enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, COMMENT_MAX_DEPTH = 5, CATEGORY_MAX_DEPTH = 8 };
-
-/* ---- comments ---- */
-
-typedef struct cnode {
-    mu_value *obj, *children;
-    mu_value *container;       /* list the comment is displayed in */
-    int depth;                 /* displayed level, 1 = top */
-} cnode;
-
-/* Open-addressing index id -> position, sized to a power of two >= 2n. */
-typedef struct cindex {
-    int64_t *ids;
-    size_t *pos, mask;
-} cindex;
-
-static void cindex_init(arena_t *a, cindex *ix, size_t n)
-{
-    size_t cap = 16;
-    while (cap < 2 * n)
-        cap <<= 1;
-    ix->ids = arena_zalloc(a, cap * sizeof *ix->ids);
-    ix->pos = arena_alloc(a, cap * sizeof *ix->pos);
-    ix->mask = cap - 1;
-}
-
-static size_t cindex_slot(const cindex *ix, int64_t id)
-{
-    size_t h = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull) & ix->mask;
-    while (ix->ids[h] != 0 && ix->ids[h] != id)
-        h = (h + 1) & ix->mask;
-    return h;
-}
-
-static void cindex_put(cindex *ix, int64_t id, size_t pos)
-{
-    size_t h = cindex_slot(ix, id);
-    ix->ids[h] = id;
-    ix->pos[h] = pos;
-}
-
-/* Position of id, or -1. */
-static long cindex_get(const cindex *ix, int64_t id)
-{
-    size_t h = cindex_slot(ix, id);
-    return ix->ids[h] == id ? (long)ix->pos[h] : -1;
-}
-
-/* Comment body as paragraphs: one per non-empty line. */
-static mu_value *comment_paras(arena_t *a, const char *body)
-{
-    mu_value *l = mu_list(a);
-    const char *p = body ? body : "";
-    while (*p) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        size_t m = n;
-        while (m > 0 && (p[m - 1] == '\r' || p[m - 1] == ' '))
-            m--;
-        if (m > 0)
-            mu_push(l, mu_strn(a, arena_strndup(a, p, m), m));
-        p += n + (e ? 1 : 0);
-    }
-    return l;
-}
-
-static mu_value *comment_object(arena_t *a, const store_comment *c, const view_settings *st,
-                                mu_value *children)
-{
-    mu_value *o = mu_object(a);
-    mu_set_int(o, "id", c->id);
-    mu_set_str(o, "author", c->author_name && *c->author_name ? c->author_name : "زائر");
-    view_set_opt(o, "author_url", text_url_is_http(c->author_url) ? c->author_url : NULL);
-    mu_set_bool(o, "has_children", false);
-    mu_set(o, "date", view_date(a, c->created_at, st));
-    mu_set(o, "paras", comment_paras(a, c->body));
-    mu_set(o, "children", children);
-    return o;
-}
-
-/* Thread approved comments (oldest first). A reply attaches to its parent
- * when the parent is approved and listed before it; otherwise it goes to
- * the top level. Replies deeper than COMMENT_MAX_DEPTH join the deepest
- * displayed level. */
-static mu_value *comment_tree(arena_t *a, const store_comment *cs, size_t n,
-                              const view_settings *st)
-{
-    mu_value *top = mu_list(a);
-    cnode *nodes = arena_zalloc(a, (n ? n : 1) * sizeof *nodes);
-    cindex ix;
-    cindex_init(a, &ix, n);
-    for (size_t i = 0; i < n; i++) {
-        nodes[i].children = mu_list(a);
-        nodes[i].obj = comment_object(a, &cs[i], st, nodes[i].children);
-        long p = cs[i].parent_id > 0 ? cindex_get(&ix, cs[i].parent_id) : -1;
-        if (p < 0) {
-            nodes[i].depth = 1;
-            nodes[i].container = top;
-        } else if (nodes[p].depth < COMMENT_MAX_DEPTH) {
-            nodes[i].depth = nodes[p].depth + 1;
-            nodes[i].container = nodes[p].children;
-            if (mu_len(nodes[p].children) == 0)
-                mu_set_bool(nodes[p].obj, "has_children", true);
-        } else {
-            /* parent at the deepest displayed level: reply beside it */
-            nodes[i].depth = COMMENT_MAX_DEPTH;
-            nodes[i].container = nodes[p].container;
-        }
-        mu_push(nodes[i].container, nodes[i].obj);
-        if (cs[i].id > 0)
-            cindex_put(&ix, cs[i].id, i);
-    }
-    return top;
-}
+enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, CATEGORY_MAX_DEPTH = 8 };
 
 /* ---- article ---- */
 
@@ -251,25 +139,6 @@ static int add_lists(hreq_t *rq, mu_value *o, const store_article *ar, const vie
     return 0;
 }
 
-/* Comments into o; *newest is raised to the newest comment's time. */
-static int add_comments(hreq_t *rq, mu_value *o, const store_article *ar,
-                        const view_settings *st, int64_t *newest)
-{
-    store_comment *cs = NULL;
-    size_t n = 0;
-    int rc = store_comment_list(rq->store, rq->arena, ar->id, COMMENT_APPROVED, &cs, &n);
-    if (rc < 0 && rc != NS_ENOTFOUND)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if (cs[i].created_at > *newest)
-            *newest = cs[i].created_at;
-    mu_set_int(o, "comment_count", (int64_t)n);
-    mu_set_bool(o, "has_comments", n > 0);
-    mu_set(o, "comments", comment_tree(rq->arena, cs, n, st));
-    mu_set_bool(o, "comments_open", ar->comments_open);
-    return 0;
-}
-
 /* The breadcrumb trail: the article's category and its ancestors, outermost
  * first, as links for the page and as a schema.org BreadcrumbList for
  * search engines. The depth bound guards against a parent cycle. */
@@ -310,7 +179,8 @@ static void add_trail(hreq_t *rq, mu_value *o, const store_article *ar, const ch
 }
 
 static int build_article(hreq_t *rq, const store_article *ar, const view_settings *st,
-                         mu_value **root_out, int64_t *modified)
+                         const thread_form *form, mu_value **root_out, int64_t *modified,
+                         bool *personal)
 {
     arena_t *a = rq->arena;
     const char *title = view_display_title(a, ar->title);
@@ -335,9 +205,14 @@ static int build_article(hreq_t *rq, const store_article *ar, const view_setting
     mu_set_str(o, "jsonld", article_jsonld(a, ar, title, canonical, st, rq->site->base_url));
     add_trail(rq, o, ar, title, canonical);
     *modified = view_article_mtime(ar);
-    if ((rc = add_lists(rq, o, ar, st)) < 0 || (rc = add_comments(rq, o, ar, st, modified)) < 0)
+    if ((rc = add_lists(rq, o, ar, st)) < 0 ||
+        (rc = thread_add(rq, o, ar, st, form, modified, personal)) < 0)
         return rc;
     mu_set(root, "article", o);
+    if (ar->comments_open)
+        mu_set_str(root, "form_token", HRESP_TOKEN_SLOT);
+    /* the form set to reply to one comment is the article again */
+    mu_set_bool(root, "noindex", hreq_query(rq, "replytocom") != NULL);
     *root_out = root;
     return 0;
 }
@@ -381,12 +256,24 @@ int handler_article(hreq_t *rq, hresp_t *rs)
         return static_page(rq, rs, slug, &st);
     if (rc < 0)
         return rc;
+    return article_page(rq, rs, &ar, &st, NULL);
+}
+
+int article_page(hreq_t *rq, hresp_t *rs, const store_article *ar, const view_settings *st,
+                 const thread_form *form)
+{
     mu_value *root;
     int64_t modified = 0;
-    if ((rc = build_article(rq, &ar, &st, &root, &modified)) < 0)
-        return rc;
-    if ((rc = view_render(rq, rs, "article", root)) < 0)
+    bool personal = false;
+    int rc = build_article(rq, ar, st, form, &root, &modified, &personal);
+    if (rc < 0 || (rc = view_render(rq, rs, "article", root)) < 0)
         return rc;
     rs->last_modified = modified;
+    rs->form_token = ar->comments_open ? ar->id : 0;
+    if (personal || form) {
+        /* this reader's page: a notice, remembered details, a form refused */
+        rs->cacheable = false;
+        rs->cache_control = "private, no-cache";
+    }
     return 0;
 }

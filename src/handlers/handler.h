@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/ratelimit.h"
+#include "core/secret.h"
 #include "render/theme.h"
 #include "store/store.h"
 
@@ -31,6 +33,7 @@ typedef struct site_config {
     const char *dir;          /* site directory */
     const char *base_url;     /* absolute, no trailing slash, e.g. "http://127.0.0.1:8080" */
     const theme_t *theme;
+    const secret_key *secret; /* the site's key: form tokens, hashed client addresses */
 } site_config;
 
 #define HREQ_MAX_PARAMS 4
@@ -69,6 +72,7 @@ typedef struct hreq {
      * to out; NULL when there are none. */
     void (*stats)(void *cls, buf_t *out);
     void *stats_cls;
+    ratelimit_t *limiter;     /* per-client rate of writes (comments), shared */
 } hreq_t;
 
 /* Most extra headers one response may carry. */
@@ -86,7 +90,34 @@ typedef struct hresp {
     int64_t expires_at;       /* cache entry invalid at/after this time (0: no limit) */
     struct { const char *name, *value; } headers[HRESP_MAX_HEADERS]; /* Set-Cookie, Retry-After... */
     size_t nheaders;
+    /* A page with a form carries, once, HRESP_TOKEN_SLOT where the form's
+     * token goes, and names here what the token is for (an article id;
+     * 0: no token). The HTTP layer puts a freshly signed token in the slot
+     * of every response it sends, cached or not, so the token's time is
+     * when the reader got the page. */
+    int64_t form_token;
+    /* A write the reader must not be told is done before it is durable:
+     * when run is set, the HTTP layer hands run(store, arg) to the group
+     * commit (http/commit.h) and calls done(rq, rs, rc) on the request's
+     * thread once it committed (rc 0) or failed, to fill rs as a handler
+     * does. Everything arg points to must live on rq->arena. */
+    struct {
+        int (*run)(store_t *s, void *arg);
+        void *arg;
+        int (*done)(hreq_t *rq, struct hresp *rs, int rc);
+    } defer;
 } hresp_t;
+
+/* Cookies of a commenter, read by the article page (http/router.h
+ * ROUTE_PERSONAL): the id of the comment just held for moderation, shown
+ * as a notice to its writer only; and the name and email a reader asked
+ * the site to remember. */
+#define HREQ_COOKIE_HELD "nashra_held"
+#define HREQ_COOKIE_COMMENTER "nashra_commenter"
+
+/* What a page prints where its form token goes (hresp_t.form_token). */
+#define HRESP_TOKEN_SLOT "NASHRA-FORM-TOKEN-SLOT"
+
 
 /* Value of the first parameter called name in v[0..n), NULL if none. */
 const char *hreq_param_get(const hreq_param *v, size_t n, const char *name);

@@ -26,7 +26,8 @@ static mu_value *category_blocks(hreq_t *rq, const view_settings *st)
     for (size_t i = 0; i < n; i++) {
         if (cats[i].parent_id != 0 || !cats[i].slug)
             continue;
-        store_query q = { .category_id = cats[i].id, .now = rq->now, .limit = HOME_CATEGORY_ITEMS };
+        store_query q = { .category_id = cats[i].id, .now = rq->now, .limit = HOME_CATEGORY_ITEMS,
+                          .with_comments = true };
         struct store_article_list l = {0};
         if (store_article_list(rq->store, rq->arena, &q, &l) < 0 || l.n == 0)
             continue;
@@ -70,7 +71,7 @@ int handler_home(hreq_t *rq, hresp_t *rs)
     mu_value *root = view_root(rq, &st, page > 1 ? arena_printf(rq->arena, "الصفحة %d", page) : NULL,
                                NULL, 0);
     mu_value *home = mu_object(rq->arena);
-    store_query q = { .now = rq->now };
+    store_query q = { .now = rq->now, .with_comments = true };
     struct store_article_list l;
     int64_t newest = 0;
     if ((rc = view_paged_list(rq, &st, &q, "/", home, &l, &newest)) < 0)

@@ -11,6 +11,7 @@
 #include "handlers/view.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,29 +44,59 @@ int view_parse_int(const char *s, int lo, int hi, int def)
     return (int)v;
 }
 
+/* The numeric settings: key, member, bounds and default (also for a
+ * value out of bounds). */
+static const struct {
+    const char *key;
+    size_t off;
+    int lo, hi, def;
+} int_settings[] = {
+    { "timezone_offset", offsetof(view_settings, tz_offset), -14 * 3600, 14 * 3600, 0 },
+    { "posts_per_page", offsetof(view_settings, posts_per_page), 1, 100, 10 },
+    { "comment_max_links", offsetof(view_settings, comment_max_links), 0, 1000, 2 },
+    { "comment_rate_limit", offsetof(view_settings, comment_rate_limit), 0, 100000, 5 },
+    { "comment_min_seconds", offsetof(view_settings, comment_min_seconds), 0, 3600, 3 },
+};
+#define N_INT_SETTINGS (sizeof int_settings / sizeof *int_settings)
+
 static void settings_defaults(view_settings *st)
 {
     memset(st, 0, sizeof *st);
     st->site_name = "نشرة";
     st->site_description = "";
-    st->posts_per_page = 10;
+    st->comment_moderation = "new";
+    st->comment_blocklist = "";
+    for (size_t i = 0; i < N_INT_SETTINGS; i++)
+        *(int *)((char *)st + int_settings[i].off) = int_settings[i].def;
+}
+
+/* One numeric setting: true if k is one. */
+static bool settings_apply_int(view_settings *st, const char *k, const char *v)
+{
+    for (size_t i = 0; i < N_INT_SETTINGS; i++)
+        if (strcmp(k, int_settings[i].key) == 0) {
+            *(int *)((char *)st + int_settings[i].off) =
+                view_parse_int(v, int_settings[i].lo, int_settings[i].hi, int_settings[i].def);
+            return true;
+        }
+    return false;
 }
 
 /* Apply one key/value pair; unknown keys are ignored. */
 static void settings_apply(view_settings *st, const char *k, const char *v)
 {
-    if (!v)
+    if (!v || settings_apply_int(st, k, v))
         return;
     if (strcmp(k, "site_name") == 0 && *v)
         st->site_name = v;
     else if (strcmp(k, "site_description") == 0)
         st->site_description = v;
-    else if (strcmp(k, "timezone_offset") == 0)
-        st->tz_offset = view_parse_int(v, -14 * 3600, 14 * 3600, 0);
     else if (strcmp(k, "show_hijri") == 0)
         st->show_hijri = view_parse_int(v, 0, 1, 0) == 1;
-    else if (strcmp(k, "posts_per_page") == 0)
-        st->posts_per_page = view_parse_int(v, 1, 100, 10);
+    else if (strcmp(k, "comment_moderation") == 0)
+        st->comment_moderation = v;
+    else if (strcmp(k, "comment_blocklist") == 0)
+        st->comment_blocklist = v;
     else
         for (int i = 0; i < VIEW_NFOLLOW; i++)
             if (strcmp(k, follow_sites[i].key) == 0)
@@ -283,6 +314,8 @@ mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings 
         mu_set(o, "image", img);
     }
     mu_set(o, "date", view_date(a, ar->published_at, st));
+    mu_set_int(o, "comment_count", ar->comment_count);
+    mu_set_bool(o, "has_comments", ar->comment_count > 0);
     mu_set(o, "category", ar->category.id && ar->category.slug
         ? link_object(a, ar->category.name, "/category/%s/", ar->category.slug) : mu_bool(a, false));
     mu_set(o, "author", ar->author.id && ar->author.slug

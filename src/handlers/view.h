@@ -28,6 +28,12 @@ typedef struct view_settings {
     bool show_hijri;
     int posts_per_page;           /* 1..100, default 10 */
     const char *follow[VIEW_NFOLLOW]; /* URL or NULL (unset, empty or not http(s)) */
+    /* Comments (handlers/comment.c): "all", "new" (default) or "none"
+     * held for moderation; more links than max_links hold a comment, as
+     * a blocklisted word does; rate_limit a minute per client (0: none);
+     * a form sent sooner than min_seconds after it was issued is a bot's. */
+    const char *comment_moderation, *comment_blocklist;
+    int comment_max_links, comment_rate_limit, comment_min_seconds;
 } view_settings;
 
 /* The later of an article's publication and update times: what readers,

@@ -45,13 +45,28 @@ typedef struct cache_variant {
     struct st_h2o_header_t *headers_304; /* of the 304 form; NULL unless status 200 */
     size_t nheaders_304;
     char etag[CACHE_ETAG_SIZE];          /* quoted strong ETag, "" if none */
+    /* A page with a form token (cache_entry.token): body is what comes
+     * before the token; for gzip, a stream not yet finished (flushed to a
+     * byte boundary), whose end the sender writes around the token. */
 } cache_variant;
+
+/* Where a page's form token goes: the sender signs a token for `scope`
+ * with `key` per response and sends body, token, tail (respond.c). */
+typedef struct cache_token {
+    int64_t scope;                       /* 0: the page has no token */
+    const void *key;                     /* const secret_key *, outlives the entry */
+    const char *tail;                    /* the bytes after the token */
+    size_t tail_len;
+    unsigned long head_crc;              /* crc32 of the bytes before the token */
+    size_t head_len;                     /* their count */
+} cache_token;
 
 /* A finished response. Immutable once built (fields below `refs` belong to
  * the cache); shared between threads through the reference count. Every
  * byte it holds is on its own arena, which is what the cache charges. */
 typedef struct cache_entry {
     cache_variant v[CACHE_NVARIANTS];
+    cache_token token;
     int status;
     int64_t last_modified;   /* 0: none */
     int64_t expires_at;      /* 0: no limit */

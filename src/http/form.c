@@ -225,7 +225,8 @@ static int form_part(plist *l, const char *s, const char *end, const char *delim
     if (rc)
         return rc;
     size_t vl = stop < body ? 0 : (size_t)(stop - body);
-    if (!p.filename && !text_valid_utf8(body, vl))
+    /* a text part is read as an urlencoded value is (text_form_decode) */
+    if (!p.filename && (!text_wellformed_utf8(body, vl) || memchr(body, '\0', vl)))
         return NS_EINVAL;
     char *v = arena_alloc(l->a, vl + 1); /* a file may hold NULs: not strndup */
     memcpy(v, body, vl);

@@ -21,6 +21,7 @@
  * Paths are decoded here, not by h2o, so that %00, bad escapes and bad
  * UTF-8 are refused with 400.
  */
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -142,6 +143,10 @@ static void request_stats(void *cls, buf_t *out)
     buf_printf(out, "changes_batches %llu\nchanges_keys %llu\nchanges_drops %llu\nchanges_last %lld\n"
                "connections %zu\n", (unsigned long long)ch.batches, (unsigned long long)ch.keys,
                (unsigned long long)ch.drops, (long long)ch.last, peer_total(sv->peers));
+    uint64_t batches, jobs;
+    commit_stats(sv->commit, &batches, &jobs);
+    buf_printf(out, "commit_batches %llu\ncommit_jobs %llu\n", (unsigned long long)batches,
+               (unsigned long long)jobs);
 }
 
 /* The real client of req as text, on arena a (X-Forwarded-For is believed
@@ -223,7 +228,8 @@ static void request_finish(worker *w, h2o_req_t *req, const hreq_t *rq, const hr
     cache_t *c = w->sv->cache;
     bool keep = c && key && page_keep(rs, deps);
     respond_opts o = {.borrow = !keep, .gzip = keep || respond_client_gzip(req), .allow = allow,
-                      .xcache = keep ? "HIT" : key ? "MISS" : "BYPASS"};
+                      .xcache = keep ? "HIT" : key ? "MISS" : "BYPASS",
+                      .token_key = w->sv->site->secret};
     cache_entry *e = respond_entry(rq->arena, rs, &o);
     if (keep) {
         uint64_t *d = arena_alloc(e->arena, (deps->n ? deps->n : 1) * sizeof *d);
@@ -238,17 +244,94 @@ static void request_finish(worker *w, h2o_req_t *req, const hreq_t *rq, const hr
     cache_entry_release(e);
 }
 
-/* The request's arena and hreq. */
-static void request_hreq(worker *w, h2o_req_t *req, const request_info *r, hreq_t *rq)
+/* The request's arena and hreq; returns the slot of req's pool whose
+ * disposal frees the arena. */
+static arena_t **request_hreq(worker *w, h2o_req_t *req, const request_info *r, hreq_t *rq)
 {
     struct server *sv = w->sv;
     arena_t *a = arena_new(0);
-    *(arena_t **)h2o_mem_alloc_shared(&req->pool, sizeof a, request_free_arena) = a;
+    arena_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof a, request_free_arena);
+    *slot = a;
     *rq = (hreq_t){.arena = a, .store = w->store, .store_rc = w->store_failed, .site = sv->site,
                    .method = r->method,
                    .path = arena_strdup(a, r->path), .client = request_client(sv, req, a),
-                   .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv};
+                   .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv,
+                   .limiter = sv->limiter};
     request_cookies(req, a, &rq->cookies, &rq->ncookies);
+    return slot;
+}
+
+/* ---- writes answered after the group commit (hresp_t.defer) ---- */
+
+/* A request whose write is at the group commit. Meanwhile it owns the
+ * request's arena (where it lives itself): h2o may dispose of the request
+ * (the client went away) before the job comes back, and the job's
+ * argument must stay valid until then. */
+typedef struct request_deferred {
+    commit_job job;                 /* first: the job is the deferred request */
+    worker *w;
+    h2o_req_t *req;                 /* NULL once h2o disposed of the request */
+    struct request_deferred **hook; /* on req's pool: its disposal clears req */
+    arena_t **arena_slot;           /* req's pool slot that frees the arena */
+    hreq_t rq;
+    hresp_t rs;
+    const char *allow;
+} request_deferred;
+
+static void request_unhook(void *p)
+{
+    request_deferred *d = *(request_deferred **)p;
+    if (d)
+        d->req = NULL;
+}
+
+static void request_defer(worker *w, h2o_req_t *req, const hreq_t *rq, const hresp_t *rs,
+                          arena_t **slot, const char *allow)
+{
+    request_deferred *d = arena_alloc(rq->arena, sizeof *d);
+    *d = (request_deferred){.job = {.reply = &w->commits, .run = rs->defer.run, .arg = rs->defer.arg},
+                            .w = w, .req = req, .arena_slot = slot, .rq = *rq, .rs = *rs,
+                            .allow = allow};
+    *slot = NULL;
+    d->hook = h2o_mem_alloc_shared(&req->pool, sizeof *d->hook, request_unhook);
+    *d->hook = d;
+    w->pending++;
+    commit_submit(w->sv->commit, &d->job);
+}
+
+/* The job is back: apply the commit to the cache (the next GET shows the
+ * comment), let the handler make the response, and send it. */
+static void request_answer(worker *w, request_deferred *d)
+{
+    arena_t *a = d->rq.arena;
+    if (!d->req) {
+        arena_free(a);
+        return;
+    }
+    *d->hook = NULL;
+    *d->arena_slot = a; /* freed with the request again, after the response is written */
+    if (w->sv->cache && w->store)
+        changes_poll(w->sv->changes, w->store, w->sv->cache, a);
+    store_deps deps;
+    store_deps_init(&deps, a);
+    int rc = d->rs.defer.done(&d->rq, &d->rs, d->job.rc);
+    if (rc != NS_OK) {
+        request_log(&d->rq, rc);
+        page_error(&d->rq, &d->rs, &deps, rc);
+    }
+    request_finish(w, d->req, &d->rq, &d->rs, &deps, 0, NULL, d->allow);
+}
+
+void request_on_commit(h2o_multithread_receiver_t *r, h2o_linklist_t *messages)
+{
+    worker *w = H2O_STRUCT_FROM_MEMBER(worker, commits, r);
+    while (!h2o_linklist_is_empty(messages)) {
+        commit_job *j = H2O_STRUCT_FROM_MEMBER(commit_job, msg.link, messages->next);
+        h2o_linklist_unlink(&j->msg.link);
+        assert(w->pending > 0);
+        w->pending--;
+        request_answer(w, (request_deferred *)j);
+    }
 }
 
 /* A missing page: the shared 404 from the cache when there is one. */
@@ -271,7 +354,7 @@ static bool request_shared_404(worker *w, h2o_req_t *req, const request_info *r)
 static void request_render(worker *w, h2o_req_t *req, const request_info *r, int rc)
 {
     hreq_t rq;
-    request_hreq(w, req, r, &rq);
+    arena_t **slot = request_hreq(w, req, r, &rq);
     hresp_t rs;
     page_resp_init(&rs, rq.arena);
     store_deps deps;
@@ -284,6 +367,11 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
                    .content_type = hreq_header(&rq, "content-type")};
     if (rc == NS_OK)
         rc = page_run(&rq, &rs, &pr, &deps);
+    const char *allow = r->route ? router_allow(r->route) : NULL;
+    if (rc == NS_OK && rs.defer.run) {
+        request_defer(w, req, &rq, &rs, slot, allow);
+        return;
+    }
     if (r->route && (r->route->flags & ROUTE_WRITES) && w->sv->cache) /* ours, at once */
         changes_poll(w->sv->changes, w->store, w->sv->cache, rq.arena);
     const char *key = r->key;
@@ -294,7 +382,7 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
         page_error(&rq, &rs, &deps, rc);
         key = rc == NS_ENOTFOUND && r->key ? REQUEST_NOTFOUND_KEY : NULL;
     }
-    request_finish(w, req, &rq, &rs, &deps, epoch, key, r->route ? router_allow(r->route) : NULL);
+    request_finish(w, req, &rq, &rs, &deps, epoch, key, allow);
 }
 
 /* The origin-form target of req: "/…" as sent, or the path part of an
@@ -338,16 +426,30 @@ static int request_refusal(const char *target, size_t plen)
     return target ? NS_OK : NS_EINVAL;
 }
 
-/* True if the request names a signed-in session. */
-static bool request_has_session(h2o_req_t *req)
+/* True if the request carries one of the cookies names[0..n) (each with
+ * its '='). */
+static bool request_has_cookie(h2o_req_t *req, const char *const *names, size_t n)
 {
     ssize_t k = -1;
     while ((k = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, k)) >= 0) {
         const h2o_iovec_t *v = &req->headers.entries[k].value;
-        if (memmem(v->base, v->len, REQUEST_SESSION_COOKIE "=", sizeof REQUEST_SESSION_COOKIE))
-            return true;
+        for (size_t i = 0; i < n; i++)
+            if (memmem(v->base, v->len, names[i], strlen(names[i])))
+                return true;
     }
     return false;
+}
+
+/* True if the answer to req is one reader's: a signed-in session, or on
+ * a ROUTE_PERSONAL route, a commenter's cookies. */
+static bool request_is_personal(h2o_req_t *req, const route *rt)
+{
+    static const char *const session[] = {REQUEST_SESSION_COOKIE "="};
+    static const char *const commenter[] = {REQUEST_SESSION_COOKIE "=", HREQ_COOKIE_HELD "=",
+                                            HREQ_COOKIE_COMMENTER "="};
+    if (rt && (rt->flags & ROUTE_PERSONAL))
+        return request_has_cookie(req, commenter, sizeof commenter / sizeof *commenter);
+    return request_has_cookie(req, session, 1);
 }
 
 /* The cache key of a cacheable request (NULL if the cache must not
@@ -355,7 +457,7 @@ static bool request_has_session(h2o_req_t *req)
 static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
 {
     bool read = r->method[0] != 'P';
-    if (!w->sv->cache || !read || request_has_session(req))
+    if (!w->sv->cache || !read || request_is_personal(req, r->route))
         return NULL;
     if (!r->route)
         return r->match.redirect ? NULL : r->path; /* a 404, or a moved page */
@@ -367,6 +469,8 @@ static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
     size_t n;
     if (form_parse_urlencoded(w->scratch, r->query, strlen(r->query), &q, &n) != NS_OK)
         return NULL; /* refused with 400 when rendered */
+    if ((r->route->flags & ROUTE_PERSONAL) && hreq_param_get(q, n, ROUTER_PERSONAL_QUERY))
+        return NULL;
     const char *canon = form_canonical_query(w->scratch, q, n, r->route->query);
     return *canon ? arena_printf(w->scratch, "%s?%s", r->path, canon) : r->path;
 }

@@ -20,6 +20,8 @@
 #include <ctype.h>
 #include "core/date.h"
 #include "core/err.h"
+#include "core/secret.h"
+#include <time.h>
 
 #define RESPOND_CSP "default-src 'self'; img-src 'self' https: data:; " \
     "style-src 'unsafe-inline'; script-src 'unsafe-inline'; " \
@@ -208,13 +210,16 @@ bool respond_compressible(const char *ct)
     return false;
 }
 
-int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_t *outlen)
+/* gzip of in[0..n): a whole stream (flush Z_FINISH), or one left open at
+ * a byte boundary (Z_SYNC_FLUSH) for respond_token_tail to finish. */
+static int respond_deflate(const void *in, size_t n, int level, int flush, unsigned char **out,
+                           size_t *outlen)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
     if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return NS_EINTERNAL;
-    size_t cap = deflateBound(&z, (uLong)n);
+    size_t cap = deflateBound(&z, (uLong)n) + 16;
     unsigned char *buf = malloc(cap);
     if (!buf)
         abort();
@@ -222,16 +227,21 @@ int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_
     z.avail_in = (uInt)n;
     z.next_out = buf;
     z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_FINISH);
+    int rc = deflate(&z, flush);
     size_t len = z.total_out;
     deflateEnd(&z);
-    if (rc != Z_STREAM_END) {
+    if (rc != (flush == Z_FINISH ? Z_STREAM_END : Z_OK) || z.avail_in) {
         free(buf);
         return NS_EINTERNAL;
     }
     *out = buf;
     *outlen = len;
     return NS_OK;
+}
+
+int respond_gzip(const void *in, size_t n, int level, unsigned char **out, size_t *outlen)
+{
+    return respond_deflate(in, n, level, Z_FINISH, out, outlen);
 }
 
 /* The per-response header values shared by the variants. */
@@ -307,14 +317,17 @@ static void respond_finish_variant(cache_entry *e, const respond_meta *m, int i)
         v->headers_304 = respond_headers(e, m, v, i, false, &v->nheaders_304);
 }
 
-/* Add the gzip variant to e if the body is worth compressing. */
+/* Add the gzip variant to e if the body is worth compressing (n: the
+ * bytes before the token of a page that has one, whose stream is left
+ * open for the sender to finish). */
 static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *body, size_t n,
                              int level)
 {
     unsigned char *gz;
     size_t gzlen;
+    int flush = e->token.scope ? Z_SYNC_FLUSH : Z_FINISH;
     if (!respond_compressible(m->content_type) || n <= RESPOND_GZIP_MIN ||
-        respond_gzip(body, n, level, &gz, &gzlen) != NS_OK)
+        respond_deflate(body, n, level, flush, &gz, &gzlen) != NS_OK)
         return;
     if (gzlen < n) {
         cache_variant *v = &e->v[CACHE_GZIP];
@@ -329,6 +342,31 @@ static void respond_add_gzip(cache_entry *e, const respond_meta *m, const char *
         respond_finish_variant(e, m, CACHE_GZIP);
     }
     free(gz);
+}
+
+
+/* For a page with a form token (hresp_t.form_token, and a key to sign it
+ * with): split the body at the last HRESP_TOKEN_SLOT, the tail kept on
+ * e's arena or borrowed; returns the length of what comes before (n if
+ * the page has no token). */
+static size_t respond_token_cut(cache_entry *e, const hresp_t *rs, const respond_opts *o,
+                                const char *body, size_t n)
+{
+    const size_t sl = sizeof HRESP_TOKEN_SLOT - 1;
+    if (!rs->form_token || !o->token_key)
+        return n;
+    const char *slot = NULL;
+    for (const char *p = body; (p = memmem(p, n - (size_t)(p - body), HRESP_TOKEN_SLOT, sl)); p++)
+        slot = p;
+    if (!slot || n - (size_t)(slot - body) - sl > RESPOND_TAIL_MAX)
+        return n;
+    size_t head = (size_t)(slot - body), tl = n - head - sl;
+    char *tail = arena_alloc(e->arena, tl + 1);
+    memcpy(tail, slot + sl, tl);
+    e->token = (cache_token){.scope = rs->form_token, .key = o->token_key, .tail = tail,
+                             .tail_len = tl, .head_len = head,
+                             .head_crc = crc32(crc32(0L, Z_NULL, 0), (const Bytef *)body, (uInt)head)};
+    return head;
 }
 
 cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o)
@@ -355,6 +393,7 @@ cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o)
     cache_variant *id = &e->v[CACHE_IDENTITY];
     if (e->status == 200)
         respond_etag(body, n, "", id->etag);
+    n = respond_token_cut(e, rs, o, body, n);
     if (borrow) {
         id->body = body;
     } else {
@@ -423,6 +462,32 @@ static h2o_header_t *respond_retag(h2o_req_t *req, const h2o_header_t *hs, size_
     return copy;
 }
 
+static void respond_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+size_t respond_token_tail(const cache_entry *e, int var, int64_t now, unsigned char *out)
+{
+    const cache_token *t = &e->token;
+    char tok[SECRET_TOKEN_MAX];
+    size_t tl = secret_token(t->key, t->scope, now, tok);
+    size_t dl = tl + t->tail_len;
+    unsigned char *d = var == CACHE_IDENTITY ? out : out + 5;
+    memcpy(d, tok, tl);
+    memcpy(d + tl, t->tail, t->tail_len);
+    if (var == CACHE_IDENTITY)
+        return dl;
+    out[0] = 1; /* BFINAL, stored: the block ends the stream */
+    out[1] = (unsigned char)dl, out[2] = (unsigned char)(dl >> 8);
+    out[3] = (unsigned char)~dl, out[4] = (unsigned char)(~dl >> 8);
+    uLong crc = crc32(crc32(0L, Z_NULL, 0), d, (uInt)dl);
+    respond_le32(d + dl, (uint32_t)crc32_combine(t->head_crc, crc, (z_off_t)dl));
+    respond_le32(d + dl + 4, (uint32_t)(t->head_len + dl));
+    return 5 + dl + 8;
+}
+
 void respond_send(h2o_req_t *req, cache_entry *e, const char *xcache)
 {
     static h2o_generator_t generator = {NULL, NULL};
@@ -431,22 +496,30 @@ void respond_send(h2o_req_t *req, cache_entry *e, const char *xcache)
     /* the entry must outlive the writes h2o may finish later */
     atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
     *(cache_entry **)h2o_mem_alloc_shared(&req->pool, sizeof e, respond_release_ref) = e;
-    h2o_iovec_t body = {(char *)v->body, v->len};
+    h2o_iovec_t body[3] = {{(char *)v->body, v->len}};
+    size_t nbody = 1;
     h2o_header_t *hs = v->headers;
     size_t nh = v->nheaders;
     if (e->status == 200 && respond_fresh(req, e)) {
         req->res.status = 304;
         hs = v->headers_304;
         nh = v->nheaders_304;
-        body.len = 0;
+        nbody = 0;
     } else {
         req->res.status = e->status;
-        req->res.content_length = v->len;
+        if (e->token.scope) {
+            unsigned char *tail = h2o_mem_alloc_pool(&req->pool, RESPOND_TOKEN_TAIL_SIZE(e->token.tail_len));
+            body[nbody++] = h2o_iovec_init(tail, respond_token_tail(e, var, (int64_t)time(NULL), tail));
+        }
+        req->res.content_length = 0;
+        for (size_t i = 0; i < nbody; i++)
+            req->res.content_length += body[i].len;
     }
     respond_set_headers(req, xcache ? respond_retag(req, hs, nh, xcache) : hs, nh);
     req->res.reason = respond_reason(req->res.status);
     h2o_start_response(req, &generator);
-    h2o_send(req, &body, body.len && !respond_is_head(req) ? 1 : 0, H2O_SEND_STATE_FINAL);
+    bool empty = !nbody || req->res.content_length == 0 || respond_is_head(req);
+    h2o_send(req, body, empty ? 0 : nbody, H2O_SEND_STATE_FINAL);
 }
 
 void respond_plain(h2o_req_t *req, int status, const char *text, bool close)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "core/arena.h"
+#include "core/secret.h"
 #include "handlers/handler.h"
 #include "http/cache.h"
 
@@ -58,6 +59,7 @@ typedef struct respond_opts {
     bool gzip;           /* add a gzip variant if worthwhile */
     const char *allow;   /* Allow of a 405 (NULL: "GET, HEAD") */
     const char *xcache;  /* X-Cache value (HIT for entries kept; NULL: no header) */
+    const secret_key *token_key; /* signs the form token of pages with one (NULL: none) */
 } respond_opts;
 
 /* Build the entry for rs: identity; gzip if o->gzip and worthwhile; 304
@@ -76,6 +78,20 @@ cache_entry *respond_entry(arena_t *a, const hresp_t *rs, const respond_opts *o)
  * is a MISS) at the cost of copying the header array. Takes its own
  * reference on e, dropped when h2o is done with the request. */
 void respond_send(h2o_req_t *req, cache_entry *e, const char *xcache);
+
+/* Longest part of a page after its form token (cache_token.tail): the
+ * token and the tail go in one stored deflate block; a page whose slot is
+ * further from its end gets no token. */
+#define RESPOND_TAIL_MAX 60000
+/* Room respond_token_tail needs for a page whose tail is tail_len bytes. */
+#define RESPOND_TOKEN_TAIL_SIZE(tail_len) (5 + SECRET_TOKEN_MAX + (tail_len) + 8)
+
+/* What follows variant var's body in a response of e, a page with a form
+ * token (e->token.scope set), into out (RESPOND_TOKEN_TAIL_SIZE of its tail_len bytes): a
+ * token signed at `now`, then the tail; for gzip, both in one final
+ * stored deflate block and the stream's trailer (the CRC of the whole
+ * body, combined from the head's, and its length). Returns its length. */
+size_t respond_token_tail(const cache_entry *e, int var, int64_t now, unsigned char *out);
 
 /* Send a small plain-text response with the given status, for requests
  * refused before a page could be rendered; `close` ends the connection

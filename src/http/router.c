@@ -21,6 +21,10 @@
  * here keep receiving from old shares; a redirect to the article. */
 static const char *const home_query[] = {"p", NULL};
 
+/* An article's comment pages, and the form set to reply to one comment
+ * (how «رد» works without JavaScript). */
+static const char *const article_query[] = {"cpage", "replytocom", NULL};
+
 /* A comment form: a few KiB of text at most (the text's own limit is
  * 5,000 characters, up to 4 bytes each, plus the other fields). */
 #define COMMENT_BODY_LIMIT (64 * 1024)
@@ -47,7 +51,7 @@ static const route router_table[] = {
     PAGE("/assets/{path}", handler_asset),
     {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,
      COMMENT_BODY_LIMIT, NULL},
-    PAGE("/{slug}/", handler_article),
+    {"/{slug}/", ROUTE_GET, handler_article, ROUTE_CACHE | ROUTE_PERSONAL, 0, article_query},
 };
 
 const char *router_allow(const route *r)

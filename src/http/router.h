@@ -28,7 +28,14 @@ enum {
     ROUTE_FORM = 2,   /* a POST carries a form (urlencoded or multipart) */
     ROUTE_WRITES = 4, /* writes to the store: no read snapshot around it */
     ROUTE_PROBE = 8,  /* no read snapshot either: it answers for the store's failures itself */
+    ROUTE_PERSONAL = 16, /* a commenter's cookies (HREQ_COOKIE_HELD, _COMMENTER), or a
+                            query parameter named in ROUTER_PERSONAL_QUERY, make the
+                            answer that reader's: never the shared cache's */
 };
+
+/* The query parameter that makes a ROUTE_PERSONAL page one reader's: the
+ * comment form set to reply (how «رد» works without JavaScript). */
+#define ROUTER_PERSONAL_QUERY "replytocom"
 
 typedef struct route {
     const char *pattern;

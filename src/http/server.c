@@ -46,6 +46,7 @@
 
 #define SERVER_BACKLOG 1024
 #define SERVER_MAX_BODY (1024 * 1024)  /* request bodies, as nginx's client_max_body_size */
+#define SERVER_RATE_SLOTS 16384         /* clients whose comment rate is followed at once */
 #define SERVER_DRAIN_MS 3000           /* how long stop waits for responses in progress */
 /* glibc's malloc hands freed memory at the top of a thread's heap back to
  * the kernel once it exceeds the trim threshold, and serves large blocks
@@ -220,6 +221,7 @@ static void server_worker_init(worker *w)
     h2o_context_init(&w->ctx, loop, &w->sv->conf);
     w->accept_ctx = (h2o_accept_ctx_t){.ctx = &w->ctx, .hosts = w->sv->conf.hosts};
     h2o_multithread_register_receiver(w->ctx.queue, &w->wakeup, server_on_wakeup);
+    h2o_multithread_register_receiver(w->ctx.queue, &w->commits, request_on_commit);
     w->listener = h2o_evloop_socket_create(loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     w->listen_fd = -1; /* h2o closes it now */
     w->listener->data = w;
@@ -230,6 +232,7 @@ static void server_worker_dispose(worker *w)
 {
     h2o_evloop_t *loop = w->ctx.loop;
     h2o_multithread_unregister_receiver(w->ctx.queue, &w->wakeup);
+    h2o_multithread_unregister_receiver(w->ctx.queue, &w->commits);
     h2o_context_dispose(&w->ctx);
     h2o_evloop_run(loop, 0); /* sockets closed above are freed by the loop */
     h2o_evloop_destroy(loop);
@@ -249,6 +252,10 @@ static void *server_thread(void *arg)
     h2o_socket_read_stop(w->listener);
     h2o_socket_close(w->listener);
     server_drain(w);
+    /* a job still at the group commit comes back to this loop: wait for
+     * it (the commit thread finishes every job, failed or not) */
+    while (w->pending)
+        h2o_evloop_run(w->ctx.loop, 50);
     server_worker_dispose(w);
     return NULL;
 }
@@ -293,6 +300,8 @@ static server_t *server_new(const server_opts *o)
     sv->cache = o->no_cache ? NULL : cache_new(o->cache_bytes);
     sv->changes = changes_new();
     sv->peers = peer_table_new(o->max_conns_per_client);
+    sv->commit = commit_new(o->db_path);
+    sv->limiter = ratelimit_new(SERVER_RATE_SLOTS);
     sv->ntrusted = o->ntrusted;
     memcpy(sv->trusted, o->trusted, o->ntrusted * sizeof *o->trusted);
     sv->nworkers = o->threads;
@@ -359,6 +368,8 @@ void server_stop(server_t *sv)
         store_close(w->store);
         arena_free(w->scratch);
     }
+    commit_free(sv->commit); /* after the workers: none is waiting for a job */
+    ratelimit_free(sv->limiter);
     h2o_config_dispose(&sv->conf);
     cache_free(sv->cache);
     changes_free(sv->changes);

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "http/cache.h"
 #include "http/changes.h"
+#include "http/commit.h"
 #include "http/peer.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -33,6 +34,8 @@ typedef struct worker {
     h2o_multithread_receiver_t wakeup; /* receives stop_msg */
     h2o_multithread_message_t stop_msg; /* sent by server_stop: leave the loop */
     bool leaving;              /* stop_msg arrived */
+    h2o_multithread_receiver_t commits; /* jobs back from the group commit (request.c) */
+    size_t pending;            /* jobs of this worker's requests not back yet */
     h2o_linklist_t conns;      /* server_conn of every open connection */
     /* Event-loop iterations run, and the one in which the store was last
      * asked whether anyone committed (request.c). */
@@ -56,6 +59,8 @@ struct server {
     cache_t *cache;            /* NULL: caching disabled */
     changes_t *changes;        /* the change log as applied to the cache */
     peer_table *peers;
+    commit_t *commit;          /* the group commit of writes readers wait for */
+    ratelimit_t *limiter;      /* per-client rate of comments */
     peer_net trusted[SERVER_MAX_TRUSTED];
     size_t ntrusted;
     unsigned nworkers;
@@ -65,6 +70,10 @@ struct server {
 
 /* h2o's request callback (request.c): always answers, returns 0. */
 int request_handle(h2o_handler_t *self, h2o_req_t *req);
+
+/* h2o's receiver of a worker's jobs back from the group commit
+ * (request.c): answers their requests. */
+void request_on_commit(h2o_multithread_receiver_t *r, h2o_linklist_t *messages);
 
 /* The worker whose context req runs on. */
 worker *request_worker(h2o_req_t *req);

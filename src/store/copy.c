@@ -42,7 +42,7 @@ static const char *const articles_cols[] = {
 static const char *const article_tags_cols[] = {"article_id", "tag_id"};
 static const char *const comments_cols[] = {
     "id", "article_id", "parent_id", "author_name", "author_email", "author_url", "body", "ip",
-    "user_agent", "status", "created_at"};
+    "user_agent", "status", "created_at", "fingerprint", "thread_no"};
 static const char *const pages_cols[] = {"id", "slug", "title", "body_md", "published",
                                          "published_at", "updated_at"};
 static const char *const redirects_cols[] = {"from_path", "to_path", "status"};

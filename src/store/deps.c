@@ -33,11 +33,15 @@ void store_deps_add(store_deps *d, store_dep dep)
  * instead, which costs one key rather than a thousand. */
 #define DEPS_LIST_EACH 64
 
-void store_deps_list(store_deps *d, const struct store_article_list *l)
+void store_deps_list(store_deps *d, struct store_article_list *l, bool comments)
 {
+    for (size_t i = 0; !comments && i < l->n; i++)
+        l->items[i].comment_count = 0;
     if (!d)
         return;
     store_deps_add(d, STORE_DEP(STORE_DEP_LIST, 0));
+    for (size_t i = 0; comments && i < l->n; i++)
+        store_deps_add(d, STORE_DEP(STORE_DEP_COMMENTS, l->items[i].id));
     if (l->n > DEPS_LIST_EACH) {
         store_deps_add(d, STORE_DEP(STORE_DEP_MODIFIED, 0));
         return;

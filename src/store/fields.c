@@ -153,6 +153,8 @@ static const store_field comment_fields[] = {     /* ST_COMMENT_LIST */
     FIELD(store_comment, user_agent, STORE_F_TEXT, ":ua"),
     FIELD(store_comment, status, STORE_F_COMMENT_STATUS, ":status"),
     FIELD(store_comment, created_at, STORE_F_I64, ":created"),
+    FIELD(store_comment, fingerprint, STORE_F_TEXT, ":fp"),
+    FIELD(store_comment, thread_no, STORE_F_I64, ":thread"),
 };
 const store_fields store_comment_fields = FIELDS(store_comment, comment_fields);
 

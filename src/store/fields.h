@@ -63,25 +63,52 @@ int store_check_article(const store_article *ar, const int64_t *tag_ids, size_t 
 int store_check_row(const store_fields *fs, const void *row);
 
 /* ---- column lists, the same text in both dialects ----
- * The order of SQL_ART_COLS (own columns), SQL_CAT_COLS, SQL_AUTHOR_COLS
- * and SQL_PAGE_COLS is that of the field tables above; the joined article
+ * The order of SQL_ART_COLS (own columns), SQL_CAT_COLS, SQL_AUTHOR_COLS,
+ * SQL_COMMENT_COLS and SQL_PAGE_COLS is that of the field tables above; the joined article
  * columns after the own ones are read by each backend's article_row().
  */
 /* body and html: the expressions read for body_md and body_html (NULL
- * where a query does not need the body). */
-#define SQL_ART_COLS(body, html) \
+ * where a query does not need the body); count: for comment_count (a
+ * list's cards show it; one article's page counts with its comments,
+ * store_comment_stats, so that a post, which reads the article too, does
+ * not count them). */
+#define SQL_ART_COUNT "(SELECT count(*) FROM comments m WHERE m.article_id = a.id AND m.status = 'approved')"
+#define SQL_ART_COLS(body, html, count) \
     "a.id, a.slug, a.title, a.kicker, a.lead, " body ", a.source, a.video_url," \
     " a.image_url, a.image_alt, a.image_caption, a.status, a.comments_open," \
     " a.created_at, a.published_at, a.updated_at, coalesce(a.author_id, 0)," \
     " coalesce(a.category_id, 0), " html ", au.slug, au.name, c.slug, c.name," \
-    " coalesce(c.parent_id, 0), (SELECT count(*) FROM comments m" \
-    "  WHERE m.article_id = a.id AND m.status = 'approved')"
+    " coalesce(c.parent_id, 0), " count
 
 #define SQL_ART_FROM "articles a LEFT JOIN authors au ON au.id = a.author_id" \
     " LEFT JOIN categories c ON c.id = a.category_id"
 
 #define SQL_CAT_COLS "id, coalesce(parent_id, 0), slug, name, description, position"
 #define SQL_AUTHOR_COLS "id, slug, name, bio, email, avatar_url"
+/* every column of a comment, for moderation (pages read the private ones as NULL) */
+#define SQL_COMMENT_COLS "id, article_id, coalesce(parent_id, 0), author_name, author_email," \
+    " author_url, body, ip, user_agent, status, created_at, fingerprint, coalesce(thread_no, 0)"
+/* A page's threads (store_comment_threads): the top-level comments of the
+ * page by their numbers (index comments_threads), then their approved
+ * replies down the parent links (UNION: a cycle a hand edit made ends),
+ * in the order written, so that parents come before replies whatever the
+ * clocks said; params: article, limit, offset. */
+#define SQL_COMMENT_THREADS(article, limit, offset) \
+    "WITH RECURSIVE top(id) AS (SELECT id FROM comments WHERE article_id = " article \
+    "  AND thread_no > " offset " AND thread_no <= " offset " + " limit \
+    "  AND status = 'approved' AND parent_id IS NULL)," \
+    " t(id) AS (SELECT id FROM top UNION SELECT c.id FROM comments c JOIN t" \
+    "  ON c.parent_id = t.id WHERE c.status = 'approved')" \
+    " SELECT id, article_id, coalesce(parent_id, 0), author_name, NULL, author_url, body," \
+    " NULL, NULL, status, created_at, NULL, coalesce(thread_no, 0) FROM comments" \
+    " WHERE id IN (SELECT id FROM t)" \
+    " ORDER BY id"
+#define SQL_COMMENT_STATS(article) \
+    "SELECT (SELECT count(*) FROM comments WHERE article_id = " article " AND status = 'approved')," \
+    " coalesce((SELECT thread_no FROM comments WHERE article_id = " article \
+    "  AND thread_no IS NOT NULL AND status = 'approved' ORDER BY thread_no DESC LIMIT 1), 0)," \
+    " coalesce((SELECT max(created_at) FROM comments WHERE article_id = " article \
+    "  AND status = 'approved'), 0)"
 #define SQL_PAGE_COLS "id, slug, title, body_md, published, published_at, updated_at"
 
 #endif

@@ -151,6 +151,18 @@ static const char *const migrations[] = {
     MIG_LOG(STORE_DEP_LIST, "0") " END;"
     "CREATE TRIGGER articles_log_id AFTER UPDATE OF id ON articles WHEN old.id IS NOT new.id BEGIN "
     MIG_LOG(STORE_DEP_ARTICLE, "old.id") MIG_LOG(STORE_DEP_LIST, "0") " END;",
+    /* 5: comments from readers: the text's fingerprint finds a repeated
+     * post by an index; a commenter's approved history and the
+     * moderation queue (newest first) are read by index too; top-level
+     * comments are numbered, also when another program inserts one (the
+     * shell, an importer), which nashra's own insert does itself */
+    MIG_COMMENTS_V5
+    "CREATE TRIGGER comments_thread_no AFTER INSERT ON comments WHEN new.thread_no IS NULL"
+    " AND (new.parent_id IS NOT NULL OR new.status = 'approved') BEGIN"
+    " UPDATE comments SET thread_no = " MIG_THREAD_NO("new") " WHERE id = new.id; END;"
+    "CREATE TRIGGER comments_thread_no_approved AFTER UPDATE OF status ON comments"
+    " WHEN new.status = 'approved' AND new.parent_id IS NULL AND new.thread_no IS NULL BEGIN"
+    " UPDATE comments SET thread_no = " MIG_THREAD_NO("new") " WHERE id = new.id; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

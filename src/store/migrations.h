@@ -26,4 +26,29 @@ int store_migrate(sqlite3 *db, int *version);
 /* PRAGMA user_version of db into *version; 0 or an NS_E* code. */
 int store_user_version(sqlite3 *db, int *version);
 
+/* The number of a comment `row` (new, NEW): 0 for a reply; for a top-level
+ * comment once it is approved, the next of its article (so that a held
+ * comment takes no place on a comment page); else NULL. */
+#define MIG_THREAD_NO(row) \
+    "CASE WHEN " row ".parent_id IS NOT NULL THEN 0 WHEN " row ".status = 'approved' THEN" \
+    " (SELECT coalesce(max(thread_no), 0) + 1 FROM comments WHERE article_id = " row ".article_id) END"
+
+/* The same for an insert's parameters (sqlite_sql.c). */
+#define MIG_THREAD_NO_PARAMS \
+    "CASE WHEN :parent IS NOT NULL THEN 0 WHEN :status = 'approved' THEN" \
+    " (SELECT coalesce(max(thread_no), 0) + 1 FROM comments WHERE article_id = :article) END"
+
+/* Version 5, the same text in both dialects (pg_schema.c runs it too). */
+#define MIG_COMMENTS_V5 \
+    "ALTER TABLE comments ADD COLUMN fingerprint TEXT;" \
+    "CREATE INDEX comments_fingerprint ON comments(article_id, fingerprint);" \
+    "CREATE INDEX comments_known ON comments(author_name, author_email) WHERE status = 'approved';" \
+    "CREATE INDEX comments_recent ON comments(created_at);" \
+    "ALTER TABLE comments ADD COLUMN thread_no INTEGER;" \
+    "UPDATE comments SET thread_no = r.n FROM (SELECT id, row_number() OVER (PARTITION BY" \
+    " article_id ORDER BY created_at, id) AS n FROM comments WHERE parent_id IS NULL" \
+    " AND status = 'approved') AS r WHERE r.id = comments.id;" \
+    "UPDATE comments SET thread_no = 0 WHERE parent_id IS NOT NULL;" \
+    "CREATE INDEX comments_threads ON comments(article_id, thread_no);"
+
 #endif

@@ -214,7 +214,22 @@ static int pg_session(pg_store *s)
      * taken by every writing transaction) fails a statement after as long
      * as SQLite's busy timeout waits, and store_write backs off and
      * retries, instead of a worker waiting for it without end */
-    PGresult *r = PQexec(s->conn, "LISTEN nashra_changes; SET lock_timeout = 2000");
+    PGresult *r = PQexec(s->conn, s->durable ? "LISTEN nashra_changes; SET lock_timeout = 2000;"
+                                               " SET synchronous_commit = on"
+                                             : "LISTEN nashra_changes; SET lock_timeout = 2000");
+    int rc = pg_result_rc(s, r);
+    PQclear(r);
+    return rc;
+}
+
+/* A server configured with synchronous_commit off would acknowledge a
+ * commit before its WAL reaches the disk; this session insists, also
+ * after a reconnection (pg_session). */
+int pg_durable(store_t *self)
+{
+    pg_store *s = pgs(self);
+    s->durable = true;
+    PGresult *r = PQexec(s->conn, "SET synchronous_commit = on");
     int rc = pg_result_rc(s, r);
     PQclear(r);
     return rc;
@@ -798,7 +813,11 @@ static const store_ops pg_ops = {
     .category_insert = pg_category_insert, .tag_ensure = pg_tag_ensure,
     .article_insert = pg_article_insert, .article_update = pg_article_update,
     .article_delete = pg_article_delete, .comment_insert = pg_comment_insert,
-    .comment_set_status = pg_comment_set_status, .page_insert = pg_page_insert,
+    .comment_set_status = pg_comment_set_status, .comment_delete = pg_comment_delete,
+    .comment_get = pg_comment_get, .comment_threads = pg_comment_threads,
+    .comment_stats = pg_comment_stats, .comment_recent = pg_comment_recent,
+    .comment_known = pg_comment_known,
+    .setting_ensure = pg_setting_ensure, .durable = pg_durable, .page_insert = pg_page_insert,
     .setting_set = pg_setting_set, .redirect_insert = pg_redirect_insert,
     .rows = pg_rows, .row_put = pg_row_put, .row_set = pg_row_set, .count = pg_count,
     .clear = pg_clear, .copied = pg_copied,

@@ -25,14 +25,16 @@ enum pg_stmt_id {
     PS_BEGIN, PS_BEGIN_READ, PS_COMMIT, PS_ROLLBACK, PS_SAVEPOINT, PS_RELEASE, PS_ROLLBACK_TO,
     PS_ARTICLE_BY_SLUG, PS_ARTICLE_BY_ID, PS_ARTICLE_TAGS, PS_RELATED, PS_SITE_CHECK,
     PS_NEXT_PUBLISH, PS_LAST_MODIFIED,
-    PS_COMMENT_LIST, PS_COMMENT_LIST_ALL,
+    PS_COMMENT_LIST, PS_COMMENT_LIST_ALL, PS_COMMENT_GET, PS_COMMENT_THREADS, PS_COMMENT_STATS, PS_COMMENT_RECENT, PS_COMMENT_KNOWN,
+    PS_COMMENT_DUP,
     PS_CATEGORY_BY_SLUG, PS_CATEGORY_BY_ID, PS_CATEGORY_LIST,
     PS_TAG_BY_SLUG, PS_AUTHOR_BY_SLUG, PS_AUTHOR_LIST,
     PS_PAGE_BY_SLUG, PS_PAGE_LIST, PS_REDIRECT, PS_SETTING_GET, PS_SETTING_LIST,
     PS_AUTHOR_INSERT, PS_CATEGORY_INSERT, PS_TAG_INSERT,
     PS_ARTICLE_INSERT, PS_ARTICLE_UPDATE, PS_ARTICLE_DELETE,
     PS_ARTICLE_TAG_INSERT, PS_ARTICLE_TAGS_KEEP,
-    PS_COMMENT_INSERT, PS_COMMENT_STATUS, PS_PAGE_INSERT, PS_SETTING_SET, PS_REDIRECT_INSERT,
+    PS_COMMENT_INSERT, PS_COMMENT_STATUS, PS_COMMENT_DELETE, PS_PAGE_INSERT, PS_SETTING_SET,
+    PS_SETTING_ENSURE, PS_REDIRECT_INSERT,
     PS_CHANGES_HEAD, PS_CHANGES_SINCE, PS_CHANGES_PRUNE,
     PS__COUNT
 };
@@ -86,6 +88,7 @@ typedef struct pg_store {
     bool in_write;            /* inside a write transaction (store_write or store_begin) */
     bool wrote;               /* committed through s since store_changed() last asked */
     bool fresh;               /* no baseline (opened or reconnected): next check is a change */
+    bool durable;             /* commits wait for the disk (pg_durable), kept across reconnections */
     bool commit_sent;         /* a snapshot's COMMIT sent, its answer not yet read */
     struct {                  /* store_next_publish as the snapshot's check found it */
         bool known;
@@ -212,6 +215,16 @@ int pg_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, siz
 int pg_article_delete(store_t *s, int64_t id);
 int pg_comment_insert(store_t *s, store_comment *c);
 int pg_comment_set_status(store_t *s, int64_t id, comment_status st);
+int pg_comment_delete(store_t *s, int64_t id);
+int pg_comment_threads(store_t *s, arena_t *a, int64_t article_id, int64_t first, int limit, store_comment **out, size_t *n);
+int pg_comment_stats(store_t *s, int64_t article_id, store_comment_stats *out);
+int pg_comment_get(store_t *s, arena_t *a, int64_t id, store_comment *out);
+int pg_comment_recent(store_t *s, arena_t *a, const char *status, int limit, store_comment **out, size_t *n);
+int pg_comment_known(store_t *s, const char *name, const char *email, bool *known);
+int pg_setting_ensure(store_t *s, const char *key, const char *value);
+int pg_durable(store_t *s);
+/* *dup: c's fingerprint is on its article from the same person (pg_read.c). */
+int pg_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int pg_page_insert(store_t *s, store_page *p);
 int pg_setting_set(store_t *s, const char *key, const char *value);
 int pg_redirect_insert(store_t *s, const store_redirect *r);

@@ -7,6 +7,7 @@
  */
 #include <assert.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "core/buf.h"
@@ -205,7 +206,7 @@ int pg_article_list(store_t *self, arena_t *a, const store_query *q, struct stor
     for (size_t i = 0; i < out->n; i++)
         article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
-    store_deps_list(s->track, out);
+    store_deps_list(s->track, out, q->with_comments);
     return q->with_tags ? article_tags(s, a, out->items, out->n) : 0;
 }
 
@@ -247,7 +248,7 @@ int pg_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
     for (size_t i = 0; i < out->n; i++)
         article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
-    store_deps_list(s->track, out);
+    store_deps_list(s->track, out, false);
     return 0;
 }
 
@@ -534,4 +535,95 @@ int pg_redirect_lookup(store_t *self, arena_t *a, const char *path, store_redire
     pg_dep_note(s, STORE_DEP_REDIRECTS, 0);
     memset(out, 0, sizeof *out);
     return pg_one(s, a, PS_REDIRECT, path, &store_redirect_fields, out);
+}
+
+/* ---- moderation's reads ---- */
+
+/* Run id with args and read the first column of its row (0 if none). */
+static int pg_count_args(pg_store *s, int id, const pg_args *args, int64_t *v)
+{
+    PGresult *r;
+    *v = 0;
+    int rc = pg_run(s, id, args, &r);
+    if (rc == 0 && PQntuples(r) > 0)
+        *v = pg_int(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+int pg_comment_get(store_t *self, arena_t *a, int64_t id, store_comment *out)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%lld", (long long)id);
+    memset(out, 0, sizeof *out);
+    return pg_one(pgs(self), a, PS_COMMENT_GET, num, &store_comment_fields, out);
+}
+
+int pg_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
+                      store_comment **out, size_t *n)
+{
+    pg_args args = { .n = 0 };
+    pg_arg_text(&args, status);
+    pg_arg_int(&args, limit);
+    PGresult *r;
+    *out = NULL;
+    *n = 0;
+    int rc = pg_run(pgs(self), PS_COMMENT_RECENT, &args, &r);
+    if (rc == 0)
+        *out = pg_rows_of(a, r, &store_comment_fields, n);
+    PQclear(r);
+    return rc;
+}
+
+int pg_comment_known(store_t *self, const char *name, const char *email, bool *known)
+{
+    pg_args args = { .n = 0 };
+    pg_arg_text(&args, name);
+    pg_arg_text(&args, email);
+    int64_t v;
+    int rc = pg_count_args(pgs(self), PS_COMMENT_KNOWN, &args, &v);
+    *known = rc == 0 && v > 0;
+    return rc;
+}
+
+
+int pg_comment_dup(store_t *self, const store_comment *c, bool *dup)
+{
+    pg_args args = { .n = 0 };
+    pg_arg_row(&args, PS_COMMENT_DUP, &store_comment_fields, c);
+    int64_t v;
+    int rc = pg_count_args(pgs(self), PS_COMMENT_DUP, &args, &v);
+    *dup = rc == 0 && v > 0;
+    return rc;
+}
+
+int pg_comment_threads(store_t *self, arena_t *a, int64_t article_id, int64_t first, int limit,
+                       store_comment **out, size_t *n)
+{
+    pg_store *s = pgs(self);
+    pg_args args = { .n = 0 };
+    pg_arg_int(&args, article_id);
+    pg_arg_int(&args, limit);
+    pg_arg_int(&args, first);
+    PGresult *r;
+    int rc = pg_run(s, PS_COMMENT_THREADS, &args, &r);
+    if (rc == 0)
+        *out = pg_rows_of(a, r, &store_comment_fields, n);
+    PQclear(r);
+    pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return rc;
+}
+
+int pg_comment_stats(store_t *self, int64_t article_id, store_comment_stats *out)
+{
+    pg_store *s = pgs(self);
+    pg_args args = { .n = 0 };
+    pg_arg_int(&args, article_id);
+    PGresult *r;
+    int rc = pg_run(s, PS_COMMENT_STATS, &args, &r);
+    if (rc == 0 && PQntuples(r) > 0)
+        *out = (store_comment_stats){pg_int(r, 0, 0), pg_int(r, 0, 1), pg_int(r, 0, 2)};
+    PQclear(r);
+    pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return rc;
 }

@@ -18,6 +18,7 @@
  * NOTHING), and drop every cached page for it.
  */
 #include "store/pg_priv.h"
+#include "store/migrations.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,24 @@ static const struct {
     const char *sql;
 } pg_migrations[] = {
     { 4, pg_schema_v4 },
+    { 5, MIG_COMMENTS_V5
+         /* top-level comments are numbered once approved, however they
+          * are inserted or approved */
+         "CREATE FUNCTION comment_thread_no() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+         "BEGIN\n"
+         "  IF NEW.thread_no IS NULL THEN\n"
+         /* two nodes numbering in one article at once would read the
+          * same max: the second waits for the first's commit (the lock
+          * space 1 with the article's id, apart from the migration's) */
+         "    IF NEW.parent_id IS NULL AND NEW.status = 'approved' THEN\n"
+         "      PERFORM pg_advisory_xact_lock(1, hashtext(NEW.article_id::text));\n"
+         "    END IF;\n"
+         "    NEW.thread_no := " MIG_THREAD_NO("NEW") ";\n"
+         "  END IF;\n"
+         "  RETURN NEW;\n"
+         "END $$;\n"
+         "CREATE TRIGGER comments_thread_no BEFORE INSERT OR UPDATE OF status ON comments FOR EACH ROW"
+         " EXECUTE FUNCTION comment_thread_no();\n" },
 };
 #define PG_NMIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
 

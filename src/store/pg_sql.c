@@ -16,7 +16,6 @@
 /* Visible at time parameter p (see store.h). */
 #define PG_VISIBLE(p) "a.status IN ('published','scheduled') AND a.published_at <= " p
 
-#define PG_COMMENT_COLS(priv) "id, article_id, coalesce(parent_id, 0), author_name, " priv
 
 const pg_stmt pg_sql[PS__COUNT] = {
     [PS_BEGIN] = { "BEGIN", NULL },
@@ -27,9 +26,9 @@ const pg_stmt pg_sql[PS__COUNT] = {
     [PS_RELEASE] = { "RELEASE store_w", NULL },
     [PS_ROLLBACK_TO] = { "ROLLBACK TO store_w", NULL },
 
-    [PS_ARTICLE_BY_SLUG] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+    [PS_ARTICLE_BY_SLUG] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
         " WHERE a.slug = $1 AND " PG_VISIBLE("$2"), NULL },
-    [PS_ARTICLE_BY_ID] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+    [PS_ARTICLE_BY_ID] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
         " WHERE a.id = $1", NULL },
     /* the tags of several articles at once (lists with tags: one round
      * trip, not one per article) */
@@ -54,7 +53,7 @@ const pg_stmt pg_sql[PS__COUNT] = {
         "  AND a.id <> $1 ORDER BY a.published_at DESC, a.id DESC LIMIT $3)),"
         " pick AS (SELECT id, sum(shared) AS shared, max(same) AS same, max(published_at) AS pub"
         "  FROM cand GROUP BY id ORDER BY 2 DESC, 3 DESC, 4 DESC, id DESC LIMIT $3)"
-        " SELECT " SQL_ART_COLS("NULL", "NULL") " FROM pick JOIN " SQL_ART_FROM " ON a.id = pick.id"
+        " SELECT " SQL_ART_COLS("NULL", "NULL", "0") " FROM pick JOIN " SQL_ART_FROM " ON a.id = pick.id"
         " ORDER BY pick.shared DESC, pick.same DESC, pick.pub DESC, a.id DESC", NULL },
     /* what a page's snapshot must know to trust the site-wide rows a
      * connection keeps (pg_read.c): the log's head, its oldest row, and
@@ -67,12 +66,22 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " WHERE status IN ('published','scheduled') AND published_at > $1", NULL },
     [PS_LAST_MODIFIED] = { "SELECT max(greatest(published_at, updated_at)) FROM articles a"
         " WHERE " PG_VISIBLE("$1"), NULL },
-    [PS_COMMENT_LIST] = { "SELECT " PG_COMMENT_COLS("NULL, author_url, body, NULL, NULL,")
-        " status, created_at FROM comments WHERE article_id = $1 AND status = $2"
-        " ORDER BY created_at, id", NULL },
-    [PS_COMMENT_LIST_ALL] = { "SELECT " PG_COMMENT_COLS("author_email, author_url, body, ip,")
-        " user_agent, status, created_at FROM comments WHERE article_id = $1 AND status = $2"
-        " ORDER BY created_at, id", NULL },
+    [PS_COMMENT_LIST] = { "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
+        " NULL, author_url, body, NULL, NULL, status, created_at, NULL, coalesce(thread_no, 0) FROM comments"
+        " WHERE article_id = $1 AND status = $2 ORDER BY created_at, id", NULL },
+    [PS_COMMENT_LIST_ALL] = { "SELECT " SQL_COMMENT_COLS " FROM comments"
+        " WHERE article_id = $1 AND status = $2 ORDER BY created_at, id", NULL },
+    [PS_COMMENT_THREADS] = { SQL_COMMENT_THREADS("$1", "$2", "$3"), NULL },
+    [PS_COMMENT_STATS] = { SQL_COMMENT_STATS("$1"), NULL },
+    [PS_COMMENT_GET] = { "SELECT " SQL_COMMENT_COLS " FROM comments WHERE id = $1", NULL },
+    [PS_COMMENT_RECENT] = { "SELECT " SQL_COMMENT_COLS " FROM comments"
+        " WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2", NULL },
+    [PS_COMMENT_KNOWN] = { "SELECT count(*) FROM (SELECT 1 FROM comments WHERE status = 'approved'"
+        " AND author_name = $1 AND coalesce(author_email, '') = $2 LIMIT 1) k", NULL },
+    [PS_COMMENT_DUP] = { "SELECT count(*) FROM (SELECT 1 FROM comments WHERE article_id = $1"
+        " AND fingerprint = $2 AND (ip = $3 OR (author_name = $4"
+        "  AND coalesce(author_email, '') = coalesce($5, ''))) LIMIT 1) d",
+        ":article :fp :ip :name :email" },
 
     [PS_CATEGORY_BY_SLUG] = { "SELECT " SQL_CAT_COLS " FROM categories WHERE slug = $1", NULL },
     [PS_CATEGORY_BY_ID] = { "SELECT " SQL_CAT_COLS " FROM categories WHERE id = $1", NULL },
@@ -116,17 +125,21 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " AND tag_id <> ALL($2::bigint[])", NULL },
     /* inserts nothing when the parent is missing or on another article */
     [PS_COMMENT_INSERT] = { "INSERT INTO comments(article_id, parent_id, author_name,"
-        " author_email, author_url, body, ip, user_agent, status, created_at)"
-        " SELECT $1::bigint, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint"
-        " WHERE $2::bigint IS NULL OR EXISTS (SELECT 1 FROM comments"
-        "  WHERE id = $2::bigint AND article_id = $1::bigint) RETURNING id",
-        ":article :parent :name :email :url :body :ip :ua :status :created" },
+        " author_email, author_url, body, ip, user_agent, status, created_at, fingerprint)"
+        " SELECT $1::bigint, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11"
+        " WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1::bigint)"
+        " AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM comments"
+        "  WHERE id = $2::bigint AND article_id = $1::bigint AND status = 'approved')) RETURNING id",
+        ":article :parent :name :email :url :body :ip :ua :status :created :fp" },
     [PS_COMMENT_STATUS] = { "UPDATE comments SET status = $2 WHERE id = $1", NULL },
+    [PS_COMMENT_DELETE] = { "DELETE FROM comments WHERE id = $1", NULL },
     [PS_PAGE_INSERT] = { "INSERT INTO pages(slug, title, body_md, published, published_at,"
         " updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         ":slug :title :body :published :published_at :updated" },
     [PS_SETTING_SET] = { "INSERT INTO settings(key, value) VALUES ($1, $2)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value", ":key :value" },
+    [PS_SETTING_ENSURE] = { "INSERT INTO settings(key, value) VALUES ($1, $2)"
+        " ON CONFLICT (key) DO NOTHING", ":key :value" },
     [PS_REDIRECT_INSERT] = { "INSERT INTO redirects(from_path, to_path, status)"
         " VALUES ($1, $2, $3)", ":from :to :status" },
     [PS_CHANGES_HEAD] = { "SELECT seq FROM change_head", NULL },
@@ -165,7 +178,7 @@ void pg_list_sql(char *buf, size_t size, int mask, bool count)
     else
         snprintf(buf, size,
                  "SELECT " SQL_ART_COLS("CASE WHEN $%d::int <> 0 THEN a.body_md END",
-                                       "CASE WHEN $%d::int <> 0 THEN a.body_html END")
+                                       "CASE WHEN $%d::int <> 0 THEN a.body_html END", SQL_ART_COUNT)
                  " FROM " SQL_ART_FROM " JOIN (SELECT a.id %s"
                  " ORDER BY a.published_at DESC, a.id DESC LIMIT $%d OFFSET $%d)"
                  " pick ON pick.id = a.id ORDER BY a.published_at DESC, a.id DESC",

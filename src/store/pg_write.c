@@ -74,12 +74,32 @@ int pg_redirect_insert(store_t *s, const store_redirect *r)
     return pg_row(s, PS_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }
 
+int pg_setting_ensure(store_t *s, const char *key, const char *value)
+{
+    store_setting kv = { key, value ? value : "" };
+    return pg_row(s, PS_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
+}
+
+/* The same text from the same person is refused before the insert, in
+ * the same transaction; nothing is inserted when the article is gone or
+ * the parent is not an approved comment of it. */
+static int pg_comment_fn(store_t *self, void *arg)
+{
+    store_comment *c = arg;
+    bool dup = false;
+    int rc = c->fingerprint ? pg_comment_dup(self, c, &dup) : 0;
+    if (rc || dup)
+        return rc ? rc : NS_EEXIST;
+    struct pg_row_write x = { PS_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL };
+    return pg_row_fn(self, &x);
+}
+
 int pg_comment_insert(store_t *s, store_comment *c)
 {
     if (!store_comment_status_name(c->status))
         return NS_EINVAL;
-    /* nothing is inserted when the parent is missing or on another article */
-    return pg_row(s, PS_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL);
+    int rc = store_check_row(&store_comment_fields, c);
+    return rc ? rc : pg_write(s, pg_comment_fn, c);
 }
 
 /* ---- tags ---- */
@@ -223,4 +243,10 @@ int pg_comment_set_status(store_t *s, int64_t id, comment_status st)
 {
     struct pg_by_id x = { PS_COMMENT_STATUS, id, store_comment_status_name(st) };
     return x.status ? pg_write(s, pg_by_id_fn, &x) : NS_EINVAL;
+}
+
+int pg_comment_delete(store_t *s, int64_t id)
+{
+    struct pg_by_id x = { PS_COMMENT_DELETE, id, NULL };
+    return pg_write(s, pg_by_id_fn, &x);
 }

@@ -234,6 +234,32 @@ static int64_t store_pragma_int(sqlite3 *db, const char *sql, int *rcp)
     return v;
 }
 
+/* After a commit leaves the log STORE_WAL_CHECKPOINT pages long or more,
+ * copy it into the database and start it over (RESTART: waits, within
+ * the busy timeout, for readers still using the log). SQLite's own
+ * checkpoint is PASSIVE and never restarts a log that readers keep
+ * using: under a steady stream of writes (comments) and reads (pages) the
+ * log grew without bound, and every read with it, as finding a page in a
+ * longer log costs more. So: a PASSIVE checkpoint (it waits for nobody),
+ * and when it copied the whole log, a RESTART that does not wait either
+ * (busy handler off): readers that began after the copy read the database
+ * file, so it succeeds unless a reader older than the copy is still
+ * there, in which case the next commit tries again. A long reader (a
+ * shell, a backup) thus costs a longer log, never a stalled writer. */
+static int store_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)arg;
+    int log = 0, copied = 0;
+    if (pages < STORE_WAL_CHECKPOINT ||
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) != SQLITE_OK ||
+        copied < log)
+        return SQLITE_OK;
+    sqlite3_busy_timeout(db, 0);
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    return SQLITE_OK;
+}
+
 /* Pragmas of a connection; the first statement also reads the header, so a
  * file that is not a database fails here with NS_ECORRUPT. */
 static int store_configure(sq_store *s)
@@ -254,6 +280,15 @@ static int store_configure(sq_store *s)
     store_pragma_int(s->db, "SELECT count(*) FROM sqlite_schema", &rc);
     for (size_t i = 0; rc == 0 && !s->readonly && i < sizeof rw / sizeof rw[0]; i++)
         store_pragma_int(s->db, rw[i], &rc);
+    if (rc == 0 && !s->readonly) {
+        sqlite3_wal_hook(s->db, store_wal_hook, NULL);
+        /* the file grows by whole chunks when a checkpoint writes to it:
+         * every connection maps the file (mmap_size), and each growth
+         * made each of them map it again at its next read; under a stream
+         * of comments that was a quarter of the server's time */
+        int chunk = STORE_FILE_CHUNK;
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_CHUNK_SIZE, &chunk);
+    }
     for (size_t i = 0; rc == 0 && i < sizeof any / sizeof any[0]; i++)
         store_pragma_int(s->db, any[i], &rc);
     return rc;
@@ -542,7 +577,11 @@ const store_ops sq_ops = {
     .article_update = sq_article_update,
     .article_delete = sq_article_delete,
     .comment_insert = sq_comment_insert,
-    .comment_set_status = sq_comment_set_status,
+    .comment_set_status = sq_comment_set_status, .comment_delete = sq_comment_delete,
+    .comment_get = sq_comment_get, .comment_threads = sq_comment_threads,
+    .comment_stats = sq_comment_stats, .comment_recent = sq_comment_recent,
+    .comment_known = sq_comment_known,
+    .setting_ensure = sq_setting_ensure, .durable = sq_durable,
     .page_insert = sq_page_insert,
     .setting_set = sq_setting_set,
     .redirect_insert = sq_redirect_insert,
@@ -553,3 +592,12 @@ const store_ops sq_ops = {
     .clear = sq_clear,
     .copied = sq_copied,
 };
+
+/* In WAL mode, FULL syncs the log at every commit, NORMAL only at
+ * checkpoints. */
+int sq_durable(store_t *self)
+{
+    int rc;
+    store_pragma_int(sq(self)->db, "PRAGMA synchronous=FULL", &rc);
+    return rc;
+}

@@ -22,13 +22,15 @@ enum store_stmt_id {
     ST_ARTICLE_BY_SLUG, ST_ARTICLE_BY_ID, ST_ARTICLE_SUMMARY, ST_ARTICLE_TAGS,
     ST_RELATED_SHARED, ST_RELATED_SAMECAT,
     ST_NEXT_PUBLISH, ST_LAST_MODIFIED, ST_COMMENT_LIST, ST_COMMENT_LIST_ALL,
+    ST_COMMENT_GET, ST_COMMENT_THREADS, ST_COMMENT_STATS, ST_COMMENT_RECENT, ST_COMMENT_KNOWN, ST_COMMENT_DUP,
     ST_CATEGORY_BY_SLUG, ST_CATEGORY_BY_ID, ST_CATEGORY_LIST,
     ST_TAG_BY_SLUG, ST_AUTHOR_BY_SLUG, ST_AUTHOR_LIST,
     ST_PAGE_BY_SLUG, ST_PAGE_LIST, ST_REDIRECT, ST_SETTING_GET, ST_SETTING_LIST,
     ST_AUTHOR_INSERT, ST_CATEGORY_INSERT, ST_TAG_INSERT,
     ST_ARTICLE_INSERT, ST_ARTICLE_UPDATE, ST_ARTICLE_DELETE,
     ST_ARTICLE_TAG_INSERT,
-    ST_COMMENT_INSERT, ST_COMMENT_STATUS, ST_PAGE_INSERT, ST_SETTING_SET,
+    ST_COMMENT_INSERT, ST_COMMENT_STATUS, ST_COMMENT_DELETE, ST_PAGE_INSERT, ST_SETTING_SET,
+    ST_SETTING_ENSURE,
     ST_REDIRECT_INSERT, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
     ST_ARTICLE_TAGS_KEEP, ST_CHANGES_HEAD, ST_CHANGES_SINCE, ST_CHANGES_PRUNE,
     ST__COUNT
@@ -37,6 +39,11 @@ enum store_stmt_id {
 /* How long a statement waits for a lock before SQLITE_BUSY (the write
  * path then backs off and retries: store_write). */
 #define STORE_BUSY_TIMEOUT_MS 2000
+/* Pages of write-ahead log after which a commit checkpoints and restarts
+ * it (SQLite's default threshold). */
+#define STORE_WAL_CHECKPOINT 1000
+/* Bytes the database file grows by at a time (SQLITE_FCNTL_CHUNK_SIZE). */
+#define STORE_FILE_CHUNK (8 << 20)
 /* Change-log rows kept (older ones are pruned by each write), and the most
  * a reader lists before it simply drops everything. */
 #define STORE_CHANGES_KEEP 10000
@@ -116,6 +123,16 @@ int sq_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, siz
 int sq_article_delete(store_t *s, int64_t id);
 int sq_comment_insert(store_t *s, store_comment *c);
 int sq_comment_set_status(store_t *s, int64_t id, comment_status st);
+int sq_comment_delete(store_t *s, int64_t id);
+int sq_comment_threads(store_t *s, arena_t *a, int64_t article_id, int64_t first, int limit, store_comment **out, size_t *n);
+int sq_comment_stats(store_t *s, int64_t article_id, store_comment_stats *out);
+int sq_comment_get(store_t *s, arena_t *a, int64_t id, store_comment *out);
+int sq_comment_recent(store_t *s, arena_t *a, const char *status, int limit, store_comment **out, size_t *n);
+int sq_comment_known(store_t *s, const char *name, const char *email, bool *known);
+int sq_setting_ensure(store_t *s, const char *key, const char *value);
+int sq_durable(store_t *s);
+/* *dup: c's fingerprint is on its article from the same person (sqlite_read.c). */
+int sq_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int sq_page_insert(store_t *s, store_page *p);
 int sq_setting_set(store_t *s, const char *key, const char *value);
 int sq_redirect_insert(store_t *s, const store_redirect *r);

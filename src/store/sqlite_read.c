@@ -191,7 +191,7 @@ static sqlite3_stmt *list_stmt(sq_store *s, int mask, bool count)
     else
         snprintf(sql, sizeof sql,
                  "SELECT " SQL_ART_COLS("CASE WHEN :body THEN a.body_md END",
-                              "CASE WHEN :body THEN a.body_html END")
+                              "CASE WHEN :body THEN a.body_html END", SQL_ART_COUNT)
                  " FROM " SQL_ART_FROM " JOIN (SELECT a.id %s"
                  " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit OFFSET :offset)"
                  " pick ON pick.id = a.id ORDER BY a.published_at DESC, a.id DESC", where);
@@ -228,17 +228,18 @@ static sqlite3_stmt *query_stmt(sq_store *s, const store_query *q, bool count)
 }
 
 /* Collect the rows of an article statement (at most max) onto the arena. */
-static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, int max, bool tags,
+static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_query *q,
                         struct store_article_list *out)
 {
+    int max = q->limit;
     out->items = arena_zalloc(a, (size_t)max * sizeof *out->items);
     out->n = 0;
     int rc = SQLITE_DONE;
     while (out->n < (size_t)max && (rc = store_step(s, st)) == SQLITE_ROW)
         article_row(a, st, &out->items[out->n++]);
     rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));
-    store_deps_list(s->track, out);
-    for (size_t i = 0; rc == 0 && tags && i < out->n; i++)
+    store_deps_list(s->track, out, q->with_comments);
+    for (size_t i = 0; rc == 0 && q->with_tags && i < out->n; i++)
         rc = article_tags(s, a, &out->items[i]);
     return rc;
 }
@@ -251,7 +252,7 @@ int sq_article_list(store_t *self, arena_t *a, const store_query *q, struct stor
     if (q->limit < 1 || q->limit > 1000 || q->offset < 0)
         return NS_EINVAL;
     sqlite3_stmt *st = query_stmt(s, q, false);
-    return st ? article_rows(s, a, st, q->limit, q->with_tags, out) : NS_EINTERNAL;
+    return st ? article_rows(s, a, st, q, out) : NS_EINTERNAL;
 }
 
 int sq_article_count(store_t *self, const store_query *q, int64_t *count)
@@ -360,7 +361,7 @@ int sq_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
         if ((rc = store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc))))
             return rc;
     }
-    store_deps_list(s->track, out);
+    store_deps_list(s->track, out, false);
     return 0;
 }
 
@@ -552,4 +553,96 @@ int sq_setting_list(store_t *self, arena_t *a, store_setting **out, size_t *n)
 {
     sq_store *s = sq(self);
     return all_rows(s, a, ST_SETTING_LIST, &store_setting_fields, (void **)out, n);
+}
+
+/* ---- moderation's reads ---- */
+
+/* The first column of st's row (0 if none) into *v, after binding. */
+static int one_int(sq_store *s, sqlite3_stmt *st, int64_t *v)
+{
+    int rc = store_step(s, st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    return store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc));
+}
+
+int sq_comment_get(store_t *self, arena_t *a, int64_t id, store_comment *out)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_GET);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", id);
+    memset(out, 0, sizeof *out);
+    return rows(s, a, st, &store_comment_fields, (void **)&out, NULL);
+}
+
+int sq_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
+                      store_comment **out, size_t *n)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_RECENT);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_text(st, ":status", status);
+    store_bind_int(st, ":limit", limit);
+    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+}
+
+int sq_comment_known(store_t *self, const char *name, const char *email, bool *known)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_KNOWN);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_text(st, ":name", name);
+    store_bind_text(st, ":email", email);
+    int64_t v;
+    int rc = one_int(s, st, &v);
+    *known = rc == 0 && v > 0;
+    return rc;
+}
+
+
+int sq_comment_dup(store_t *self, const store_comment *c, bool *dup)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_DUP);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_row(st, &store_comment_fields, c);
+    int64_t v;
+    int rc = one_int(s, st, &v);
+    *dup = rc == 0 && v > 0;
+    return rc;
+}
+
+int sq_comment_threads(store_t *self, arena_t *a, int64_t article_id, int64_t first, int limit,
+                       store_comment **out, size_t *n)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_THREADS);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":article", article_id);
+    store_bind_int(st, ":limit", limit);
+    store_bind_int(st, ":offset", first);
+    store_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+}
+
+int sq_comment_stats(store_t *self, int64_t article_id, store_comment_stats *out)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_STATS);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":article", article_id);
+    store_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    int rc = store_step(s, st);
+    if (rc == SQLITE_ROW) {
+        out->approved = sqlite3_column_int64(st, 0);
+        out->threads = sqlite3_column_int64(st, 1);
+        out->newest = sqlite3_column_int64(st, 2);
+    }
+    return store_done(st, rc == SQLITE_ROW ? 0 : store_map_rc(rc));
 }

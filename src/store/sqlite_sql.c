@@ -8,6 +8,7 @@
  * change of a column list and of its table are made in the same place.
  */
 #include <stddef.h>
+#include "store/migrations.h"
 #include "store/sqlite_priv.h"
 #include "store/sqlite_sql.h"
 
@@ -21,9 +22,9 @@ const char *const store_sql[ST__COUNT] = {
     [ST_RELEASE] = "RELEASE store_w",
     [ST_ROLLBACK_TO] = "ROLLBACK TO store_w",
 
-    [ST_ARTICLE_BY_SLUG] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_BY_SLUG] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
         " WHERE a.slug = :slug AND " SQL_VISIBLE,
-    [ST_ARTICLE_BY_ID] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_BY_ID] = "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
         " WHERE a.id = :id",
     [ST_ARTICLE_TAGS] = "SELECT t.id, t.slug, t.name FROM article_tags x"
         " JOIN tags t ON t.id = x.tag_id WHERE x.article_id = :id ORDER BY t.name",
@@ -46,7 +47,7 @@ const char *const store_sql[ST__COUNT] = {
         " WHERE a.category_id = (SELECT category_id FROM articles WHERE id = :id)"
         " AND " SQL_VISIBLE " AND a.id <> :id"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
-    [ST_ARTICLE_SUMMARY] = "SELECT " SQL_ART_COLS("NULL", "NULL") " FROM " SQL_ART_FROM
+    [ST_ARTICLE_SUMMARY] = "SELECT " SQL_ART_COLS("NULL", "NULL", "0") " FROM " SQL_ART_FROM
         " WHERE a.id = :id",
     [ST_NEXT_PUBLISH] = "SELECT min(published_at) FROM articles"
         " WHERE status IN ('published','scheduled') AND published_at > :now",
@@ -55,11 +56,20 @@ const char *const store_sql[ST__COUNT] = {
     /* The private columns (email, ip, user agent) read as NULL for display,
      * and in full for moderation: one field table serves both. */
     [ST_COMMENT_LIST] = "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
-        " NULL, author_url, body, NULL, NULL, status, created_at FROM comments"
+        " NULL, author_url, body, NULL, NULL, status, created_at, NULL, coalesce(thread_no, 0) FROM comments"
         " WHERE article_id = :article AND status = :status ORDER BY created_at, id",
-    [ST_COMMENT_LIST_ALL] = "SELECT id, article_id, coalesce(parent_id, 0), author_name,"
-        " author_email, author_url, body, ip, user_agent, status, created_at FROM comments"
+    [ST_COMMENT_LIST_ALL] = "SELECT " SQL_COMMENT_COLS " FROM comments"
         " WHERE article_id = :article AND status = :status ORDER BY created_at, id",
+    [ST_COMMENT_THREADS] = SQL_COMMENT_THREADS(":article", ":limit", ":offset"),
+    [ST_COMMENT_STATS] = SQL_COMMENT_STATS(":article"),
+    [ST_COMMENT_GET] = "SELECT " SQL_COMMENT_COLS " FROM comments WHERE id = :id",
+    [ST_COMMENT_RECENT] = "SELECT " SQL_COMMENT_COLS " FROM comments"
+        " WHERE :status IS NULL OR status = :status ORDER BY created_at DESC, id DESC LIMIT :limit",
+    [ST_COMMENT_KNOWN] = "SELECT count(*) FROM (SELECT 1 FROM comments WHERE status = 'approved'"
+        " AND author_name = :name AND coalesce(author_email, '') = :email LIMIT 1)",
+    [ST_COMMENT_DUP] = "SELECT count(*) FROM (SELECT 1 FROM comments WHERE article_id = :article"
+        " AND fingerprint = :fp AND (ip = :ip OR (author_name = :name"
+        "  AND coalesce(author_email, '') = coalesce(:email, ''))) LIMIT 1)",
 
     [ST_CATEGORY_BY_SLUG] = "SELECT " SQL_CAT_COLS " FROM categories WHERE slug = :slug",
     [ST_CATEGORY_BY_ID] = "SELECT " SQL_CAT_COLS " FROM categories WHERE id = :id",
@@ -103,15 +113,22 @@ const char *const store_sql[ST__COUNT] = {
     [ST_CHANGES_PRUNE] = "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - "
         SQL_STR(STORE_CHANGES_KEEP),
     [ST_COMMENT_INSERT] = "INSERT INTO comments(article_id, parent_id, author_name,"
-        " author_email, author_url, body, ip, user_agent, status, created_at)"
-        " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created"
-        " WHERE :parent IS NULL OR EXISTS (SELECT 1 FROM comments"
-        "  WHERE id = :parent AND article_id = :article)",
+        " author_email, author_url, body, ip, user_agent, status, created_at, fingerprint, thread_no)"
+        " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created, :fp,"
+        /* numbered here rather than by the trigger comments_thread_no,
+         * which would update the row again */
+        "  " MIG_THREAD_NO_PARAMS
+        " WHERE EXISTS (SELECT 1 FROM articles WHERE id = :article)"
+        " AND (:parent IS NULL OR EXISTS (SELECT 1 FROM comments"
+        "  WHERE id = :parent AND article_id = :article AND status = 'approved'))",
     [ST_COMMENT_STATUS] = "UPDATE comments SET status = :status WHERE id = :id",
+    [ST_COMMENT_DELETE] = "DELETE FROM comments WHERE id = :id",
     [ST_PAGE_INSERT] = "INSERT INTO pages(slug, title, body_md, published, published_at,"
         " updated_at) VALUES (:slug, :title, :body, :published, :published_at, :updated)",
     [ST_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (:key, :value)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [ST_SETTING_ENSURE] = "INSERT INTO settings(key, value) VALUES (:key, :value)"
+        " ON CONFLICT(key) DO NOTHING",
     [ST_REDIRECT_INSERT] = "INSERT INTO redirects(from_path, to_path, status)"
         " VALUES (:from, :to, :status)",
 };

@@ -214,14 +214,27 @@ int sq_article_delete(store_t *self, int64_t id)
 
 /* ---- comments, pages, settings, redirects ---- */
 
+/* The same text from the same person is refused before the insert, in
+ * the same transaction; the insert selects nothing when the article is
+ * gone or the parent is not an approved comment of it. */
+static int comment_write(store_t *self, void *arg)
+{
+    store_comment *c = arg;
+    bool dup = false;
+    int rc = c->fingerprint ? sq_comment_dup(self, c, &dup) : 0;
+    if (rc || dup)
+        return rc ? rc : NS_EEXIST;
+    struct row_ctx x = { ST_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL };
+    return row_write(self, &x);
+}
+
 int sq_comment_insert(store_t *self, store_comment *c)
 {
     sq_store *s = sq(self);
     if (!store_comment_status_name(c->status))
         return NS_EINVAL;
-    /* The insert selects nothing when the parent is missing or on another
-     * article. */
-    return row_store(s, ST_COMMENT_INSERT, &store_comment_fields, c, &c->id, NS_EINVAL);
+    int rc = store_check_row(&store_comment_fields, c);
+    return rc ? rc : sq_write(&s->base, comment_write, c);
 }
 
 int sq_comment_set_status(store_t *self, int64_t id, comment_status cs)
@@ -229,6 +242,12 @@ int sq_comment_set_status(store_t *self, int64_t id, comment_status cs)
     sq_store *s = sq(self);
     struct id_ctx x = { ST_COMMENT_STATUS, id, store_comment_status_name(cs) };
     return x.status ? sq_write(&s->base, id_write, &x) : NS_EINVAL;
+}
+
+int sq_comment_delete(store_t *self, int64_t id)
+{
+    struct id_ctx x = { ST_COMMENT_DELETE, id, NULL };
+    return sq_write(self, id_write, &x);
 }
 
 int sq_page_insert(store_t *self, store_page *p)
@@ -242,6 +261,12 @@ int sq_setting_set(store_t *self, const char *key, const char *value)
     sq_store *s = sq(self);
     store_setting kv = { key, value ? value : "" };
     return row_store(s, ST_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
+}
+
+int sq_setting_ensure(store_t *self, const char *key, const char *value)
+{
+    store_setting kv = { key, value ? value : "" };
+    return row_store(sq(self), ST_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
 }
 
 int sq_redirect_insert(store_t *self, const store_redirect *r)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/err.h"
+#include "store/fields.h"
 #include "store/store_impl.h"
 
 /* Sleep before write attempt `attempt` (1, 2, ...): 2^attempt ms plus up
@@ -230,6 +231,51 @@ int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_s
     return s->ops->comment_list_all(s, a, article_id, st, out, n);
 }
 
+int store_comment_threads(store_t *s, arena_t *a, int64_t article_id, int64_t first, int limit,
+                          store_comment **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (first < 0 || limit < 1 || limit > 1000)
+        return NS_EINVAL;
+    return s->ops->comment_threads(s, a, article_id, first, limit, out, n);
+}
+
+int store_comment_count(store_t *s, int64_t article_id, store_comment_stats *out)
+{
+    *out = (store_comment_stats){0};
+    return s->ops->comment_stats(s, article_id, out);
+}
+
+int store_comment_get(store_t *s, arena_t *a, int64_t id, store_comment *out)
+{
+    return s->ops->comment_get(s, a, id, out);
+}
+
+int store_comment_recent(store_t *s, arena_t *a, int st, int limit, store_comment **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    const char *status = st == -1 ? NULL : store_comment_status_name((comment_status)st);
+    if ((st != -1 && !status) || limit < 1 || limit > 10000)
+        return NS_EINVAL;
+    return s->ops->comment_recent(s, a, status, limit, out, n);
+}
+
+int store_comment_known(store_t *s, const char *name, const char *email, bool *known)
+{
+    *known = false;
+    if (!name)
+        return NS_EINVAL;
+    return s->ops->comment_known(s, name, email ? email : "", known);
+}
+
+
+int store_durable(store_t *s)
+{
+    return s->ops->durable(s);
+}
+
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
 {
     return s->ops->category_by_slug(s, a, slug, out);
@@ -325,6 +371,11 @@ int store_comment_set_status(store_t *s, int64_t id, comment_status st)
     return s->ops->comment_set_status(s, id, st);
 }
 
+int store_comment_delete(store_t *s, int64_t id)
+{
+    return s->ops->comment_delete(s, id);
+}
+
 int store_page_insert(store_t *s, store_page *p)
 {
     return s->ops->page_insert(s, p);
@@ -333,6 +384,11 @@ int store_page_insert(store_t *s, store_page *p)
 int store_setting_set(store_t *s, const char *key, const char *value)
 {
     return s->ops->setting_set(s, key, value);
+}
+
+int store_setting_ensure(store_t *s, const char *key, const char *value)
+{
+    return s->ops->setting_ensure(s, key, value);
 }
 
 int store_redirect_insert(store_t *s, const store_redirect *r)

@@ -73,9 +73,20 @@ typedef struct store_article {
 typedef struct store_comment {
     int64_t id, article_id, parent_id; /* parent_id 0: top level */
     const char *author_name, *author_email, *author_url, *body;
+    /* ip: the client address as a keyed hash (never the address itself);
+     * fingerprint: a hash of the text, so that the same text posted twice
+     * is found by an index (store_comment_insert). */
     const char *ip, *user_agent;
     comment_status status;
     int64_t created_at;
+    const char *fingerprint;
+    /* A top-level comment's number among its article's threads (1, 2…,
+     * given when it is approved, by nashra's insert or by a trigger for
+     * any other writer; never reused); 0 for a reply; 0 when read for a
+     * comment not yet approved. Comment pages are ranges of it, so a
+     * thread's page is known without counting, and a held comment takes
+     * no place on one. */
+    int64_t thread_no;
 } store_comment;
 
 typedef struct store_page {
@@ -105,6 +116,10 @@ typedef struct store_query {
     int limit, offset;    /* limit 1..1000 */
     bool with_body;       /* fill body_md and body_html (feeds) */
     bool with_tags;       /* fill tags/ntags */
+    /* the page shows each article's comment_count (always filled): it
+     * then depends on each one's comments (STORE_DEP_COMMENTS), and is
+     * dropped when one of them gets a comment */
+    bool with_comments;
 } store_query;
 
 /* A list of articles (a struct tag, not a typedef: store_article_list is
@@ -251,9 +266,17 @@ void store_fault(store_t *s, uint64_t nth, int code, bool sticky);
  * tests bounding the work of a query). */
 uint64_t store_steps(store_t *s);
 
+/* Make every later commit through s durable before it returns: on disk,
+ * not only in the operating system's cache (SQLite: synchronous=FULL for
+ * this connection; PostgreSQL: synchronous_commit on). For writes a
+ * person was told are done (comments); other writes keep the cheaper
+ * default, which survives a crash of the process but not of the machine. */
+int store_durable(store_t *s);
+
 /* ---- reads: results on arena a; NS_ENOTFOUND when there is no row ---- */
 
-/* Visible article by slug, with author, category, tags and comment_count. */
+/* Visible article by slug, with author, category and tags (comment_count
+ * is left 0: store_comment_count counts an article's comments). */
 int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out);
 /* Any article by id whatever its status, same fields. */
 int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
@@ -277,6 +300,29 @@ int store_comment_list(store_t *s, arena_t *a, int64_t article_id, comment_statu
 /* The same with every field (moderation). */
 int store_comment_list_all(store_t *s, arena_t *a, int64_t article_id, comment_status st,
                            store_comment **out, size_t *n);
+/* The comments one page of an article shows: the approved top-level
+ * comments numbered (thread_no) first+1..first+limit (limit 1..1000),
+ * with every approved reply below them through approved parents, all in
+ * the order they were written (by id), private fields NULL as in
+ * store_comment_list. Costs the page's comments, not the article's. */
+int store_comment_threads(store_t *s, arena_t *a, int64_t article_id, int64_t first, int limit,
+                          store_comment **out, size_t *n);
+/* What an article's page says of its comments as a whole. */
+typedef struct store_comment_stats {
+    int64_t approved;  /* approved comments */
+    int64_t threads;   /* highest thread_no of an approved top-level comment (0: none):
+                          the number of comment pages follows from it */
+    int64_t newest;    /* time of the newest approved comment (0: none) */
+} store_comment_stats;
+int store_comment_count(store_t *s, int64_t article_id, store_comment_stats *out);
+/* One comment by id, every field; NS_ENOTFOUND if there is none. */
+int store_comment_get(store_t *s, arena_t *a, int64_t id, store_comment *out);
+/* The newest comments of every article, newest first, at most limit
+ * (1..10000), every field; only status st unless st is -1. */
+int store_comment_recent(store_t *s, arena_t *a, int st, int limit, store_comment **out, size_t *n);
+/* *known: whether an approved comment exists under this name and email
+ * (email NULL or "" for none): the commenter is no first-timer. */
+int store_comment_known(store_t *s, const char *name, const char *email, bool *known);
 
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out);
 int store_category_by_id(store_t *s, arena_t *a, int64_t id, store_category *out);
@@ -314,10 +360,20 @@ int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, 
  * rendering (or NULL); left as read, it is cleared by the database. */
 int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 int store_article_delete(store_t *s, int64_t id);
+/* A comment. NS_EINVAL when the article is gone or the parent (if any) is
+ * not an approved comment of the same article; NS_EEXIST when
+ * c->fingerprint is set and a comment of the article has the same
+ * fingerprint from the same person (the same ip hash, or the same name
+ * and email). */
 int store_comment_insert(store_t *s, store_comment *c);
 int store_comment_set_status(store_t *s, int64_t id, comment_status st);
+/* Delete a comment and its replies; NS_ENOTFOUND if there is none. */
+int store_comment_delete(store_t *s, int64_t id);
 int store_page_insert(store_t *s, store_page *p);
 int store_setting_set(store_t *s, const char *key, const char *value);
+/* Set key to value unless it is set already (a secret made once by
+ * whichever node starts first, then read by all). */
+int store_setting_ensure(store_t *s, const char *key, const char *value);
 int store_redirect_insert(store_t *s, const store_redirect *r);
 
 /* ---- moving a whole site between databases (nashra db copy) ---- */

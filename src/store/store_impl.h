@@ -38,6 +38,11 @@ typedef struct store_ops {
     int (*last_modified)(store_t *s, int64_t now, int64_t *when);
     int (*comment_list)(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
     int (*comment_list_all)(store_t *s, arena_t *a, int64_t article_id, comment_status st, store_comment **out, size_t *n);
+    int (*comment_threads)(store_t *s, arena_t *a, int64_t article_id, int64_t first, int limit, store_comment **out, size_t *n);
+    int (*comment_stats)(store_t *s, int64_t article_id, store_comment_stats *out);
+    int (*comment_get)(store_t *s, arena_t *a, int64_t id, store_comment *out);
+    int (*comment_recent)(store_t *s, arena_t *a, const char *status, int limit, store_comment **out, size_t *n);
+    int (*comment_known)(store_t *s, const char *name, const char *email, bool *known);
     int (*category_by_slug)(store_t *s, arena_t *a, const char *slug, store_category *out);
     int (*category_by_id)(store_t *s, arena_t *a, int64_t id, store_category *out);
     int (*category_list)(store_t *s, arena_t *a, store_category **out, size_t *n);
@@ -57,6 +62,9 @@ typedef struct store_ops {
     int (*article_delete)(store_t *s, int64_t id);
     int (*comment_insert)(store_t *s, store_comment *c);
     int (*comment_set_status)(store_t *s, int64_t id, comment_status st);
+    int (*comment_delete)(store_t *s, int64_t id);
+    int (*setting_ensure)(store_t *s, const char *key, const char *value);
+    int (*durable)(store_t *s);
     int (*page_insert)(store_t *s, store_page *p);
     int (*setting_set)(store_t *s, const char *key, const char *value);
     int (*redirect_insert)(store_t *s, const store_redirect *r);
@@ -86,8 +94,10 @@ struct store {
 
 /* What both backends share (deps.c, store.c). */
 /* Record into d (the tracked set; NULL: nothing) the keys a list of
- * articles depends on, the same on every backend. */
-void store_deps_list(store_deps *d, const struct store_article_list *l);
+ * articles depends on, the same on every backend; with `comments`, their
+ * comments too (store_query.with_comments). Without, the counts read are
+ * set to 0: a page that does not depend on them must not show them. */
+void store_deps_list(store_deps *d, struct store_article_list *l, bool comments);
 /* A backend's write transaction, for the retry loops every backend's
  * store_write and store_begin share (store.c). */
 typedef struct store_tx {

@@ -1,8 +1,10 @@
 // Starts the real nashra binary on a throw-away demo site for the browser
-// tests (like tests/e2e/nashra_e2e.py), and launches Debian's chromium
-// through playwright-core with no network beyond this machine.
+// tests (like tests/e2e/nashra_e2e.py), launches Debian's chromium
+// through playwright-core with no network beyond this machine, and runs
+// axe-core in a page.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -25,20 +27,26 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function startSite() {
+// settings: site settings (key → value) set with `nashra settings` before the server starts
+export async function startSite({ settings = {} } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'nashra-browser-'));
   try {
-    return await serveIn(tmp);
+    return await serveIn(tmp, settings);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
 }
 
-async function serveIn(tmp) {
+function nashra(...args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', env: ENV });
+  if (r.status !== 0) throw new Error(`nashra ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+}
+
+async function serveIn(tmp, settings) {
   const dir = join(tmp, 'site');
-  const init = spawnSync(BIN, ['init', dir, '--demo'], { encoding: 'utf8', env: ENV });
-  if (init.status !== 0) throw new Error(`nashra init failed (${init.status}): ${init.stderr}`);
+  nashra('init', dir, '--demo');
+  for (const [key, value] of Object.entries(settings)) nashra('settings', dir, 'set', key, String(value));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(BIN, ['serve', dir, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
@@ -75,9 +83,11 @@ async function serveIn(tmp) {
   };
 }
 
-export async function launch() {
+// options: more of playwright's context options (javaScriptEnabled: false)
+export async function launch(options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'nashra-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
+    ...options,
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -90,4 +100,13 @@ export async function launch() {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core's violations on the page as it is now: id, impact, help and the first nodes
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })));
 }

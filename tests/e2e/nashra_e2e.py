@@ -336,10 +336,11 @@ BACKEND = Database.name
 
 
 class Response:
-    def __init__(self, status, headers, body):
+    def __init__(self, status, headers, body, header_lines=()):
         self.status = status
-        self.headers = headers          # lower-case name -> value
+        self.headers = headers          # lower-case name -> value (the last line of a name)
         self.body = body                # bytes
+        self.header_lines = list(header_lines)  # [(name as sent, value)], every line
 
     @property
     def text(self):
@@ -347,6 +348,12 @@ class Response:
 
     def header(self, name, default=None):
         return self.headers.get(name.lower(), default)
+
+    def header_values(self, name):
+        """Every value of header name (case-insensitive), in order: a
+        response may set several cookies."""
+        n = name.lower()
+        return [v for k, v in self.header_lines if k.lower() == n]
 
 
 class Site:
@@ -380,15 +387,16 @@ class Site:
             raise
 
     # -- process ---------------------------------------------------------
-    def start(self, preexec_fn=None):
+    def start(self, preexec_fn=None, env=None):
         """Start the server; preexec_fn runs in the child before exec (e.g. to
-        lower its descriptor limit with resource.setrlimit)."""
+        lower its descriptor limit with resource.setrlimit); env: variables
+        added to its environment."""
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [BIN, "serve", self.dir, "--listen", "127.0.0.1:%d" % self.port, *self.extra_args],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=ENV,
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=dict(ENV, **(env or {})),
             preexec_fn=preexec_fn)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -414,6 +422,18 @@ class Site:
             self.proc.kill()
             self.proc.wait()
             rc = "timeout (killed)"
+        self.log.close()
+        self.proc = None
+        return rc
+
+    def kill(self):
+        """SIGKILL the server, as the OOM killer or a crash would end it:
+        nothing of its own runs afterwards. Returns once it is gone, with
+        its exit status (None if it was not running)."""
+        if self.proc is None:
+            return None
+        self.proc.kill()
+        rc = self.proc.wait()
         self.log.close()
         self.proc = None
         return rc
@@ -445,7 +465,8 @@ class Site:
             c.endheaders(body)
             r = c.getresponse()
             data = r.read()
-            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+            lines = r.getheaders()
+            return Response(r.status, {k.lower(): v for k, v in lines}, data, lines)
         finally:
             c.close()
 
@@ -519,9 +540,15 @@ class ServerTestCase(unittest.TestCase):
     server_args = ()
 
     @classmethod
+    def prepare_site(cls, site):
+        """Runs after the site is made and before its server starts (e.g.
+        settings the class wants from the first request on)."""
+
+    @classmethod
     def setUpClass(cls):
         cls.site = Site(demo=cls.demo, extra_args=cls.server_args)
         try:
+            cls.prepare_site(cls.site)
             cls.site.start()
         except Exception:
             cls.site.cleanup()
@@ -691,3 +718,111 @@ def assert_layout(tc, raw, doc, canonical=True):
     tc.assertIsNotNone(doc.find("main", id="main"))
     tc.assertIsNotNone(doc.find("footer"))
     tc.assertIsNotNone(doc.find("a", href="#main"), "skip link")
+
+
+# -- the comment form ---------------------------------------------------------
+# Every response of an article page open to comments carries a form token
+# signed at that moment (hidden input name="token", form="comment-form", at
+# the end of the body); a post must send one back, and not sooner than the
+# setting comment_min_seconds after it was issued. A token holds the second
+# it was issued, so two fetches of one page differ in that value alone.
+_TOKEN_VALUE = re.compile(r'(<input\b[^>]*\bname="token"[^>]*\bvalue=")([^"]*)(")')
+_TOKEN_VALUE_BYTES = re.compile(_TOKEN_VALUE.pattern.encode())
+
+
+def without_token(body):
+    """body (bytes or str) with the value of its form token blanked, for
+    comparing two responses of a page byte for byte: the input itself, and
+    where it is, are still compared."""
+    pattern = _TOKEN_VALUE_BYTES if isinstance(body, bytes) else _TOKEN_VALUE
+    return pattern.sub(r"\1\3", body)
+
+
+def page_token(body):
+    """The value of the form token of a page (bytes or str): its one hidden
+    input named token, tied to the form comment-form; None if it has none."""
+    doc = parse_html(body.decode("utf-8") if isinstance(body, bytes) else body)
+    inputs = doc.find_all("input", name="token")
+    if not inputs:
+        return None
+    if len(inputs) != 1 or inputs[0].get("type") != "hidden" or inputs[0].get("form") != "comment-form":
+        raise AssertionError("form token inputs: %s" % [i.attrs for i in inputs])
+    return inputs[0].get("value")
+
+
+def comment_token(site, slug):
+    """The form token of a fresh GET of the article /slug/."""
+    r = site.page("/%s/" % slug)
+    if r.status != 200:
+        raise AssertionError("GET /%s/ for a form token -> %d" % (slug, r.status))
+    token = page_token(r.body)
+    if not token:
+        raise AssertionError("/%s/ carries no form token" % slug)
+    return token
+
+
+def comment_form(site, slug, token=None, **fields):
+    """The urlencoded body of a post of fields (in their order) to the
+    article /slug/, with a token (a fresh one of its page unless given)."""
+    if token is None:
+        token = comment_token(site, slug)
+    return urllib.parse.urlencode(list(fields.items()) + [("token", token)]).encode()
+
+
+def post_comment(site, slug, body, content_type="application/x-www-form-urlencoded"):
+    """POST body to the comment route of the article /slug/."""
+    return site.request("POST", quote_path("/%s/comments" % slug), {"Content-Type": content_type}, body)
+
+
+def allow_fast_comments(site):
+    """Let the site take forms as soon as they are served and any number
+    of them (settings comment_min_seconds and comment_rate_limit 0, set
+    through the command line; the server reads them on its next request)."""
+    for key in ("comment_min_seconds", "comment_rate_limit"):
+        r = run_cli("settings", site.dir, "set", key, "0")
+        if r.returncode != 0:
+            raise AssertionError("nashra settings set %s 0: %s" % (key, r.stderr))
+
+
+class FastComments:
+    """Mixed in before a ServerTestCase: its site takes comment forms as
+    soon as they are served, and any number of them (allow_fast_comments
+    before the first test), for tests of something else than the form's
+    timing or the rate limit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            allow_fast_comments(cls.site)
+        except Exception:
+            cls.site.stop()
+            cls.site.cleanup()
+            raise
+
+
+def refused_form(r):
+    """What the answer to a refused comment shows: the article page again,
+    the form as sent. A dict: errors, {field: message} of the messages
+    shown at the fields (comment, author, email); message, the form's
+    general message or None; values, what the form holds (comment, author,
+    email, parent, remember); token, the page's fresh form token; doc, the
+    page. AssertionError if r is not a page with the comment form."""
+    doc = parse_html(r.text)
+    form = doc.find("form", id="comment-form")
+    if form is None or doc.find("h1", cls="headline") is None:
+        raise AssertionError("%d is not the article page with its form: %r" % (r.status, r.body[:300]))
+    errors = {}
+    for field in ("comment", "author", "email"):
+        p = form.find("p", id="%s-error" % field)
+        if p is not None and not p.has("hidden"):
+            errors[field] = p.text.strip()
+    general = form.find("p", cls="form-message")
+    remember = form.find("input", id="remember")
+    values = {"comment": form.find("textarea", id="comment").text,
+              "author": form.find("input", id="author").get("value"),
+              "email": form.find("input", id="email").get("value"),
+              "parent": form.find("input", id="comment-parent").get("value"),
+              "remember": remember is not None and remember.has("checked")}
+    return {"errors": errors, "message": general.text.strip() if general is not None else None,
+            "values": values, "token": page_token(r.body), "doc": doc}

@@ -5,7 +5,7 @@ import gzip
 import http.client
 import unittest
 
-from nashra_e2e import ServerTestCase, quote_path
+from nashra_e2e import ServerTestCase, quote_path, without_token
 
 
 class Http(ServerTestCase):
@@ -24,7 +24,7 @@ class Http(ServerTestCase):
         self.assertEqual(r2.header("etag"), etag)
         r3 = self.site.get(p, {"If-None-Match": '"not-the-etag"'})
         self.assertEqual(r3.status, 200)
-        self.assertEqual(r3.body, r.body)
+        self.assertEqual(without_token(r3.body), without_token(r.body))
 
     def test_last_modified_304(self):
         p = self.seed_path()
@@ -45,7 +45,7 @@ class Http(ServerTestCase):
             self.assertEqual(z.status, 200, p)
             self.assertEqual(z.header("content-encoding"), "gzip", p)
             self.assertIn("accept-encoding", z.header("vary", "").lower())
-            self.assertEqual(gzip.decompress(z.body), plain.body, p)
+            self.assertEqual(without_token(gzip.decompress(z.body)), without_token(plain.body), p)
             self.assertLess(len(z.body), len(plain.body))
             self.assertIsNone(plain.header("content-encoding"))
             if not (plain.header("etag") or "W/").startswith("W/"):

@@ -6,20 +6,25 @@ triggers), and the counters of /healthz account for it.
 
   * Selective invalidation: an article's new title shows on its page at
     once while the cached pages that do not show it stay hits; an approved
-    comment drops its article's page and nothing else, a pending one drops
-    nothing; a setting drops every page; raw UPDATEs show on the next
-    request.
+    comment drops its article's page and the lists whose cards count its
+    comments, nothing else, a pending one drops nothing; a setting drops
+    every page; raw UPDATEs show on the next request.
   * Counters: a commit is read from the change log once per process, not
     once per worker thread.
   * Keys: /?p=ID (the WordPress short link) is keyed by its p parameter
     alone, canonicalised; a session cookie bypasses the cache.
   * Methods and bodies: 405 with Allow, 413 for bodies over the route's
     bound and over the server's, urlencoded and multipart comment forms,
-    400 for bad percent-encoding, 422 for missing fields.
+    400 for bad percent-encoding, 422 for missing fields (the article
+    page again, the message at the field, the form as sent).
   * Thundering herd: 16 simultaneous requests for a page just dropped cause
     one render; the others wait for it.
   * Missing pages share one cached 404 page, which does not outlive the
     article that comes to fill one of those paths.
+
+The classes that post comments let the site take a form as soon as it is
+served and any number of them (FastComments): what they test is not the
+form's timing nor the rate limit.
 
 Nothing here waits for time to pass: the command line's commit is complete
 when it exits, and the server applies it before it answers the next
@@ -35,7 +40,8 @@ import unittest
 import urllib.parse
 import uuid
 
-from nashra_e2e import ServerTestCase, headline, parse_html, quote_path, run_cli
+from nashra_e2e import (FastComments, ServerTestCase, comment_form, comment_token, headline, parse_html,
+                        quote_path, refused_form, run_cli, without_token)
 
 ALLOW_GET = "GET, HEAD"
 NOT_FOUND_TITLE = "الصفحة غير موجودة"
@@ -113,7 +119,7 @@ class PipelineCase(ServerTestCase):
 
 
 # -- selective invalidation --------------------------------------------------
-class SelectiveInvalidation(PipelineCase):
+class SelectiveInvalidation(FastComments, PipelineCase):
 
     def pick_unrelated(self):
         """X, an article its category's first page shows (page D); C, another
@@ -159,29 +165,50 @@ class SelectiveInvalidation(PipelineCase):
         self.assertIn(new, r.text)
         self.assertEqual(self.xcache(self.fetch(x_path)), "HIT")
 
+    def card_comments(self, body, slug):
+        """The comment count on the card of the article slug in a list page
+        (0 when the card shows none); None if the page has no card of it."""
+        for card in parse_html(body).find_all("li", cls="card"):
+            title = card.find("a", cls="card-title")
+            if title is not None and shows(title.get("href", ""), slug):
+                link = card.find("a", cls="card-comments")
+                return int(link.text.split(":")[1]) if link is not None else 0
+        return None
+
     def test_comment_pending_then_approved(self):
+        """A pending comment drops nothing; approved, it drops the pages
+        that show it: its article's page, and the list whose card counts
+        the article's comments. Another article's page (whose list of the
+        latest links to it without a count) and a list without the article
+        stay hits."""
         arts = [a for a in self.published()
                 if self.site.query("SELECT comments_open FROM articles WHERE id=?", (a[0],))[0][0]]
         a, b = arts[3], arts[4]
         a_path, b_path = "/%s/" % a[1], "/%s/" % b[1]
-        for p in (a_path, b_path, "/"):
+        self.assertIsNotNone(self.card_comments(self.fetch("/").text, a[1]), "/ has no card of %s" % a_path)
+        c_path = next(p for p in ("/category/%s/" % c for (c,) in self.site.query("SELECT slug FROM categories"))
+                      if not shows(self.fetch(p).text, a[1]))
+        for p in (a_path, b_path, c_path, "/"):
             self.cached(p)
+        approved = self.site.query("SELECT count(*) FROM comments WHERE article_id=? AND status='approved'",
+                                   (a[0],))[0][0]
         text = "تعليق للاختبار %s" % uuid.uuid4().hex[:8]
-        r = self.form_post(a[1], urllib.parse.urlencode(
-            {"comment": text, "author": "قارئ", "email": "reader@example.org"}).encode())
+        r = self.form_post(a[1], comment_form(self.site, a[1], comment=text, author="قارئ",
+                                              email="reader@example.org"))
         self.assertEqual(r.status, 303, r.body[:300])
         self.assertEqual(location_path(r), a_path)
-        self.assertEqual(urllib.parse.urlsplit(r.header("location")).fragment, "comments")
-
-        # pending: on no page, so nothing was dropped
-        r = self.fetch(a_path)
-        self.assertEqual(self.xcache(r), "HIT", "a pending comment dropped its article's page")
-        self.assertNotIn(text, r.text)
         rows = self.ro_query("SELECT id, status, author_name FROM comments WHERE article_id=? AND body=?",
                              (a[0], text))
         self.assertEqual(len(rows), 1, rows)
         cid, status, author = rows[0]
         self.assertEqual((status, author), ("pending", "قارئ"))
+        self.assertEqual(urllib.parse.urlsplit(r.header("location")).fragment, "comment-%d" % cid)
+
+        # pending: on no page, so nothing was dropped
+        for p in (a_path, "/"):
+            r = self.fetch(p)
+            self.assertEqual(self.xcache(r), "HIT", "a pending comment dropped %s" % p)
+            self.assertNotIn(text, r.text)
 
         self.cli("comments", "approve", cid)
         r = self.fetch(a_path)
@@ -189,7 +216,11 @@ class SelectiveInvalidation(PipelineCase):
         li = parse_html(r.text).find("li", id="comment-%d" % cid)
         self.assertIsNotNone(li, "approved comment %d not on its article's page" % cid)
         self.assertIn(text, li.text)
-        for p in (b_path, "/"):
+        r = self.fetch("/")
+        self.assertEqual(self.xcache(r), "MISS", "/ counts the comments of %s" % a_path)
+        self.assertEqual(self.card_comments(r.text, a[1]), approved + 1)
+        self.assertNotIn(text, r.text)
+        for p in (b_path, c_path):
             r = self.fetch(p)
             self.assertEqual(self.xcache(r), "HIT", "approving a comment on %s dropped %s" % (a_path, p))
             self.assertNotIn(text, r.text)
@@ -373,7 +404,7 @@ class QueryKeys(PipelineCase):
             # another cookie is not a session
             r = self.site.get(quote_path(path), {"Cookie": "theme=dark"})
             self.assertEqual(self.xcache(r), "HIT")
-            self.assertEqual(r.body, cached.body)
+            self.assertEqual(without_token(r.body), without_token(cached.body))
             self.assertEqual(self.xcache(self.fetch(path)), "HIT", "the bypass disturbed the entry")
 
 
@@ -384,7 +415,7 @@ def chunk_body(data, size=32768):
                     for i in range(0, len(data), size)) + b"0\r\n\r\n"
 
 
-class MethodsAndBodies(PipelineCase):
+class MethodsAndBodies(FastComments, PipelineCase):
 
     def article(self):
         for aid, slug, _, _ in self.published()[1:]:
@@ -409,7 +440,7 @@ class MethodsAndBodies(PipelineCase):
     def test_body_over_route_limit(self):
         aid, slug = self.article()
         n = self.comment_count(aid)
-        body = b"author=x&comment=" + b"a" * (70 * 1000)
+        body = comment_form(self.site, slug, author="x", comment="a" * (70 * 1000))
         r = self.form_post(slug, body)
         self.assertEqual(r.status, 413)
         self.assertEqual(self.xcache(r), "BYPASS")
@@ -446,10 +477,13 @@ class MethodsAndBodies(PipelineCase):
         # refused once more than 1 MiB has come in chunks (the same framing
         # of a small form is a comment like any other)
         chunked = "Transfer-Encoding: chunked\r\n"
-        status = self.raw_post(slug, chunked, chunk_body(b"author=x&comment=" + b"a" * (1280 * 1024)))
+        token = comment_token(self.site, slug)
+        status = self.raw_post(slug, chunked, chunk_body(
+            comment_form(self.site, slug, token, author="x", comment="a" * (1280 * 1024))))
         self.assertRegex(status, r"^HTTP/1\.[01] 413 ")
         self.assertEqual(self.comment_count(aid), n)
-        status = self.raw_post(slug, chunked, chunk_body(b"author=x&comment=" + b"a" * 3000, size=1000))
+        status = self.raw_post(slug, chunked, chunk_body(
+            comment_form(self.site, slug, token, author="x", comment="a" * 3000), size=1000))
         self.assertRegex(status, r"^HTTP/1\.[01] 303 ")
         self.assertEqual(self.comment_count(aid), n + 1)
 
@@ -457,30 +491,37 @@ class MethodsAndBodies(PipelineCase):
         aid, slug = self.article()
         text, name = "تعليق بصيغة متعددة الأجزاء %s" % uuid.uuid4().hex[:6], "كاتبة التعليق"
         boundary = "----nashra-e2e-%s" % uuid.uuid4().hex
-        parts = [("comment", text), ("author", name), ("email", "writer@example.org")]
+        parts = [("comment", text), ("author", name), ("email", "writer@example.org"),
+                 ("token", comment_token(self.site, slug))]
         body = "".join('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (boundary, k, v)
                        for k, v in parts) + "--%s--\r\n" % boundary
         r = self.form_post(slug, body.encode("utf-8"), "multipart/form-data; boundary=%s" % boundary)
         self.assertEqual(r.status, 303, r.body[:300])
         self.assertEqual(self.xcache(r), "BYPASS")
         self.assertEqual(location_path(r), "/%s/" % slug)
-        rows = self.ro_query("SELECT body, author_name, author_email, status FROM comments"
+        rows = self.ro_query("SELECT id, body, author_name, author_email, status FROM comments"
                              " WHERE article_id=? ORDER BY id DESC LIMIT 1", (aid,))
-        self.assertEqual(rows, [(text, name, "writer@example.org", "pending")])
+        self.assertEqual([row[1:] for row in rows], [(text, name, "writer@example.org", "pending")])
+        self.assertEqual(urllib.parse.urlsplit(r.header("location")).fragment, "comment-%d" % rows[0][0])
 
         text2 = "تعليق عادي: 100%% & أكثر %s" % uuid.uuid4().hex[:6]
-        r = self.form_post(slug, urllib.parse.urlencode({"comment": text2, "author": "قارئ"}).encode())
+        r = self.form_post(slug, comment_form(self.site, slug, comment=text2, author="قارئ"))
         self.assertEqual(r.status, 303)
-        rows = self.ro_query("SELECT body, author_name, author_email FROM comments"
+        rows = self.ro_query("SELECT id, body, author_name, author_email FROM comments"
                              " WHERE article_id=? ORDER BY id DESC LIMIT 1", (aid,))
-        self.assertEqual(rows, [(text2, "قارئ", None)])
+        self.assertEqual([row[1:] for row in rows], [(text2, "قارئ", None)])
+        self.assertEqual(urllib.parse.urlsplit(r.header("location")).fragment, "comment-%d" % rows[0][0])
 
     def test_bad_encoding(self):
         aid, slug = self.article()
         n = self.comment_count(aid)
+        # a good token beside them: the encoding alone is refused, with the
+        # error page (a refused form would be the article page)
+        token_field = comment_form(self.site, slug)
         for body in (b"comment=%zz&author=x", b"comment=abc&author=%D9", b"comment=%4&author=x"):
-            r = self.form_post(slug, body)
+            r = self.form_post(slug, body + b"&" + token_field)
             self.assertEqual(r.status, 400, body)
+            self.assertIsNotNone(parse_html(r.text).find("div", cls="error-page"), "%s: not the error page" % body)
         r = self.site.get("/%zz/")
         self.assertEqual(r.status, 400)
         self.assertEqual(self.comment_count(aid), n)
@@ -488,15 +529,26 @@ class MethodsAndBodies(PipelineCase):
     def test_missing_fields(self):
         aid, slug = self.article()
         n = self.comment_count(aid)
-        for body, message in ((b"author=x", NEED_COMMENT), (b"comment=+++&author=x", NEED_COMMENT),
-                              ("comment=نص".encode(), NEED_NAME),
-                              (urllib.parse.urlencode({"comment": "نص", "author": " "}).encode(), NEED_NAME)):
-            r = self.form_post(slug, body)
+        title = headline(parse_html(self.fetch("/%s/" % slug).text))
+        token_field = comment_form(self.site, slug)
+        # (body, the message at each field, what the form holds after: the
+        # text as typed, trimmed)
+        for body, errors, kept in (
+                (b"author=x", {"comment": NEED_COMMENT}, ("", "x")),
+                (b"comment=+++&author=x", {"comment": NEED_COMMENT}, ("", "x")),
+                ("comment=نص".encode(), {"author": NEED_NAME}, ("نص", "")),
+                (urllib.parse.urlencode({"comment": "نص", "author": " "}).encode(), {"author": NEED_NAME},
+                 ("نص", "")),
+                (b"comment=&author=", {"comment": NEED_COMMENT, "author": NEED_NAME}, ("", ""))):
+            r = self.form_post(slug, body + b"&" + token_field)
             self.assertEqual(r.status, 422, body)
             self.assertEqual(self.xcache(r), "BYPASS")
-            page = parse_html(r.text).find("div", cls="error-page")
-            self.assertIsNotNone(page, "422 is not the error page")
-            self.assertEqual(page.find("h1").text.strip(), message)
+            form = refused_form(r)
+            self.assertEqual(headline(form["doc"]), title, "422 is not the article's page")
+            self.assertEqual(form["errors"], errors, body)
+            self.assertIsNone(form["message"], body)
+            self.assertEqual((form["values"]["comment"], form["values"]["author"]), kept, body)
+            self.assertTrue(form["token"], "the refused form carries no token to send it again")
         self.assertEqual(self.comment_count(aid), n)
 
 

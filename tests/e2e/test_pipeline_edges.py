@@ -6,7 +6,7 @@ import time
 import unittest
 import urllib.parse
 
-from nashra_e2e import run_cli, quote_path
+from nashra_e2e import FastComments, comment_form, run_cli, quote_path
 from test_pipeline import PipelineCase, location_path, shows
 
 
@@ -89,7 +89,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
-class BusyWrite(PipelineCase):
+class BusyWrite(FastComments, PipelineCase):
 
     def test_write_retried_after_busy_reported_as_503(self):
         """A comment posted while another writer holds the lock it needs a
@@ -102,6 +102,7 @@ class BusyWrite(PipelineCase):
         aid, slug = next((a, s) for a, s, _, _ in self.published()[1:]
                          if self.site.query("SELECT comments_open FROM articles WHERE id=?", (a,))[0][0])
         n0 = self.site.query("SELECT count(*) FROM comments WHERE article_id=?", (aid,))[0][0]
+        body = comment_form(self.site, slug, comment="نص", author="قارئ")
         locked = threading.Event()
 
         def hold():
@@ -114,8 +115,7 @@ class BusyWrite(PipelineCase):
         t.start()
         locked.wait()
         r = self.site.request("POST", quote_path("/%s/comments" % slug),
-                              {"Content-Type": "application/x-www-form-urlencoded"},
-                              "comment=نص&author=قارئ".encode())
+                              {"Content-Type": "application/x-www-form-urlencoded"}, body)
         t.join()
         n1 = self.site.query("SELECT count(*) FROM comments WHERE article_id=?", (aid,))[0][0]
         print("\n  POST -> %d (Retry-After: %s); comments stored: %d" % (r.status, r.header("retry-after"), n1 - n0))

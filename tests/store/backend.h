@@ -6,19 +6,24 @@
  * through a connection of its own, as the sqlite3 shell or psql would: the
  * commits nashra did not make, and the states nashra never makes itself
  * (another application's table, a schema newer than this binary).
+ * A suite built on it runs every test on each backend (backend_run).
  * Header-only, like test_util.h; nothing here asserts.
  */
 #ifndef NS_TESTS_STORE_BACKEND_H
 #define NS_TESTS_STORE_BACKEND_H
 
 #include <libpq-fe.h>
+#include <setjmp.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <cmocka.h>
 
 #include "core/err.h"
 #include "test_util.h"
@@ -214,5 +219,38 @@ static const backend backend_pg = {
     .unreachable = "postgresql://nashra@127.0.0.1:1/nashra", /* nothing listens on port 1 */
     .unreachable_rc = NS_EUNAVAIL,
 };
+
+/* ---- a suite on every backend ---- */
+
+/* A test's entry for one backend, named "backend/test" in the output,
+ * with the backend as its initial state and the suite's `teardown`. */
+#define BACKEND_ON_SQLITE(name, setup) \
+    { "sqlite/" #name, test_##name, setup, teardown, (void *)&backend_sqlite },
+#define BACKEND_ON_PG(name, setup) \
+    { "postgresql/" #name, test_##name, setup, teardown, (void *)&backend_pg },
+
+/* Run n tests on SQLite, then the same on PostgreSQL when
+ * NASHRA_TEST_PG_URL names a server (else say, for `suite`, that it was
+ * not tested); the number that failed. */
+static inline int backend_run(const char *suite, const struct CMUnitTest *sqlite_tests,
+                              const struct CMUnitTest *pg_tests, size_t n)
+{
+    int failed = _cmocka_run_group_tests("sqlite", sqlite_tests, n, NULL, NULL);
+    backend_pg_url = getenv("NASHRA_TEST_PG_URL");
+    if (!backend_pg_url || !*backend_pg_url) {
+        printf("%s: postgresql not tested (NASHRA_TEST_PG_URL unset)\n", suite);
+        return failed;
+    }
+    return failed + _cmocka_run_group_tests("postgresql", pg_tests, n, NULL, NULL);
+}
+
+/* The main of a suite whose tests are listed as LIST(T), T(name, setup). */
+#define BACKEND_MAIN(suite, LIST)                                                            \
+    int main(void)                                                                           \
+    {                                                                                        \
+        static const struct CMUnitTest sqlite_tests[] = { LIST(BACKEND_ON_SQLITE) };         \
+        static const struct CMUnitTest pg_tests[] = { LIST(BACKEND_ON_PG) };                 \
+        return backend_run(suite, sqlite_tests, pg_tests, sizeof sqlite_tests / sizeof *sqlite_tests); \
+    }
 
 #endif

@@ -7,11 +7,15 @@
  * Covered: opening (no site there, another application's tables, a newer
  * schema, an unreachable location, reopening, read-only) and the location
  * helpers; every read, with what is visible, list orders and filters,
- * counts, related articles, comments, taxonomy, pages, redirects and
+ * counts, related articles, comments (one by id, the newest of the site,
+ * known commenters, a thread's rank), taxonomy, pages, redirects and
  * settings; every write, with the codes of refused ones (duplicates,
  * broken references, empty or malformed text, unsafe image URLs) and text
  * kept byte for byte (Arabic, very long, empty versus NULL), 64-bit times,
- * updates, deletes and the body_html that goes stale; transactions,
+ * updates, deletes and the body_html that goes stale; comments refused
+ * (replies to comments not approved or of another article, duplicates by
+ * fingerprint from the same person) and deleted with their replies;
+ * settings set only if missing; durable commits; transactions,
  * savepoints, the write path's retries and read snapshots; store_changed,
  * also for another connection's commit; the change log's keys for each
  * kind of write, raw SQL included, its gaps and its contiguous sequence
@@ -616,7 +620,7 @@ static void test_comments(void **state)
 {
     fx *f = *state;
     store_comment c = { 0, f->target, 0, "قارئ", "r@example.com", NULL, "تعليق أول", "192.0.2.1",
-                        "ua", COMMENT_APPROVED, NOW - 5 * HOUR };
+                        "ua", COMMENT_APPROVED, NOW - 5 * HOUR, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &c), 0);
     assert_true(c.id > 0);
     store_comment r = c;
@@ -655,9 +659,9 @@ static void test_comments(void **state)
     assert_int_equal(store_comment_list_all(f->s, f->a, f->target, COMMENT_PENDING, &list, &n), 0);
     assert_int_equal(n, 1);
     assert_int_equal(list[0].id, p.id);
-    store_article ar;
-    assert_int_equal(store_article_by_slug(f->s, f->a, "target", NOW, &ar), 0);
-    assert_int_equal(ar.comment_count, 2); /* approved only */
+    store_comment_stats cst;
+    assert_int_equal(store_comment_count(f->s, f->target, &cst), 0);
+    assert_int_equal(cst.approved, 2); /* approved only */
 
     assert_int_equal(store_comment_set_status(f->s, p.id, COMMENT_APPROVED), 0);
     assert_int_equal(store_comment_list(f->s, f->a, f->target, COMMENT_APPROVED, &list, &n), 0);
@@ -678,7 +682,7 @@ static void test_comment_refused(void **state)
 {
     fx *f = *state;
     store_comment c = { 0, f->target, 0, "قارئ", NULL, NULL, "تعليق", NULL, NULL,
-                        COMMENT_APPROVED, NOW };
+                        COMMENT_APPROVED, NOW, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &c), 0);
     store_comment bad = c;
     bad.article_id = f->a_both; /* parent on another article */
@@ -705,6 +709,370 @@ static void test_comment_refused(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(store_comment_list(f->s, f->a, f->target, COMMENT_APPROVED, &list, &n), 0);
     assert_int_equal(n, 1);
+}
+
+/* A comment by name (and email, ip hash, fingerprint: NULL for none). */
+typedef struct cm {
+    int64_t article, parent;
+    const char *name, *email, *ip, *fp;
+    comment_status st;
+    int64_t created;
+} cm;
+
+static int comment_try(fx *f, cm c, int64_t *id)
+{
+    store_comment row = { 0, c.article, c.parent, c.name, c.email, NULL, "نص التعليق", c.ip,
+                          "ua", c.st, c.created ? c.created : NOW, c.fp, 0 };
+    int rc = store_comment_insert(f->s, &row);
+    if (id)
+        *id = rc ? 0 : row.id;
+    return rc;
+}
+
+static int64_t comment(fx *f, cm c)
+{
+    int64_t id;
+    assert_int_equal(comment_try(f, c, &id), 0);
+    assert_true(id > 0);
+    return id;
+}
+
+/* Comments of any article and status, as store_comment_recent counts them. */
+static size_t comment_total(fx *f)
+{
+    store_comment *l;
+    size_t n;
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 10000, &l, &n), 0);
+    return n;
+}
+
+/* One comment with every field, the private ones included. */
+static void test_comment_get(void **state)
+{
+    fx *f = *state;
+    store_comment c = { 0, f->target, 0, "قارئ", "r@example.com", "https://example.com/r",
+                        "تعليق\nمن سطرين", "9f86d081884c7d65", "Mozilla/5.0", COMMENT_PENDING,
+                        NOW - 7, "fp-1", 0 };
+    assert_int_equal(store_comment_insert(f->s, &c), 0);
+    int64_t top = comment(f, (cm){ f->target, 0, "أ", NULL, NULL, NULL, COMMENT_APPROVED, 0 });
+    int64_t reply = comment(f, (cm){ f->target, top, "ب", NULL, NULL, NULL, COMMENT_SPAM, 0 });
+    store_comment got;
+    memset(&got, 0x5a, sizeof got);
+    assert_int_equal(store_comment_get(f->s, f->a, c.id, &got), 0);
+    assert_int_equal(got.id, c.id);
+    assert_int_equal(got.article_id, f->target);
+    assert_int_equal(got.parent_id, 0);
+    assert_text("قارئ", got.author_name);
+    assert_text("r@example.com", got.author_email);
+    assert_text("https://example.com/r", got.author_url);
+    assert_text("تعليق\nمن سطرين", got.body);
+    assert_text("9f86d081884c7d65", got.ip);
+    assert_text("Mozilla/5.0", got.user_agent);
+    assert_int_equal(got.status, COMMENT_PENDING);
+    assert_int_equal(got.created_at, NOW - 7);
+    assert_text("fp-1", got.fingerprint);
+    assert_int_equal(store_comment_get(f->s, f->a, reply, &got), 0);
+    assert_int_equal(got.parent_id, top);
+    assert_int_equal(got.status, COMMENT_SPAM);
+    assert_null(got.author_url);
+    assert_null(got.fingerprint);
+    assert_int_equal(store_comment_get(f->s, f->a, reply + 1000, &got), NS_ENOTFOUND);
+    assert_int_equal(store_comment_get(f->s, f->a, 0, &got), NS_ENOTFOUND);
+}
+
+/* The newest comments of every article, newest first, by status or all. */
+static void test_comment_recent(void **state)
+{
+    fx *f = *state;
+    store_comment *l;
+    size_t n;
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 10, &l, &n), 0);
+    assert_int_equal(n, 0);
+    /* made out of time order, on two articles, in every status */
+    static const struct { int64_t age; comment_status st; bool other; } made[] = {
+        { 30, COMMENT_APPROVED, false }, { 10, COMMENT_PENDING, true },
+        { 50, COMMENT_SPAM, false },     { 20, COMMENT_PENDING, false },
+        { 40, COMMENT_TRASH, true },     { 5, COMMENT_APPROVED, true },
+    };
+    int64_t id[6];
+    for (int i = 0; i < 6; i++)
+        id[i] = comment(f, (cm){ made[i].other ? f->a_both : f->target, 0, "قارئ", NULL, NULL,
+                                 NULL, made[i].st, NOW - made[i].age });
+    const int newest_first[] = { 5, 1, 3, 0, 4, 2 };
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 100, &l, &n), 0);
+    assert_int_equal(n, 6);
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(l[i].id, id[newest_first[i]]);
+        assert_int_equal(l[i].created_at, NOW - made[newest_first[i]].age);
+    }
+    /* every field, as moderation needs */
+    assert_text("ua", l[0].user_agent);
+    assert_int_equal(l[0].article_id, f->a_both);
+    assert_int_equal(store_comment_recent(f->s, f->a, COMMENT_PENDING, 100, &l, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(l[0].id, id[1]);
+    assert_int_equal(l[1].id, id[3]);
+    assert_int_equal(l[0].status, COMMENT_PENDING);
+    assert_int_equal(store_comment_recent(f->s, f->a, COMMENT_TRASH, 100, &l, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, id[4]);
+    assert_int_equal(store_comment_recent(f->s, f->a, COMMENT_APPROVED, 1, &l, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(l[0].id, id[5]);
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 3, &l, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(l[2].id, id[3]);
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 0, &l, &n), NS_EINVAL);
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 10001, &l, &n), NS_EINVAL);
+    assert_int_equal(store_comment_recent(f->s, f->a, 9, 10, &l, &n), NS_EINVAL);
+    assert_int_equal(store_comment_recent(f->s, f->a, -1, 10000, &l, &n), 0);
+    assert_int_equal(n, 6);
+}
+
+/* Known: an approved comment under this name and this email, none
+ * (NULL) and empty being the same email. */
+static void test_comment_known(void **state)
+{
+    fx *f = *state;
+    bool known = true;
+    assert_int_equal(store_comment_known(f->s, "قارئ", "r@example.com", &known), 0);
+    assert_false(known);
+    comment(f, (cm){ f->target, 0, "قارئ", "r@example.com", NULL, NULL, COMMENT_APPROVED, 0 });
+    comment(f, (cm){ f->target, 0, "منتظر", "p@example.com", NULL, NULL, COMMENT_PENDING, 0 });
+    comment(f, (cm){ f->target, 0, "مزعج", "s@example.com", NULL, NULL, COMMENT_SPAM, 0 });
+    comment(f, (cm){ f->a_both, 0, "بلا بريد", NULL, NULL, NULL, COMMENT_APPROVED, 0 });
+    comment(f, (cm){ f->a_both, 0, "بريد فارغ", "", NULL, NULL, COMMENT_APPROVED, 0 });
+    static const struct { const char *name, *email; bool known; } cases[] = {
+        { "قارئ", "r@example.com", true },
+        { "قارئ", "other@example.com", false },
+        { "قارئ", NULL, false },
+        { "قارئ", "", false },
+        { "قارئ ", "r@example.com", false },
+        { "آخر", "r@example.com", false },
+        { "منتظر", "p@example.com", false },   /* only approved ones count */
+        { "مزعج", "s@example.com", false },
+        { "بلا بريد", NULL, true },
+        { "بلا بريد", "", true },
+        { "بلا بريد", "x@example.com", false },
+        { "بريد فارغ", NULL, true },
+        { "بريد فارغ", "", true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        known = !cases[i].known;
+        assert_int_equal(store_comment_known(f->s, cases[i].name, cases[i].email, &known), 0);
+        if (known != cases[i].known)
+            fail_msg("%s <%s>: known %d, expected %d", cases[i].name,
+                     cases[i].email ? cases[i].email : "(null)", known, cases[i].known);
+    }
+}
+
+/* Ids of a page of threads, in the order given. */
+static size_t thread_ids(fx *f, int64_t first, int limit, int64_t *ids, size_t cap)
+{
+    store_comment *l;
+    size_t n;
+    assert_int_equal(store_comment_threads(f->s, f->a, f->target, first, limit, &l, &n), 0);
+    for (size_t i = 0; i < n && i < cap; i++)
+        ids[i] = l[i].id;
+    return n;
+}
+
+/* Top-level comments are numbered in their article as they come, whatever
+ * their status (replies: 0); a page of threads is a range of numbers with
+ * the approved replies below its approved comments, through approved
+ * parents only; the article's counts follow. */
+static void test_comment_threads(void **state)
+{
+    fx *f = *state;
+    int64_t a = comment(f, (cm){ f->target, 0, "أ", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 300 });
+    int64_t p = comment(f, (cm){ f->target, 0, "م", NULL, NULL, NULL, COMMENT_PENDING, NOW - 250 });
+    int64_t b = comment(f, (cm){ f->target, 0, "ب", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 200 });
+    int64_t r = comment(f, (cm){ f->target, a, "رد", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 100 });
+    int64_t rr = comment(f, (cm){ f->target, r, "رد على رد", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 90 });
+    comment(f, (cm){ f->a_both, 0, "آخر", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 900 });
+    store_comment c;
+    int64_t no[4];
+    const int64_t order[] = { a, p, b, r };
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(store_comment_get(f->s, f->a, order[i], &c), 0);
+        no[i] = c.thread_no;
+    }
+    assert_true(no[0] > 0);
+    assert_int_equal(no[1], 0);         /* held: no number, no place on a page */
+    assert_int_equal(no[2], no[0] + 1);
+    assert_int_equal(no[3], 0);         /* a reply */
+
+    int64_t ids[8];
+    assert_int_equal(thread_ids(f, no[0] - 1, 2, ids, 8), 4); /* a's thread, then b */
+    assert_int_equal(ids[0], a);
+    assert_int_equal(ids[1], b);
+    assert_int_equal(ids[2], r);
+    assert_int_equal(ids[3], rr);
+    assert_int_equal(thread_ids(f, no[0], 1, ids, 8), 1);
+    assert_int_equal(ids[0], b);
+    assert_int_equal(thread_ids(f, no[2], 5, ids, 8), 0);
+
+    store_comment_stats st;
+    assert_int_equal(store_comment_count(f->s, f->target, &st), 0);
+    assert_int_equal(st.threads, no[2]);
+    /* approved later, a held comment takes the next number */
+    assert_int_equal(store_comment_set_status(f->s, p, COMMENT_APPROVED), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, p, &c), 0);
+    assert_int_equal(c.thread_no, no[2] + 1);
+    assert_int_equal(store_comment_set_status(f->s, p, COMMENT_PENDING), 0);
+    assert_true(st.newest >= NOW - 90);
+    int64_t approved = st.approved;
+    assert_int_equal(store_comment_set_status(f->s, r, COMMENT_PENDING), 0);
+    assert_int_equal(thread_ids(f, no[0] - 1, 1, ids, 8), 1); /* rr went with its parent */
+    assert_int_equal(store_comment_count(f->s, f->target, &st), 0);
+    assert_int_equal(st.approved, approved - 1);
+    assert_int_equal(store_comment_threads(f->s, f->a, f->target, -1, 5, &(store_comment *){0}, &(size_t){0}),
+                     NS_EINVAL);
+}
+
+/* A reply needs an approved parent on the same article; a comment needs
+ * its article. A refused one leaves no row. */
+static void test_comment_insert_refused(void **state)
+{
+    fx *f = *state;
+    int64_t pending = comment(f, (cm){ f->target, 0, "أ", NULL, NULL, NULL, COMMENT_PENDING, 0 });
+    int64_t spam = comment(f, (cm){ f->target, 0, "س", NULL, NULL, NULL, COMMENT_SPAM, 0 });
+    int64_t elsewhere = comment(f, (cm){ f->a_both, 0, "ب", NULL, NULL, NULL, COMMENT_APPROVED, 0 });
+    int64_t ok = comment(f, (cm){ f->target, 0, "ج", NULL, NULL, NULL, COMMENT_APPROVED, 0 });
+    size_t before = comment_total(f);
+    int64_t id = -1;
+    assert_int_equal(comment_try(f, (cm){ f->target, pending, "رد", NULL, NULL, NULL, COMMENT_APPROVED, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_try(f, (cm){ f->target, pending, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_try(f, (cm){ f->target, spam, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_try(f, (cm){ f->target, elsewhere, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_try(f, (cm){ 987654, 0, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_try(f, (cm){ 987654, 0, "رد", NULL, NULL, "fp", COMMENT_PENDING, 0 }, &id),
+                     NS_EINVAL);
+    assert_int_equal(comment_total(f), before);
+    /* the same reply to the approved comment, and to the other once approved */
+    comment(f, (cm){ f->target, ok, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 });
+    assert_int_equal(store_comment_set_status(f->s, pending, COMMENT_APPROVED), 0);
+    comment(f, (cm){ f->target, pending, "رد", NULL, NULL, NULL, COMMENT_PENDING, 0 });
+    assert_int_equal(comment_total(f), before + 2);
+}
+
+/* The same text (fingerprint) on the same article from the same person,
+ * by address or by name and email, is a duplicate; on another article,
+ * or from someone else, it is not. */
+static void test_comment_duplicate(void **state)
+{
+    fx *f = *state;
+    comment(f, (cm){ f->target, 0, "قارئ", "r@example.com", "ip-1", "fp-1", COMMENT_PENDING, 0 });
+    comment(f, (cm){ f->target, 0, "بلا بريد", NULL, "ip-9", "fp-9", COMMENT_APPROVED, 0 });
+    size_t before = comment_total(f);
+    static const struct { const char *name, *email, *ip, *fp; bool other_article; int rc; } cases[] = {
+        { "قارئ", "r@example.com", "ip-1", "fp-1", false, NS_EEXIST },  /* the same again */
+        { "آخر", "o@example.com", "ip-1", "fp-1", false, NS_EEXIST },  /* same address */
+        { "قارئ", "r@example.com", "ip-2", "fp-1", false, NS_EEXIST }, /* same name and email */
+        { "بلا بريد", "", "ip-3", "fp-9", false, NS_EEXIST },          /* no email either way */
+        { "بلا بريد", NULL, "ip-3", "fp-9", false, NS_EEXIST },
+        { "قارئ", "r@example.com", "ip-1", "fp-1", true, 0 },          /* another article */
+        { "آخر", "o@example.com", "ip-2", "fp-1", false, 0 },          /* another person */
+        { "قارئ", "x@example.com", "ip-3", "fp-1", false, 0 },         /* same name, other email */
+        { "X", "r@example.com", "ip-4", "fp-1", false, 0 },            /* same email, other name */
+        { "قارئ", "r@example.com", "ip-1", "fp-2", false, 0 },         /* other text */
+        { "قارئ", "r@example.com", "ip-1", NULL, false, 0 },           /* no fingerprint: no check */
+        { "قارئ", "r@example.com", "ip-1", NULL, false, 0 },
+    };
+    size_t added = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cm c = { cases[i].other_article ? f->a_both : f->target, 0, cases[i].name, cases[i].email,
+                 cases[i].ip, cases[i].fp, COMMENT_PENDING, 0 };
+        int rc = comment_try(f, c, NULL);
+        if (rc != cases[i].rc)
+            fail_msg("case %zu: %d, expected %d", i, rc, cases[i].rc);
+        added += rc == 0;
+        /* what was refused was not stored; a second of what was stored
+         * with a fingerprint is refused in turn */
+        assert_int_equal(comment_total(f), before + added);
+        if (rc == 0 && cases[i].fp)
+            assert_int_equal(comment_try(f, c, NULL), NS_EEXIST);
+    }
+}
+
+/* Deleting a comment deletes its replies, and theirs; nothing else. */
+static void test_comment_delete(void **state)
+{
+    fx *f = *state;
+    int64_t top = comment(f, (cm){ f->target, 0, "أ", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 50 });
+    int64_t reply = comment(f, (cm){ f->target, top, "ب", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 40 });
+    int64_t deeper = comment(f, (cm){ f->target, reply, "ج", NULL, NULL, NULL, COMMENT_PENDING, NOW - 30 });
+    int64_t sibling = comment(f, (cm){ f->target, 0, "د", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 20 });
+    int64_t other = comment(f, (cm){ f->a_both, 0, "ه", NULL, NULL, NULL, COMMENT_APPROVED, NOW - 10 });
+    int64_t kept_reply = comment(f, (cm){ f->target, sibling, "و", NULL, NULL, NULL, COMMENT_APPROVED, NOW });
+    assert_int_equal(store_comment_delete(f->s, top), 0);
+    store_comment got;
+    assert_int_equal(store_comment_get(f->s, f->a, top, &got), NS_ENOTFOUND);
+    assert_int_equal(store_comment_get(f->s, f->a, reply, &got), NS_ENOTFOUND);
+    assert_int_equal(store_comment_get(f->s, f->a, deeper, &got), NS_ENOTFOUND);
+    assert_int_equal(store_comment_get(f->s, f->a, sibling, &got), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, other, &got), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, kept_reply, &got), 0);
+    assert_int_equal(comment_total(f), 3);
+    store_comment_stats st;
+    assert_int_equal(store_comment_count(f->s, f->target, &st), 0);
+    assert_int_equal(st.approved, 2);
+    assert_int_equal(store_comment_delete(f->s, top), NS_ENOTFOUND);
+    assert_int_equal(store_comment_delete(f->s, reply), NS_ENOTFOUND);
+    assert_int_equal(store_comment_delete(f->s, other + 1000), NS_ENOTFOUND);
+    assert_int_equal(comment_total(f), 3);
+    /* deleting a reply leaves its parent */
+    assert_int_equal(store_comment_delete(f->s, kept_reply), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, sibling, &got), 0);
+    assert_int_equal(comment_total(f), 2);
+}
+
+/* ensure sets a key that is missing and never changes one that is set,
+ * an empty value included. */
+static void test_setting_ensure(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_setting_ensure(f->s, "secret_key", "first"), 0);
+    assert_string_equal(setting(f, "secret_key"), "first");
+    assert_int_equal(store_setting_ensure(f->s, "secret_key", "second"), 0);
+    assert_string_equal(setting(f, "secret_key"), "first");
+    assert_int_equal(store_setting_set(f->s, "follow_x", ""), 0);
+    assert_int_equal(store_setting_ensure(f->s, "follow_x", "https://x.com/a"), 0);
+    assert_string_equal(setting(f, "follow_x"), "");
+    /* another connection sees the first value, and cannot replace it either */
+    store_t *o = open_other(f, 0);
+    assert_int_equal(store_setting_ensure(o, "secret_key", "third"), 0);
+    const char *v;
+    assert_int_equal(store_setting_get(o, f->a, "secret_key", &v), 0);
+    assert_string_equal(v, "first");
+    assert_int_equal(store_setting_set(f->s, "secret_key", "changed"), 0);
+    assert_string_equal(setting(f, "secret_key"), "changed");
+}
+
+/* A connection made durable keeps working: its writes commit and every
+ * connection reads them. */
+static void test_durable(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_durable(f->s), 0);
+    assert_int_equal(store_durable(f->s), 0);
+    assert_int_equal(store_setting_set(f->s, "k", "v"), 0);
+    int64_t id = comment(f, (cm){ f->target, 0, "قارئ", NULL, NULL, NULL, COMMENT_APPROVED, 0 });
+    assert_int_equal(store_begin(f->s), 0);
+    assert_int_equal(store_setting_set(f->s, "k", "in a transaction"), 0);
+    assert_int_equal(store_commit(f->s), 0);
+    store_t *o = open_other(f, 0);
+    const char *v;
+    store_comment c;
+    assert_int_equal(store_setting_get(o, f->a, "k", &v), 0);
+    assert_string_equal(v, "in a transaction");
+    assert_int_equal(store_comment_get(o, f->a, id, &c), 0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM comments"), 1);
 }
 
 static void test_taxonomy(void **state)
@@ -925,7 +1293,7 @@ static int writes_accepting(fx *f, const char *bad)
     store_article up;
     assert_int_equal(store_article_by_id(f->s, f->a, f->target, &up), 0);
     up.lead = bad;
-    store_comment cm = { 0, f->target, 0, "قارئ", NULL, NULL, bad, NULL, NULL, COMMENT_APPROVED, NOW };
+    store_comment cm = { 0, f->target, 0, "قارئ", NULL, NULL, bad, NULL, NULL, COMMENT_APPROVED, NOW, NULL, 0 };
     store_page p = { 0, "bad-page", bad, NULL, true, NOW, NOW };
     store_redirect r = { "/bad/", bad, 301 };
     int rcs[] = {
@@ -1019,7 +1387,7 @@ static void test_arabic_round_trip(void **state)
         snprintf(key, sizeof key, "k%zu", i);
         assert_int_equal(store_setting_set(f->s, key, texts[i]), 0);
         store_comment c = { 0, f->target, 0, texts[i], NULL, texts[i], texts[i], NULL, texts[i],
-                            COMMENT_PENDING, NOW + (int64_t)i };
+                            COMMENT_PENDING, NOW + (int64_t)i, NULL, 0 };
         assert_int_equal(store_comment_insert(f->s, &c), 0);
     }
     store_comment *list;
@@ -1075,7 +1443,7 @@ static void test_long_text(void **state)
     assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
     assert_int_equal(l.items[0].id, ar.id);
     assert_text(body, l.items[0].body_md);
-    store_comment c = { 0, ar.id, 0, "قارئ", NULL, NULL, mid, NULL, NULL, COMMENT_APPROVED, NOW };
+    store_comment c = { 0, ar.id, 0, "قارئ", NULL, NULL, mid, NULL, NULL, COMMENT_APPROVED, NOW, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &c), 0);
     store_comment *list;
     size_t n;
@@ -1120,7 +1488,7 @@ static void test_null_and_empty(void **state)
     assert_int_equal(store_page_insert(f->s, &p), 0);
     assert_int_equal(store_page_by_slug(f->s, f->a, "empty", &gp), 0);
     assert_null(gp.body_md);
-    store_comment cm = { 0, f->target, 0, "قارئ", "", NULL, "نص", "", NULL, COMMENT_PENDING, NOW };
+    store_comment cm = { 0, f->target, 0, "قارئ", "", NULL, "نص", "", NULL, COMMENT_PENDING, NOW, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &cm), 0);
     store_comment *list;
     size_t n;
@@ -1158,7 +1526,7 @@ static void test_numbers(void **state)
     assert_int_equal(when, year_2100);
     assert_int_equal(store_article_by_slug(f->s, f->a, "later", year_2100, &got), 0);
     store_comment c = { 0, f->target, 0, "قارئ", NULL, NULL, "نص", NULL, NULL, COMMENT_APPROVED,
-                        year_9999 };
+                        year_9999, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &c), 0);
     store_comment *list;
     size_t n;
@@ -1218,7 +1586,7 @@ static void test_update(void **state)
 static void test_delete(void **state)
 {
     fx *f = *state;
-    store_comment c = { 0, f->target, 0, "قارئ", NULL, NULL, "نص", NULL, NULL, COMMENT_APPROVED, NOW };
+    store_comment c = { 0, f->target, 0, "قارئ", NULL, NULL, "نص", NULL, NULL, COMMENT_APPROVED, NOW, NULL, 0 };
     assert_int_equal(store_comment_insert(f->s, &c), 0);
     assert_int_equal(store_article_delete(f->s, f->target), 0);
     store_article ar;
@@ -1875,6 +2243,15 @@ static void test_fault_at_every_step(void **state)
     T(related_order, setup_site)                               \
     T(comments, setup_site)                                    \
     T(comment_refused, setup_site)                             \
+    T(comment_get, setup_site)                                 \
+    T(comment_recent, setup_site)                              \
+    T(comment_known, setup_site)                               \
+    T(comment_threads, setup_site)                              \
+    T(comment_insert_refused, setup_site)                      \
+    T(comment_duplicate, setup_site)                           \
+    T(comment_delete, setup_site)                              \
+    T(setting_ensure, setup_site)                              \
+    T(durable, setup_site)                                     \
     T(taxonomy, setup_site)                                    \
     T(tag_ensure, setup_site)                                  \
     T(pages, setup_site)                                       \
@@ -1909,21 +2286,4 @@ static void test_fault_at_every_step(void **state)
     T(fault_codes, setup_site)                                 \
     T(fault_at_every_step, setup_site)
 
-/* A test's entry for one backend, named "backend/test" in the output. */
-#define ON_SQLITE(name, setup) \
-    { "sqlite/" #name, test_##name, setup, teardown, (void *)&backend_sqlite },
-#define ON_PG(name, setup) \
-    { "postgresql/" #name, test_##name, setup, teardown, (void *)&backend_pg },
-
-int main(void)
-{
-    static const struct CMUnitTest sqlite_tests[] = { CONFORMANCE_TESTS(ON_SQLITE) };
-    static const struct CMUnitTest pg_tests[] = { CONFORMANCE_TESTS(ON_PG) };
-    int failed = cmocka_run_group_tests_name("sqlite", sqlite_tests, NULL, NULL);
-    backend_pg_url = getenv("NASHRA_TEST_PG_URL");
-    if (!backend_pg_url || !*backend_pg_url) {
-        printf("conformance: postgresql not tested (NASHRA_TEST_PG_URL unset)\n");
-        return failed;
-    }
-    return failed + cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
-}
+BACKEND_MAIN("conformance", CONFORMANCE_TESTS)

@@ -121,10 +121,10 @@ static void fill_site(store_t *s, const char *path)
     store_article draft = {.slug = "12", .title = "مسودة", .lead = "", .status = ARTICLE_DRAFT};
     assert_int_equal(store_article_insert(s, &draft, tags + 1, 1), 0);
     store_comment cm = {0, ar.id, 0, "زائر", "v@example.com", "https://v.example", "تعليق أول",
-                        "192.0.2.1", "agent", COMMENT_APPROVED, NOW};
+                        "192.0.2.1", "agent", COMMENT_APPROVED, NOW, NULL, 0 };
     assert_int_equal(store_comment_insert(s, &cm), 0);
     store_comment reply = {0, ar.id, cm.id, "رد", NULL, "", "رد على التعليق", NULL, NULL,
-                           COMMENT_PENDING, NOW + 1};
+                           COMMENT_PENDING, NOW + 1, NULL, 0 };
     assert_int_equal(store_comment_insert(s, &reply), 0);
     store_page pg = {0, "about", "من نحن", "عن **الموقع**", false, NOW - 5, NOW};
     assert_int_equal(store_page_insert(s, &pg), 0);
