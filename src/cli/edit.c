@@ -67,8 +67,7 @@ static int edit_article(store_t *s, arena_t *a, int argc, char **argv)
 #define EDIT_COMMENTS_USAGE "usage: nashra comments DIR list [--status pending|approved|spam|trash]" \
     " [--limit N] | approve|spam|trash|pending|delete ID..."
 
-/* Comment statuses by name, in comment_status order; the verbs that set them. */
-static const char *const comment_states[] = {"pending", "approved", "spam", "trash"};
+/* The verbs that set each comment_status, in its order. */
 static const char *const comment_verbs[] = {"pending", "approve", "spam", "trash"};
 
 /* Index of name in v[0..n), or -1. */
@@ -95,7 +94,7 @@ static void edit_comment_line(store_t *s, arena_t *a, const store_comment *c)
         if (*p == '\n' || *p == '\t' || *p == '\r')
             *p = ' ';
     printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)c->id, slug, c->author_name ? c->author_name : "",
-           when, comment_states[c->status], start);
+           when, store_comment_status_name(c->status), start);
 }
 
 /* comments DIR list [--status S] [--limit N]: newest first */
@@ -105,8 +104,11 @@ static int edit_comments_list(store_t *s, arena_t *a, int argc, char **argv)
     for (int i = 3; i < argc; i += 2) {
         if (i + 1 >= argc)
             return cli_fail(EXIT_USAGE, EDIT_COMMENTS_USAGE);
-        if (strcmp(argv[i], "--status") == 0 && (st = edit_index(comment_states, 4, argv[i + 1])) >= 0)
+        comment_status named = store_comment_status_parse(argv[i + 1]);
+        if (strcmp(argv[i], "--status") == 0 && strcmp(store_comment_status_name(named), argv[i + 1]) == 0) {
+            st = (int)named;
             continue;
+        }
         int64_t n;
         if (strcmp(argv[i], "--limit") != 0 || !text_parse_id(argv[i + 1], &n) || n > 10000)
             return cli_fail(EXIT_USAGE, EDIT_COMMENTS_USAGE);

@@ -58,13 +58,6 @@ typedef struct comment_post {
     store_comment row;
 } comment_post;
 
-/* rs as a handler gets it, for the answer made after the commit. */
-static void comment_reset(hreq_t *rq, hresp_t *rs)
-{
-    *rs = (hresp_t){.status = 200};
-    buf_init(&rs->body, rq->arena);
-}
-
 /* The article page again with the form as sent, status and message. */
 static int comment_refuse(hreq_t *rq, hresp_t *rs, comment_post *p, int status, const char *msg)
 {
@@ -200,7 +193,7 @@ static int comment_redirect(hreq_t *rq, hresp_t *rs, comment_post *p)
     arena_t *a = rq->arena;
     const store_comment *c = &p->row;
     int page = c->status == COMMENT_APPROVED ? comment_page(rq, c->id) : 1;
-    comment_reset(rq, rs);
+    hresp_init(rs, rq->arena); /* made anew after the commit */
     rs->status = 303;
     rs->location = arena_printf(a, "%s%s#comment-%lld", synd_article_url(rq, p->ar.slug),
                                 page > 1 ? arena_printf(a, "?cpage=%d", page) : "", (long long)c->id);
@@ -227,7 +220,7 @@ static int comment_done(hreq_t *rq, hresp_t *rs, int rc)
     comment_post *p = rs->defer.arg;
     if (rc == NS_OK)
         return comment_redirect(rq, rs, p);
-    comment_reset(rq, rs);
+    hresp_init(rs, rq->arena); /* made anew after the commit */
     if (rc == NS_EEXIST)
         return comment_refuse(rq, rs, p, 409, MSG_DUPLICATE);
     if (rc == NS_EINVAL && p->form.parent)

@@ -48,6 +48,14 @@ static bool hresp_clean(const char *s)
     return true;
 }
 
+void hresp_init(hresp_t *rs, arena_t *a)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->status = 200;
+    rs->content_type = "text/html; charset=utf-8";
+    buf_init(&rs->body, a);
+}
+
 int hresp_header(hresp_t *rs, const char *name, const char *value)
 {
     if (!name || !*name || !value || !hresp_clean(name) || !hresp_clean(value) || strchr(name, ':'))

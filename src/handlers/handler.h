@@ -127,6 +127,9 @@ const char *hreq_form(const hreq_t *rq, const char *name);
 const char *hreq_cookie(const hreq_t *rq, const char *name);
 const char *hreq_header(const hreq_t *rq, const char *name);
 
+/* Reset rs to an empty 200 text/html response whose body grows on arena a. */
+void hresp_init(hresp_t *rs, arena_t *a);
+
 /* Add a response header (name and value must live as long as the
  * response: literals or the request arena). NS_ETOOBIG past
  * HRESP_MAX_HEADERS, NS_EINVAL if either holds a control character. */

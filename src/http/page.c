@@ -16,14 +16,6 @@
 #include "core/text.h"
 #include "http/form.h"
 
-void page_resp_init(hresp_t *rs, arena_t *a)
-{
-    memset(rs, 0, sizeof *rs);
-    rs->status = 200;
-    rs->content_type = "text/html; charset=utf-8";
-    buf_init(&rs->body, a);
-}
-
 /* Append the raw query to a redirect target, escaping what a header must
  * not carry. */
 static void page_keep_query(buf_t *loc, const char *q)
@@ -131,7 +123,7 @@ int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps)
 void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc)
 {
     store_deps_init(deps, rq->arena);
-    page_resp_init(rs, rq->arena);
+    hresp_init(rs, rq->arena);
     int begun = rq->store ? store_read_begin(rq->store) : NS_EINTERNAL;
     if (rq->store)
         store_track(rq->store, deps);

@@ -27,9 +27,6 @@ typedef struct page_req {
     const char *content_type;  /* of the body */
 } page_req;
 
-/* Reset rs to an empty 200 text/html response on arena a. */
-void page_resp_init(hresp_t *rs, arena_t *a);
-
 /* Run the page for rq into rs (0), or return the NS_E* code of what
  * failed: the route's handler, else a redirect of the router or of the
  * redirects table, else NS_ENOTFOUND. A form route's body is parsed into

@@ -356,7 +356,7 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
     hreq_t rq;
     arena_t **slot = request_hreq(w, req, r, &rq);
     hresp_t rs;
-    page_resp_init(&rs, rq.arena);
+    hresp_init(&rs, rq.arena);
     store_deps deps;
     store_deps_init(&deps, rq.arena);
     uint64_t epoch = cache_epoch(w->sv->cache);

@@ -46,14 +46,6 @@ extern const store_fields store_author_fields, store_category_fields, store_tag_
     store_setting_fields;
 
 
-/* Text of a status as stored in the database; NULL if out of range. */
-const char *store_article_status_name(article_status st);
-const char *store_comment_status_name(comment_status st);
-
-/* Status from its stored name; unknown or NULL names read as the first. */
-article_status store_article_status_parse(const char *name);
-comment_status store_comment_status_parse(const char *name);
-
 /* store_check_row on an article, plus: a known status, tag ids when
  * ntags, an image_url that is empty or a safe link. 0 or NS_EINVAL. */
 int store_check_article(const store_article *ar, const int64_t *tag_ids, size_t ntags);

@@ -52,13 +52,14 @@ static int pg_one(pg_store *s, arena_t *a, int id, const char *key, const store_
     return rc;
 }
 
-/* Every row of an unparameterised read. */
-static int pg_all(pg_store *s, arena_t *a, int id, const store_fields *fs, void **out, size_t *n)
+/* Every row of a read with arguments args (NULL: none). */
+static int pg_all(pg_store *s, arena_t *a, int id, const pg_args *args, const store_fields *fs,
+                  void **out, size_t *n)
 {
     PGresult *r;
     *out = NULL;
     *n = 0;
-    int rc = pg_run(s, id, NULL, &r);
+    int rc = pg_run(s, id, args, &r);
     if (rc == 0)
         *out = pg_rows_of(a, r, fs, n);
     PQclear(r);
@@ -302,13 +303,8 @@ static int comments(pg_store *s, arena_t *a, int id, int64_t article_id, comment
     pg_args args = { .n = 0 };
     pg_arg_int(&args, article_id);
     pg_arg_text(&args, status);
-    PGresult *r;
-    int rc = pg_run(s, id, &args, &r);
-    if (rc == 0)
-        *out = pg_rows_of(a, r, &store_comment_fields, n);
-    PQclear(r);
     pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
-    return rc;
+    return pg_all(s, a, id, &args, &store_comment_fields, (void **)out, n);
 }
 
 int pg_comment_list(store_t *self, arena_t *a, int64_t article_id, comment_status st,
@@ -408,7 +404,7 @@ static int site_load(pg_store *s, int which)
         c->arena = arena_new(16384);
     void *rows;
     size_t n;
-    int rc = pg_all(s, c->arena, site_lists[which].stmt, site_lists[which].fs, &rows, &n);
+    int rc = pg_all(s, c->arena, site_lists[which].stmt, NULL, site_lists[which].fs, &rows, &n);
     if (rc == 0) {
         c->list[which].rows = rows;
         c->list[which].n = n;
@@ -421,7 +417,7 @@ static int site_all(pg_store *s, arena_t *a, int which, void **out, size_t *n)
 {
     const store_fields *fs = site_lists[which].fs;
     if (!s->site.usable)
-        return pg_all(s, a, site_lists[which].stmt, fs, out, n);
+        return pg_all(s, a, site_lists[which].stmt, NULL, fs, out, n);
     *out = NULL;
     *n = 0;
     int rc = site_load(s, which);
@@ -565,14 +561,7 @@ int pg_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
     pg_args args = { .n = 0 };
     pg_arg_text(&args, status);
     pg_arg_int(&args, limit);
-    PGresult *r;
-    *out = NULL;
-    *n = 0;
-    int rc = pg_run(pgs(self), PS_COMMENT_RECENT, &args, &r);
-    if (rc == 0)
-        *out = pg_rows_of(a, r, &store_comment_fields, n);
-    PQclear(r);
-    return rc;
+    return pg_all(pgs(self), a, PS_COMMENT_RECENT, &args, &store_comment_fields, (void **)out, n);
 }
 
 int pg_comment_known(store_t *self, const char *name, const char *email, bool *known)
@@ -605,13 +594,8 @@ int pg_comment_threads(store_t *self, arena_t *a, int64_t article_id, int64_t fi
     pg_arg_int(&args, article_id);
     pg_arg_int(&args, limit);
     pg_arg_int(&args, first);
-    PGresult *r;
-    int rc = pg_run(s, PS_COMMENT_THREADS, &args, &r);
-    if (rc == 0)
-        *out = pg_rows_of(a, r, &store_comment_fields, n);
-    PQclear(r);
     pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
-    return rc;
+    return pg_all(s, a, PS_COMMENT_THREADS, &args, &store_comment_fields, (void **)out, n);
 }
 
 int pg_comment_stats(store_t *self, int64_t article_id, store_comment_stats *out)

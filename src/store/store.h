@@ -129,6 +129,15 @@ struct store_article_list {
     size_t n;
 };
 
+/* Text of a status as stored in the database (and as the command line
+ * names it); NULL if out of range. */
+const char *store_article_status_name(article_status st);
+const char *store_comment_status_name(comment_status st);
+
+/* Status from its stored name; unknown or NULL names read as the first. */
+article_status store_article_status_parse(const char *name);
+comment_status store_comment_status_parse(const char *name);
+
 enum { STORE_CREATE = 1, STORE_READONLY = 2 };
 
 /* Open the site database at `location`: a postgresql:// (or postgres://)

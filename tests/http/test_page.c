@@ -73,7 +73,7 @@ static result render(fx *f, const char *path)
     page_req pr = {.match = &m, .query = ""};
     pr.route_rc = router_match(a, path, &m);
     hresp_t rs;
-    page_resp_init(&rs, a);
+    hresp_init(&rs, a);
     store_deps deps;
     store_deps_init(&deps, a);
     uint64_t before = store_steps(f->s);
