@@ -105,23 +105,8 @@ if ((WANT_WRITER)) && [[ ! -x $WRITER ]]; then
 fi
 mkdir -p "$ROOT/build"
 
-TMP=$(mktemp -d /tmp/nashra-bench.XXXXXX)
-chmod 755 "$TMP"
-PIDS=()
-PG_DIR=""
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [[ -n $PG_DIR ]] && { NASHRA_PG_DIR=$PG_DIR "$ROOT/scripts/pg.sh" stop || true; }
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() {   # url
-    for _ in $(seq 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "bench: $1 did not answer" >&2; exit 1
-}
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 
 serve() {        # log port dir [options...]: nashra serve in the background; its pid in SERVED
     local log=$1 port=$2; shift 2
@@ -258,39 +243,7 @@ if ((WANT_PG)); then
     balancer two_cached c1 c2; balancer one_cached c1
     balancer two_nocache n1 n2; balancer one_nocache n1
 fi
-cat >"$TMP/nginx.conf" <<NGINX
-daemon off;
-master_process on;
-worker_processes auto;
-user root;
-pid $TMP/nginx.pid;
-error_log $TMP/logs/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=64 inactive=60s;
-    open_file_cache_valid 60s;
-    open_file_cache_errors on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    gzip off;
-    gzip_static on;
-    gzip_vary on;
-    types { }
-    client_body_temp_path $TMP/logs/body;
-    proxy_temp_path $TMP/logs/proxy;
-    fastcgi_temp_path $TMP/logs/fastcgi;
-    uwsgi_temp_path $TMP/logs/uwsgi;
-    scgi_temp_path $TMP/logs/scgi;
-    server {
-        listen 127.0.0.1:$P_NGINX;
-$LOCATIONS    }
-$BALANCERS}
-NGINX
-nginx -p "$TMP" -c "$TMP/nginx.conf" &
-PID_NGINX=$!; PIDS+=("$PID_NGINX")
+nginx_start "$P_NGINX" "$LOCATIONS" "$BALANCERS"
 wait_http "http://127.0.0.1:$P_NGINX/home"
 if ((WANT_PG)); then
     for name in "${!P_LB[@]}"; do wait_http "http://127.0.0.1:${P_LB[$name]}/healthz"; done
@@ -326,9 +279,6 @@ rss_mib() {     # sum of VmRSS over the processes, MiB
         kb=$((kb + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status")))
     done
     awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }'
-}
-to_ms() {       # wrk latency (e.g. 1.23ms, 450.00us, 1.02s) -> ms
-    awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/) n *= 1000; printf "%.3f", n }'
 }
 script_of() {   # mode kind -> the wrk script ("" for a page with plain requests)
     if [[ $2 == flood ]]; then echo "$ROOT/bench/notfound.lua"
@@ -423,7 +373,6 @@ measure_posting() {  # file mode pid url post-url token
     echo "$(awk '/^Requests\/sec:/ {print $2}' <<<"$out") $failed" >>"$1"
     echo "$line"
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 errors_of() {   # file of measure lines [name of the 5th field] -> "0" or e.g. "1234 non-2xx, 5 read" (summed over the runs)
     awk -v bad="${2:-non-2xx}" '{ for (i = 5; i <= 9; i++) s[i] += $i }
          END { split(bad " connect read write timeout", k, " "); o = ""

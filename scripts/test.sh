@@ -62,8 +62,8 @@ run_unit() {       # stage-name build-dir
         else
             note "  ok   ${bin#$ROOT/} ($p passed)"
         fi
-        # a test may report a figure of its own (the Mustache spec's count)
-        grep -h '^mustache spec:' "$log" | sed 's/^/       /' || true
+        # a test may report figures of its own (the Mustache spec's count, search relevance)
+        grep -h -e '^mustache spec:' -e '^relevance ' "$log" | sed 's/^/       /' || true
     done < <(find "$dir/tests" -type f -name 'test_*' -perm -u+x 2>/dev/null | sort)
     if [ "$n" -eq 0 ]; then
         broken "$name" "no unit test binaries under ${dir#$ROOT/}/tests" /dev/null

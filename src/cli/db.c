@@ -3,7 +3,8 @@
  * moved whole from its database into another, SQLite or PostgreSQL either
  * way. The copy is one transaction on the target (store_copy), so an
  * operator sees either the whole site there, with every table's rows
- * counted on both sides, or nothing at all; the site itself keeps running
+ * counted on both sides, or nothing at all; the search index is then
+ * built there from the copied articles; the site itself keeps running
  * from its database until nashra.conf (or --db) names the new one. A
  * SQLite file this command created for a copy that failed is removed
  * again, so a failed copy leaves nothing behind. Locations are printed
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/search.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "store/store.h"
@@ -103,15 +105,29 @@ static void db_copy_done(const char *dir, const char *to, const store_copy_repor
            " or run nashra serve %s --db %s\n", to, dir, dir, to);
 }
 
+/* The copy's search index, made by the analyzer from the articles. */
+static int db_copy_index(store_t *to)
+{
+    cli_progress p;
+    cli_progress_start(&p, stderr);
+    int rc = store_search_rebuild(to, cli_progress_report, &p);
+    cli_progress_end(&p);
+    return rc == NS_OK ? 0 : cli_fail(EXIT_FAIL, "copied, but cannot build the copy's search index: "
+                                      "%s (nashra reindex builds it)", ns_strerror(rc));
+}
+
 /* Copy between two open stores; the exit status. */
 static int db_copy_stores(const copy_args *ca, store_t *from, store_t *to, const char *safe_to)
 {
     arena_t *a = arena_new(0);
     store_copy_report r;
     int rc = store_copy(from, to, ca->replace, a, &r);
-    if (rc == NS_OK)
+    /* the search index is not copied (its form is each backend's own)
+     * but built again from the copied articles; the related articles
+     * were copied as they are */
+    if (rc == NS_OK && (rc = db_copy_index(to)) == 0)
         db_copy_done(ca->dir, safe_to, &r);
-    else
+    else if (rc != EXIT_FAIL)
         rc = db_copy_fail(rc, ca->dir, safe_to, &r);
     arena_free(a);
     return rc;

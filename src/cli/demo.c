@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/err.h"
+#include "core/rng.h"
 #include "core/text.h"
 #include "render/markdown.h"
 
@@ -21,23 +22,6 @@
 #define DEMO_ARTICLES 210
 #define DEMO_SPAN (60 * 86400)   /* articles spread over the last 60 days */
 #define SLUG_MAX 200
-
-/* ---- deterministic generator (splitmix64) ---- */
-
-typedef struct { uint64_t s; } demo_rng;
-
-static uint64_t rng_next(demo_rng *r)
-{
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static size_t rng_below(demo_rng *r, size_t n)
-{
-    return (size_t)(rng_next(r) % n);
-}
 
 #define PICK(r, arr) ((arr)[rng_below((r), N_ELEMS(arr))])
 
@@ -307,7 +291,7 @@ int demo_parse_seed(arena_t *a, const char *text, size_t len, store_article *out
 typedef struct {
     store_t *s;
     arena_t *a;
-    demo_rng rng;
+    rng_t rng;
     int64_t now;
     int64_t authors[N_ELEMS(demo_authors)];
     int64_t cats[NCATS];
@@ -658,6 +642,8 @@ static int (*const demo_steps[])(demo_ctx *) = {
 int demo_populate(store_t *s, int64_t now)
 {
     demo_ctx d = { .s = s, .a = arena_new(1 << 16), .rng = { 0x6e61736872610001ull }, .now = now };
+    /* the articles are indexed and related once they are all there */
+    store_index_defer(s, true);
     int rc = store_begin(s);
     for (size_t i = 0; rc == 0 && i < N_ELEMS(demo_steps); i++)
         rc = demo_steps[i](&d);
@@ -665,6 +651,7 @@ int demo_populate(store_t *s, int64_t now)
         rc = store_commit(s);
     else
         store_rollback(s);
+    store_index_defer(s, false);
     arena_free(d.a);
-    return rc;
+    return rc ? rc : store_reindex(s, NULL, NULL);
 }

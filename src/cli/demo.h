@@ -14,9 +14,10 @@
 #include "store/store.h"
 
 /* Fill an empty store with the demo content, all in one transaction, dates
- * relative to now (Unix seconds). Same now → same content. Returns 0 or an
- * NS_E* code (NS_EEXIST if the store already holds demo rows); on error
- * nothing is written. */
+ * relative to now (Unix seconds), then rebuild its search index and
+ * related articles (store_reindex). Same now → same content. Returns 0 or
+ * an NS_E* code (NS_EEXIST if the store already holds demo rows); when the
+ * content fails nothing is written. Not inside a transaction. */
 int demo_populate(store_t *s, int64_t now);
 
 /* The seed article exactly as scraped (demo_seed.c): demo_seed_len bytes,

@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "cli/demo.h"
+#include "cli/search.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -45,6 +46,8 @@ static const char usage_text[] =
     "       nashra comments DIR list [--status pending|approved|spam|trash] [--limit N]\n"
     "       nashra comments DIR approve|spam|trash|pending|delete ID...\n"
     "       nashra settings DIR set KEY VALUE\n"
+    "       " CLI_SEARCH_USAGE "\n"
+    "       " CLI_REINDEX_USAGE "\n"
     "       " CLI_DB_USAGE "\n"
     "       nashra --help | --version\n"
     "\n"
@@ -55,13 +58,18 @@ static const char usage_text[] =
     "  article, comments, settings\n"
     "          change the site in DIR while it is served: each change is one\n"
     "          transaction, and the server shows it on the next request\n"
+    "  search  what the site's /search page finds for QUERY: the count, then\n"
+    "          each result (title, address, date) best first, ten a page\n"
+    "  reindex rebuild the search index and every article's related articles\n"
+    "          (after another program changed the articles; progress on stderr)\n"
     "  db copy copy the site in DIR whole into another database (a SQLite file,\n"
     "          created if missing, or a postgresql:// URL) in one transaction,\n"
     "          every table's rows counted on both sides; refuses a database that\n"
     "          holds a site unless --replace. The site keeps its database until\n"
     "          DIR/nashra.conf (or --db) names the new one\n"
     "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
-    "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache)\n"
+    "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache); an\n"
+    "          index made by an older nashra is rebuilt first, as reindex does\n"
     "          --db URL                    the database (wins over the database entry\n"
     "                                      of DIR/nashra.conf, then DIR/nashra.db)\n"
     "          --cache-size MIB            response cache memory (default 64)\n"
@@ -202,8 +210,10 @@ static char *cli_theme_dir(void)
     return strdup("/usr/share/nashra/themes/default");
 }
 
-/* Open, check and close the database so startup fails early and clearly. */
-/* The site's database is there and sound; its secret key into *key. */
+/* Open, check and close the database so startup fails early and clearly:
+ * the site's database is there and sound; its secret key into *key; its
+ * search index made by this analyzer, rebuilt first if not (before any
+ * worker opens, so no reader sees a half-built index). */
 static int cli_check_db(const char *dir, const char *db, secret_key *key)
 {
     if (!cli_is_dir(dir) || (!store_location_is_pg(db) && access(db, F_OK) != 0))
@@ -217,6 +227,13 @@ static int cli_check_db(const char *dir, const char *db, secret_key *key)
         store_close(s);
         return cli_fail(EXIT_FAIL, "setting %s is not 64 hex digits", CLI_SECRET_SETTING);
     }
+    cli_progress p;
+    cli_progress_start(&p, stderr);
+    if (rc == NS_OK && (rc = store_search_ready(s, cli_progress_report, &p)) != NS_OK) {
+        store_close(s);
+        return cli_fail(EXIT_FAIL, "cannot rebuild the search index: %s", ns_strerror(rc));
+    }
+    cli_progress_end(&p);
     store_close(s);
     return rc == NS_OK ? 0 : cli_store_fail(db, rc);
 }
@@ -409,6 +426,10 @@ int main(int argc, char **argv)
         return cli_command(argc - 1, argv + 1, strcmp(cmd, "serve") == 0);
     if (cli_edit_command(cmd))
         return cli_edit(argc - 1, argv + 1);
+    if (strcmp(cmd, "search") == 0)
+        return cli_search(argc - 1, argv + 1);
+    if (strcmp(cmd, "reindex") == 0)
+        return cli_reindex(argc - 1, argv + 1);
     if (strcmp(cmd, "db") == 0)
         return cli_db(argc - 1, argv + 1);
     return cli_usage("unknown command");

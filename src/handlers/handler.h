@@ -154,6 +154,14 @@ int handler_robots(hreq_t *rq, hresp_t *rs);
 int handler_healthz(hreq_t *rq, hresp_t *rs);
 int handler_asset(hreq_t *rq, hresp_t *rs);       /* params[0]: path under the theme */
 int handler_comment_post(hreq_t *rq, hresp_t *rs); /* POST /{slug}/comments */
+/* /search?q=…&page=N (search_page.c): the results page; another spelling
+ * of the same search, 301 to its canonical one. */
+int handler_search(hreq_t *rq, hresp_t *rs);
+/* /opensearch.xml: the OpenSearch description of the search page. */
+int handler_opensearch(hreq_t *rq, hresp_t *rs);
+/* WordPress's search link "/?s=…" (home.c hands it over): 301 to the
+ * search page for it. */
+int handler_search_wp(hreq_t *rq, hresp_t *rs);
 
 /* Fill rs with the themed error page for rc (an Arabic page; status by
  * code: 404 NS_ENOTFOUND, 400 NS_EINVAL, 405 NS_EMETHOD, 413/414

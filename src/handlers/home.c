@@ -63,6 +63,8 @@ int handler_home(hreq_t *rq, hresp_t *rs)
     const char *p = hreq_query(rq, "p");
     if (p && rq->page == 1)
         return home_short_link(rq, rs, p);
+    if (hreq_query(rq, "s") && rq->page == 1)
+        return handler_search_wp(rq, rs);
     view_settings st;
     int rc = view_settings_load(rq, &st);
     if (rc < 0)

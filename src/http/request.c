@@ -502,9 +502,13 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
 {
     (void)self;
     worker *w = request_worker(req);
+    /* A head the parser took but nginx would refuse: 400, plain, and the
+     * connection closed (what follows may be read as another request); a
+     * request line too long for us is a reader's link or search, answered
+     * with the site's page for it. */
     int status = request_check_head(req);
-    if (status) {
-        respond_plain(req, status, status == 414 ? "URI too long\n" : "bad request\n", true);
+    if (status && status != 414) {
+        respond_plain(req, status, "bad request\n", true);
         return 0;
     }
     size_t tlen = 0;
@@ -513,7 +517,7 @@ int request_handle(h2o_handler_t *self, h2o_req_t *req)
     size_t plen = qmark ? (size_t)(qmark - target) : tlen;
     arena_reset(w->scratch);
     request_info r = {.method = request_method(req), .path = "/", .query = "", .now = (int64_t)time(NULL)};
-    int rc = request_refusal(target, plen);
+    int rc = status == 414 ? NS_ETOOBIG : request_refusal(target, plen);
     char *path = NULL;
     if (rc == NS_OK && text_url_decode(w->scratch, target, plen, &path) != NS_OK)
         rc = NS_EINVAL;

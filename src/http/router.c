@@ -18,8 +18,12 @@
 #define PAGE(pattern, fn) {pattern, ROUTE_GET, fn, ROUTE_CACHE, 0, NULL}
 
 /* "/?p=ID": the WordPress short link of an article, which sites moved
- * here keep receiving from old shares; a redirect to the article. */
-static const char *const home_query[] = {"p", NULL};
+ * here keep receiving from old shares; a redirect to the article. "/?s=…":
+ * WordPress's search, a redirect to the search page. */
+static const char *const home_query[] = {"p", "s", NULL};
+
+/* The search page: the query and the page of results. */
+static const char *const search_query[] = {"page", "q", NULL};
 
 /* An article's comment pages, and the form set to reply to one comment
  * (how «رد» works without JavaScript). */
@@ -47,6 +51,8 @@ static const route router_table[] = {
     PAGE("/sitemap-news.xml", handler_sitemap_news),
     PAGE("/sitemap-pages.xml", handler_sitemap_pages),
     PAGE("/robots.txt", handler_robots),
+    {"/search", ROUTE_GET, handler_search, ROUTE_CACHE, 0, search_query},
+    PAGE("/opensearch.xml", handler_opensearch),
     {"/healthz", ROUTE_GET, handler_healthz, ROUTE_PROBE, 0, NULL},
     PAGE("/assets/{path}", handler_asset),
     {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,

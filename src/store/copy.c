@@ -40,6 +40,9 @@ static const char *const articles_cols[] = {
     "image_alt", "image_caption", "status", "comments_open", "created_at", "published_at",
     "updated_at", "author_id", "category_id", "body_html"};
 static const char *const article_tags_cols[] = {"article_id", "tag_id"};
+/* related articles are copied as they are: computed again, from an index
+ * built at once rather than article by article, they would differ */
+static const char *const article_related_cols[] = {"article_id", "rank", "related_id"};
 static const char *const comments_cols[] = {
     "id", "article_id", "parent_id", "author_name", "author_email", "author_url", "body", "ip",
     "user_agent", "status", "created_at", "fingerprint", "thread_no"};
@@ -56,6 +59,7 @@ static const copy_table copy_tables[] = {
     {"articles", COLS(articles_cols), -1},
     {"article_tags", COLS(article_tags_cols), -1},
     {"comments", COLS(comments_cols), 2},
+    {"article_related", COLS(article_related_cols), -1},
     {"pages", COLS(pages_cols), -1},
     {"redirects", COLS(redirects_cols), -1},
     {"settings", COLS(settings_cols), -1},

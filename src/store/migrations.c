@@ -24,6 +24,11 @@
  * appears by itself when its time comes). */
 #define MIG_SHOWN(row) row ".status IN ('published','scheduled')"
 
+/* A related-articles row of an article pages can show (a draft's, or
+ * one deleted with its article, is on no page). */
+#define MIG_RELATED_SHOWN(row) \
+    "EXISTS (SELECT 1 FROM articles a WHERE a.id = " row ".article_id AND " MIG_SHOWN("a") ")"
+
 static const char *const migrations[] = {
     /* 1: initial schema */
     "PRAGMA application_id = 1853057138;" /* STORE_APPLICATION_ID */
@@ -163,6 +168,35 @@ static const char *const migrations[] = {
     "CREATE TRIGGER comments_thread_no_approved AFTER UPDATE OF status ON comments"
     " WHEN new.status = 'approved' AND new.parent_id IS NULL AND new.thread_no IS NULL BEGIN"
     " UPDATE comments SET thread_no = " MIG_THREAD_NO("new") " WHERE id = new.id; END;",
+    /* 6: search. The index (MIG_SEARCH_FTS) is filled by store_reindex,
+     * not here: the analyzer is C, and a site upgraded in place is
+     * reindexed at its next start (store_search_ready). search_df keeps
+     * each term's document count (spelling suggestions, the distinctive
+     * terms of an article), which FTS5's own vocabulary table
+     * (search_vocab, kept for inspection) can only count by reading every
+     * document holding the term. Each article's related articles
+     * are stored in order; a change of them changes that article's page,
+     * including one made by deleting a related article (the cascade). */
+    MIG_SEARCH_FTS
+    "CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');"
+    "CREATE TABLE search_df(term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;"
+    /* what a search reads of each match, without the wide row */
+    "CREATE INDEX articles_visible ON articles(id, status, published_at);"
+    "CREATE TABLE article_related("
+    " article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " rank INTEGER NOT NULL,"
+    " related_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+    " PRIMARY KEY (article_id, rank)) WITHOUT ROWID;"
+    "CREATE INDEX article_related_related ON article_related(related_id);"
+    "CREATE TRIGGER article_related_log_ins AFTER INSERT ON article_related"
+    " WHEN " MIG_RELATED_SHOWN("new") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "new.article_id") " END;"
+    "CREATE TRIGGER article_related_log_upd AFTER UPDATE ON article_related"
+    " WHEN " MIG_RELATED_SHOWN("old") " OR " MIG_RELATED_SHOWN("new") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "old.article_id") MIG_LOG(STORE_DEP_ARTICLE, "new.article_id") " END;"
+    "CREATE TRIGGER article_related_log_del AFTER DELETE ON article_related"
+    " WHEN " MIG_RELATED_SHOWN("old") " BEGIN "
+    MIG_LOG(STORE_DEP_ARTICLE, "old.article_id") " END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

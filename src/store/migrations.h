@@ -51,4 +51,13 @@ int store_user_version(sqlite3 *db, int *version);
     "UPDATE comments SET thread_no = 0 WHERE parent_id IS NOT NULL;" \
     "CREATE INDEX comments_threads ON comments(article_id, thread_no);"
 
+/* The SQLite search index (version 6): the index terms of search/terms.h
+ * through the "nashra" tokenizer (sqlite_search.c), one row per article
+ * with rowid = its id. Its content is kept (not contentless), so the
+ * indexed body is read back for snippets. A rebuild drops and creates it
+ * again with this same text (store_reindex through sq_search_clear):
+ * FTS5 has no fast way to empty a table that keeps its content. */
+#define MIG_SEARCH_FTS \
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, lead, body, tokenize='nashra');"
+
 #endif

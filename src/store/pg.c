@@ -819,6 +819,8 @@ static const store_ops pg_ops = {
     .comment_known = pg_comment_known,
     .setting_ensure = pg_setting_ensure, .durable = pg_durable, .page_insert = pg_page_insert,
     .setting_set = pg_setting_set, .redirect_insert = pg_redirect_insert,
+    .search = pg_search, .search_terms = pg_search_terms, .search_index = pg_search_index,
+    .search_clear = pg_search_clear, .search_rebuilt = pg_search_rebuilt, .related_set = pg_related_set, .article_ids = pg_article_ids,
     .rows = pg_rows, .row_put = pg_row_put, .row_set = pg_row_set, .count = pg_count,
     .clear = pg_clear, .copied = pg_copied,
 };

@@ -95,8 +95,10 @@ int pg_count(store_t *self, const char *table, int64_t *n)
     PGresult *r;
     *n = 0;
     int rc = store_copy_sql(sql, sizeof sql, STORE_COPY_COUNT, table, NULL, 0);
+    /* one statement, also outside a transaction (the index's rebuild
+     * counts the articles before it begins one) */
     if (rc == 0)
-        rc = copy_exec(pgs(self), sql, 0, NULL, &r);
+        rc = pg_run_text(pgs(self), sql, 0, NULL, &r);
     if (rc)
         return rc;
     *n = pg_int(r, 0, 0);

@@ -36,6 +36,9 @@ enum pg_stmt_id {
     PS_COMMENT_INSERT, PS_COMMENT_STATUS, PS_COMMENT_DELETE, PS_PAGE_INSERT, PS_SETTING_SET,
     PS_SETTING_ENSURE, PS_REDIRECT_INSERT,
     PS_CHANGES_HEAD, PS_CHANGES_SINCE, PS_CHANGES_PRUNE,
+    PS_SEARCH, PS_SEARCH_COUNT, PS_SEARCH_TERMS, PS_SEARCH_SOURCE, PS_SEARCH_PUT,
+    PS_SEARCH_DELETE, PS_SEARCH_CLEAR_VOCAB, PS_SEARCH_CLEAR_DOCS, PS_SEARCH_DEFER_VOCAB,
+    PS_SEARCH_RECOUNT, PS_SEARCH_ANALYZE, PS_SEARCH_UNDEFER_VOCAB, PS_RELATED_SET, PS_ARTICLE_IDS,
     PS__COUNT
 };
 
@@ -148,6 +151,11 @@ int64_t pg_int(const PGresult *r, int row, int col);
 /* Fill row's members from columns col0.. of result row `row`. */
 void pg_read_row(arena_t *a, const PGresult *r, int row, int col0, const store_fields *fs, void *out);
 
+/* One article of a result whose columns are SQL_ART_COLS (fields.h)
+ * from column 0: its own columns, then the joined author, category and
+ * approved comment count (pg_read.c). */
+void pg_article_row(arena_t *a, const PGresult *r, int row, store_article *ar);
+
 /* Record key (kind, id) in the tracked set, if any. */
 void pg_dep_note(pg_store *s, int kind, int64_t id);
 
@@ -228,8 +236,18 @@ int pg_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int pg_page_insert(store_t *s, store_page *p);
 int pg_setting_set(store_t *s, const char *key, const char *value);
 int pg_redirect_insert(store_t *s, const store_redirect *r);
-/* store_copy's operations (pg_copy.c), contracts in store_impl.h; only
- * inside a transaction (a read snapshot or a write), else NS_EINTERNAL. */
+/* The search index (pg_search.c). */
+int pg_search(store_t *s, arena_t *a, const store_search_query *q, store_search_result *out);
+int pg_search_terms(store_t *s, const char *const *terms, size_t n, int64_t *counts,
+                    int64_t *ndocs);
+int pg_search_index(store_t *s, int64_t id);
+int pg_search_clear(store_t *s);
+int pg_search_rebuilt(store_t *s);
+int pg_related_set(store_t *s, int64_t id, const int64_t *ids, size_t n);
+int pg_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);
+/* store_copy's operations (pg_copy.c), contracts in store_impl.h; but
+ * for pg_count, only inside a transaction (a read snapshot or a write),
+ * else NS_EINTERNAL. */
 int pg_rows(store_t *s, const char *table, const char *const *cols, size_t ncols,
             int (*fn)(void *arg, const char *const *vals), void *arg);
 int pg_row_put(store_t *s, const char *table, const char *const *cols, size_t ncols,

@@ -68,9 +68,7 @@ static int pg_all(pg_store *s, arena_t *a, int id, const pg_args *args, const st
 
 /* ---- articles ---- */
 
-/* One row of PG_ART_COLS from column 0: own columns, then the joined
- * author, category and approved comment count. */
-static void article_row(arena_t *a, const PGresult *r, int row, store_article *ar)
+void pg_article_row(arena_t *a, const PGresult *r, int row, store_article *ar)
 {
     enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5 };
     const int j = (int)store_article_fields.n;
@@ -137,7 +135,7 @@ static int article_one(pg_store *s, arena_t *a, int id, const pg_args *args, sto
     PGresult *r;
     int rc = pg_get(s, id, args, &r);
     if (rc == 0) {
-        article_row(a, r, 0, out);
+        pg_article_row(a, r, 0, out);
         /* its page shows its comments' count, and the comments */
         pg_dep_note(s, STORE_DEP_ARTICLE, out->id);
         pg_dep_note(s, STORE_DEP_COMMENTS, out->id);
@@ -205,7 +203,7 @@ int pg_article_list(store_t *self, arena_t *a, const store_query *q, struct stor
     out->n = (size_t)PQntuples(r);
     out->items = arena_zalloc(a, (size_t)q->limit * sizeof *out->items);
     for (size_t i = 0; i < out->n; i++)
-        article_row(a, r, (int)i, &out->items[i]);
+        pg_article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
     store_deps_list(s->track, out, q->with_comments);
     return q->with_tags ? article_tags(s, a, out->items, out->n) : 0;
@@ -247,7 +245,7 @@ int pg_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
     out->n = (size_t)PQntuples(r);
     assert(out->n <= (size_t)limit);
     for (size_t i = 0; i < out->n; i++)
-        article_row(a, r, (int)i, &out->items[i]);
+        pg_article_row(a, r, (int)i, &out->items[i]);
     PQclear(r);
     store_deps_list(s->track, out, false);
     return 0;

@@ -149,6 +149,61 @@ static const char pg_schema_v4[] =
     "END $$;\n"
     "CREATE TRIGGER comments_log AFTER INSERT OR UPDATE OR DELETE ON comments FOR EACH ROW EXECUTE FUNCTION log_comment();\n";
 
+/* Version 6: the search index and the related articles chosen by
+ * content (pg_search.c). search_docs holds each article's indexed text
+ * and its terms as a tsvector built by nashra's analyzer (never by
+ * to_tsvector); search_vocab, how many documents hold each term (the
+ * term '' counts the documents), which ts_stat would find only by
+ * reading every document. A trigger keeps the counts, so that a document
+ * removed with its article (ON DELETE CASCADE) is uncounted too; it
+ * changes only the terms a new version adds or drops, and does nothing
+ * for a delete once the counts were emptied, nor during a rebuild, which
+ * counts them all at its end (pg_search.c). */
+static const char pg_schema_v6[] =
+    "CREATE TABLE search_docs(\n"
+    " article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,\n"
+    " title TEXT NOT NULL, lead TEXT NOT NULL, body TEXT NOT NULL, doc TSVECTOR NOT NULL);\n"
+    "CREATE INDEX search_docs_doc ON search_docs USING gin(doc);\n"
+    "CREATE TABLE search_vocab(term TEXT COLLATE \"C\" PRIMARY KEY, docs BIGINT NOT NULL);\n"
+    "CREATE FUNCTION search_vocab_count() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "DECLARE\n"
+    "  o text[] := CASE WHEN TG_OP <> 'INSERT' THEN array_append(tsvector_to_array(OLD.doc), '') ELSE '{}' END;\n"
+    "  n text[] := CASE WHEN TG_OP <> 'DELETE' THEN array_append(tsvector_to_array(NEW.doc), '') ELSE '{}' END;\n"
+    "BEGIN\n"
+    "  IF current_setting('nashra.vocab_deferred', true) = 'on' THEN RETURN NULL; END IF;\n"
+    "  IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM search_vocab WHERE term = '') THEN RETURN NULL; END IF;\n"
+    "  UPDATE search_vocab v SET docs = v.docs - 1\n"
+    "   FROM (SELECT unnest(o) EXCEPT SELECT unnest(n)) d(term) WHERE v.term = d.term;\n"
+    "  INSERT INTO search_vocab(term, docs)\n"
+    "   SELECT d.term, 1 FROM (SELECT unnest(n) EXCEPT SELECT unnest(o)) d(term) ORDER BY 1\n"
+    "   ON CONFLICT (term) DO UPDATE SET docs = search_vocab.docs + 1;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE TRIGGER search_docs_vocab AFTER INSERT OR UPDATE OR DELETE ON search_docs\n"
+    " FOR EACH ROW EXECUTE FUNCTION search_vocab_count();\n"
+    "CREATE TABLE article_related(\n"
+    " article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    " rank INTEGER NOT NULL,\n"
+    " related_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+    " PRIMARY KEY (article_id, rank));\n"
+    "CREATE INDEX article_related_related ON article_related(related_id);\n"
+    "-- an article's page shows its related articles; a draft's, or those\n"
+    "-- deleted with their article, are on no page\n"
+    "CREATE FUNCTION related_shown(id BIGINT) RETURNS boolean LANGUAGE sql STABLE AS $$\n"
+    "  SELECT EXISTS (SELECT 1 FROM articles a WHERE a.id = $1 AND a.status IN ('published','scheduled'))\n"
+    "$$;\n"
+    "CREATE FUNCTION log_article_related() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "  IF TG_OP <> 'INSERT' AND related_shown(OLD.article_id) THEN PERFORM nashra_log(3, OLD.article_id); END IF;\n"
+    "  IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.article_id <> OLD.article_id)\n"
+    "     AND related_shown(NEW.article_id) THEN\n"
+    "    PERFORM nashra_log(3, NEW.article_id);\n"
+    "  END IF;\n"
+    "  RETURN NULL;\n"
+    "END $$;\n"
+    "CREATE TRIGGER article_related_log AFTER INSERT OR UPDATE OR DELETE ON article_related\n"
+    " FOR EACH ROW EXECUTE FUNCTION log_article_related();\n";
+
 static const struct {
     int version;
     const char *sql;
@@ -172,6 +227,7 @@ static const struct {
          "END $$;\n"
          "CREATE TRIGGER comments_thread_no BEFORE INSERT OR UPDATE OF status ON comments FOR EACH ROW"
          " EXECUTE FUNCTION comment_thread_no();\n" },
+    { 6, pg_schema_v6 },
 };
 #define PG_NMIGRATIONS (sizeof pg_migrations / sizeof pg_migrations[0])
 

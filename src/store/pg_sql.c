@@ -16,6 +16,13 @@
 /* Visible at time parameter p (see store.h). */
 #define PG_VISIBLE(p) "a.status IN ('published','scheduled') AND a.published_at <= " p
 
+/* The mild boost of a search score for a recent article at time p, the
+ * same as SQLite's (SQL_SEARCH_SCORE, sqlite_sql.h): up to 25% that
+ * halves in about six weeks, 1 + 0.25 * exp(-age / 60 days). The
+ * exponent is bounded: PostgreSQL's exp() fails where it would underflow
+ * (an article dated some centuries back). */
+#define PG_RECENCY(p) "(1.0 + 0.25 * exp(-least(greatest(" p " - a.published_at, 0)" \
+    " / 5184000.0, 700.0)))"
 
 const pg_stmt pg_sql[PS__COUNT] = {
     [PS_BEGIN] = { "BEGIN", NULL },
@@ -35,13 +42,17 @@ const pg_stmt pg_sql[PS__COUNT] = {
     [PS_ARTICLE_TAGS] = { "SELECT x.article_id, t.id, t.slug, t.name FROM article_tags x"
         " JOIN tags t ON t.id = x.tag_id WHERE x.article_id = ANY($1::bigint[])"
         " ORDER BY x.article_id, t.name COLLATE \"C\"", NULL },
-    /* Related articles ranked in one statement, as sqlite_read.c ranks
-     * them in C: candidates from the bounded tag walk (one row per shared
-     * tag: the first 16 tags, for each the 64 newest articles carrying
-     * it) and the newest $3 of the same category; most shared tags first,
-     * then same category, newest, higher id. One round trip instead of a
-     * walk, a second walk and a read per article. */
+    /* Related articles in one statement: first those stored for $1 by
+     * content (article_related), visible ones in their order; then, up to
+     * $3, the ranking sqlite_read.c does in C: candidates from the
+     * bounded tag walk (one row per shared tag: the first 16 tags, for
+     * each the 64 newest articles carrying it) and the newest $3 of the
+     * same category; most shared tags first, then same category, newest,
+     * higher id. One round trip instead of a walk, a second walk and a
+     * read per article. */
     [PS_RELATED] = { "WITH me AS (SELECT category_id FROM articles WHERE id = $1),"
+        " stored AS (SELECT a.id, r.rank FROM article_related r JOIN articles a ON a.id = r.related_id"
+        "  WHERE r.article_id = $1 AND a.id <> $1 AND " PG_VISIBLE("$2") " ORDER BY r.rank LIMIT $3),"
         " cand AS (SELECT a.id, a.published_at, 1 AS shared,"
         "   (a.category_id IS NOT DISTINCT FROM (SELECT category_id FROM me))::int AS same"
         "  FROM (SELECT tag_id FROM article_tags WHERE article_id = $1 LIMIT 16) m"
@@ -52,9 +63,13 @@ const pg_stmt pg_sql[PS__COUNT] = {
         "  WHERE a.category_id = (SELECT category_id FROM me) AND " PG_VISIBLE("$2")
         "  AND a.id <> $1 ORDER BY a.published_at DESC, a.id DESC LIMIT $3)),"
         " pick AS (SELECT id, sum(shared) AS shared, max(same) AS same, max(published_at) AS pub"
-        "  FROM cand GROUP BY id ORDER BY 2 DESC, 3 DESC, 4 DESC, id DESC LIMIT $3)"
-        " SELECT " SQL_ART_COLS("NULL", "NULL", "0") " FROM pick JOIN " SQL_ART_FROM " ON a.id = pick.id"
-        " ORDER BY pick.shared DESC, pick.same DESC, pick.pub DESC, a.id DESC", NULL },
+        "  FROM cand WHERE id NOT IN (SELECT id FROM stored) GROUP BY id"
+        "  ORDER BY 2 DESC, 3 DESC, 4 DESC, id DESC LIMIT $3 - (SELECT count(*) FROM stored)),"
+        " shown AS (SELECT id, rank, 0 AS shared, 0 AS same, 0 AS pub FROM stored"
+        "  UNION ALL SELECT id, NULL, shared, same, pub FROM pick)"
+        " SELECT " SQL_ART_COLS("NULL", "NULL", "0") " FROM shown JOIN " SQL_ART_FROM " ON a.id = shown.id"
+        " ORDER BY shown.rank NULLS LAST, shown.shared DESC, shown.same DESC, shown.pub DESC, a.id DESC",
+        NULL },
     /* what a page's snapshot must know to trust the site-wide rows a
      * connection keeps (pg_read.c): the log's head, its oldest row, and
      * the newest change of kind STORE_DEP_ALL; and, as every page asks
@@ -145,6 +160,68 @@ const pg_stmt pg_sql[PS__COUNT] = {
     [PS_CHANGES_HEAD] = { "SELECT seq FROM change_head", NULL },
     [PS_CHANGES_SINCE] = { "SELECT seq, kind, id FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2",
         NULL },
+    /* Visible matches of tsquery $1 (pg_search.c builds it from the
+     * analyzer's terms), the $6 newest (STORE_SEARCH_RANKED), best first:
+     * cover density with the title above the lead above the body, times
+     * the recency boost both backends share (PG_RECENCY); ties newest
+     * first. The matches are found by the GIN index alone (h, ids only:
+     * no document is read to find them); only the ranked ones' documents
+     * are read. The count (to one past $6: more matched) comes with each
+     * row, so a page of results is one round trip; the wide columns are
+     * joined for the rows shown only. */
+    [PS_SEARCH] = { "WITH h AS MATERIALIZED (SELECT article_id FROM search_docs"
+        "  WHERE doc @@ $1::tsquery),"
+        " c AS (SELECT a.id, a.published_at FROM h JOIN articles a ON a.id = h.article_id"
+        "  WHERE " PG_VISIBLE("$2") " AND a.id <> $3 ORDER BY a.id DESC LIMIT $6 + 1),"
+        " k AS (SELECT id, published_at FROM c ORDER BY id DESC LIMIT $6),"
+        " m AS (SELECT a.id, a.published_at, ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', d.doc,"
+        "  $1::tsquery) * " PG_RECENCY("$2") " AS score, (SELECT count(*) FROM c) AS total"
+        "  FROM k AS a JOIN search_docs d ON d.article_id = a.id"
+        "  ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT $4 OFFSET $5)"
+        " SELECT " SQL_ART_COLS("NULL", "NULL", "0") ", m.score, m.total, d.body"
+        " FROM m JOIN " SQL_ART_FROM " ON a.id = m.id JOIN search_docs d ON d.article_id = m.id"
+        " ORDER BY m.score DESC, m.published_at DESC, m.id DESC", NULL },
+    /* the count alone (as far as one past the ranked), for a page past the
+     * last match */
+    [PS_SEARCH_COUNT] = { "SELECT count(*) FROM (SELECT 1 FROM search_docs d JOIN articles a"
+        " ON a.id = d.article_id WHERE d.doc @@ $1::tsquery AND " PG_VISIBLE("$2")
+        " AND a.id <> $3 LIMIT $4 + 1) x", NULL },
+    /* the documents holding each term of $1 in its order, after the
+     * number of documents (the term '') */
+    [PS_SEARCH_TERMS] = { "SELECT coalesce(v.docs, 0) FROM unnest(array_prepend('', $1::text[]))"
+        " WITH ORDINALITY t(term, i) LEFT JOIN search_vocab v ON v.term = t.term ORDER BY t.i",
+        NULL },
+    [PS_SEARCH_SOURCE] = { "SELECT title, lead, body_md, body_html FROM articles WHERE id = $1",
+        NULL },
+    /* an unchanged document is not written again (nor recounted) */
+    [PS_SEARCH_PUT] = { "INSERT INTO search_docs(article_id, title, lead, body, doc)"
+        " VALUES ($1, $2, $3, $4, $5::tsvector) ON CONFLICT (article_id) DO UPDATE SET"
+        " title = excluded.title, lead = excluded.lead, body = excluded.body, doc = excluded.doc"
+        " WHERE search_docs.doc <> excluded.doc OR search_docs.title <> excluded.title"
+        " OR search_docs.lead <> excluded.lead OR search_docs.body <> excluded.body", NULL },
+    [PS_SEARCH_DELETE] = { "DELETE FROM search_docs WHERE article_id = $1", NULL },
+    /* the counts first: the trigger then leaves them be (pg_schema.c) */
+    [PS_SEARCH_CLEAR_VOCAB] = { "DELETE FROM search_vocab", NULL },
+    [PS_SEARCH_CLEAR_DOCS] = { "DELETE FROM search_docs", NULL },
+    /* the vocabulary's trigger stands aside until this transaction ends
+     * (set_config's third argument: local to it) */
+    [PS_SEARCH_DEFER_VOCAB] = { "SELECT set_config('nashra.vocab_deferred', 'on', true)", NULL },
+    [PS_SEARCH_RECOUNT] = { "INSERT INTO search_vocab(term, docs)"
+        " SELECT word, ndoc FROM ts_stat('SELECT doc FROM search_docs')"
+        " UNION ALL SELECT '', count(*) FROM search_docs", NULL },
+    /* the planner's statistics of a rebuilt index: until autovacuum
+     * comes, it would plan for the empty tables */
+    [PS_SEARCH_ANALYZE] = { "ANALYZE search_docs, search_vocab", NULL },
+    [PS_SEARCH_UNDEFER_VOCAB] = { "SELECT set_config('nashra.vocab_deferred', 'off', true)", NULL },
+    /* ids $2 become ranks 0, 1...: ranks that keep their article are not
+     * written, so a recomputation that changes nothing logs nothing */
+    [PS_RELATED_SET] = { "WITH gone AS (DELETE FROM article_related WHERE article_id = $1"
+        "  AND rank >= cardinality($2::bigint[]))"
+        " INSERT INTO article_related(article_id, rank, related_id)"
+        " SELECT $1, r.i - 1, r.id FROM unnest($2::bigint[]) WITH ORDINALITY r(id, i)"
+        " ON CONFLICT (article_id, rank) DO UPDATE SET related_id = excluded.related_id"
+        " WHERE article_related.related_id <> excluded.related_id", NULL },
+    [PS_ARTICLE_IDS] = { "SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2", NULL },
     [PS_CHANGES_PRUNE] = { "DELETE FROM changes WHERE seq <= (SELECT seq FROM change_head) - 10000",
         NULL },
 };

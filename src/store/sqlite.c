@@ -181,7 +181,9 @@ static int store_savepoint(sq_store *s, int (*fn)(store_t *, void *), void *arg)
 static int store_commit_write(store_t *self)
 {
     sq_store *s = sq(self);
-    int rc = store_exec_id(s, ST_CHANGES_PRUNE);
+    int rc = sq_vocab_commit(s);
+    if (rc == 0)
+        rc = store_exec_id(s, ST_CHANGES_PRUNE);
     if (rc == 0)
         rc = store_exec_id(s, ST_COMMIT);
     if (rc == 0)
@@ -198,6 +200,7 @@ static int store_begin_write(store_t *self)
 static void store_abort_write(store_t *self)
 {
     sq_store *s = sq(self);
+    sq_vocab_abort(s);
     if (!sqlite3_get_autocommit(s->db))
         store_exec_id(s, ST_ROLLBACK);
 }
@@ -347,10 +350,13 @@ int sq_open(const char *path, int flags, store_t **out)
     if (!s)
         abort();
     s->base.ops = &sq_ops;
+    s->vocab = sq_vocab_new();
     s->readonly = (flags & STORE_READONLY) != 0;
     int rc = store_open_db(path, flags, &s->db);
     if (rc == 0)
         rc = store_configure(s);
+    if (rc == 0) /* the search tables need it, migrations included */
+        rc = sq_search_register(s);
     if (rc == 0)
         rc = store_identify(s);
     if (rc == 0 && !s->readonly)
@@ -380,6 +386,7 @@ void sq_close(store_t *self)
     }
     sqlite3_finalize(s->copy_stmt);
     sqlite3_close_v2(s->db);
+    sq_vocab_free(s->vocab);
     free(s);
 }
 
@@ -504,6 +511,7 @@ int sq_commit(store_t *self)
 int sq_rollback(store_t *self)
 {
     sq_store *s = sq(self);
+    sq_vocab_abort(s);
     return store_exec_id(s, ST_ROLLBACK);
 }
 
@@ -585,6 +593,8 @@ const store_ops sq_ops = {
     .page_insert = sq_page_insert,
     .setting_set = sq_setting_set,
     .redirect_insert = sq_redirect_insert,
+    .search = sq_search, .search_terms = sq_search_terms, .search_index = sq_search_index,
+    .search_clear = sq_search_clear, .search_rebuilt = sq_search_rebuilt, .related_set = sq_related_set, .article_ids = sq_article_ids,
     .rows = sq_rows,
     .row_put = sq_row_put,
     .row_set = sq_row_set,

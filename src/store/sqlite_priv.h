@@ -33,6 +33,10 @@ enum store_stmt_id {
     ST_SETTING_ENSURE,
     ST_REDIRECT_INSERT, ST_SAVEPOINT, ST_RELEASE, ST_ROLLBACK_TO,
     ST_ARTICLE_TAGS_KEEP, ST_CHANGES_HEAD, ST_CHANGES_SINCE, ST_CHANGES_PRUNE,
+    ST_SEARCH, ST_SEARCH_CARD, ST_SEARCH_TERMS, ST_SEARCH_NDOCS, ST_SEARCH_SOURCE,
+    ST_SEARCH_DELETE, ST_SEARCH_INSERT, ST_RELATED_GET, ST_RELATED_CLEAR, ST_RELATED_INSERT,
+    ST_RELATED_STORED, ST_ARTICLE_IDS, ST_VOCAB_ADD, ST_VOCAB_DROP, ST_VOCAB_CLEAR,
+    ST_SEARCH_OLD,
     ST__COUNT
 };
 
@@ -52,6 +56,9 @@ enum store_stmt_id {
 /* Article list/count variants, indexed by which filters a query uses. */
 enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
 
+/* Document counts of the index's terms, pending (sqlite_vocab.c). */
+typedef struct sq_vocab sq_vocab;
+
 typedef struct sq_store {
     struct store base;      /* first: a store_t * is a sq_store * */
     sqlite3 *db;
@@ -64,6 +71,7 @@ typedef struct sq_store {
     bool in_read;           /* inside store_read_begin() */
     bool wrote;             /* committed through s since store_changed() last asked */
     store_deps *track;      /* where reads record their keys; NULL: nowhere */
+    sq_vocab *vocab;        /* the tokenizer's terms, counted (sqlite_vocab.c) */
     uint64_t steps;         /* statement steps so far */
     struct {                /* store_fault() */
         uint64_t at;        /* fail when steps reaches this; 0: off */
@@ -136,6 +144,41 @@ int sq_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int sq_page_insert(store_t *s, store_page *p);
 int sq_setting_set(store_t *s, const char *key, const char *value);
 int sq_redirect_insert(store_t *s, const store_redirect *r);
+/* The search index (sqlite_search.c). */
+int sq_search(store_t *s, arena_t *a, const store_search_query *q, store_search_result *out);
+int sq_search_terms(store_t *s, const char *const *terms, size_t n, int64_t *counts,
+                    int64_t *ndocs);
+int sq_search_index(store_t *s, int64_t id);
+int sq_search_clear(store_t *s);
+int sq_search_rebuilt(store_t *s);
+int sq_related_set(store_t *s, int64_t id, const int64_t *ids, size_t n);
+int sq_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);
+/* One row of SQL_ART_COLS into *ar (sqlite_read.c): the article's own
+ * columns, then its author, category and comment count. */
+void sq_article_row(arena_t *a, sqlite3_stmt *st, store_article *ar);
+/* Make the "nashra" FTS5 tokenizer (search/terms.h) and the index's
+ * helper function known to s's connection, its terms counted into
+ * s->vocab: on every connection, before anything (a migration included)
+ * touches the search tables. */
+int sq_search_register(sq_store *s);
+
+/* The document counts of search_df kept with the index (sqlite_vocab.c).
+ * new/free: one per connection. term: a term the tokenizer gave for the
+ * row being written or removed (counted once per row). count: the rows
+ * FTS5 writes (+1) or removes (-1) from now on each count their terms;
+ * 0: none. end: after an article is indexed: its counts are written
+ * (unless bulk and still few). bulk: a rebuild from here to commit.
+ * flush: write what is pending now. commit: before COMMIT, everything
+ * written; abort: at ROLLBACK, everything pending dropped. */
+sq_vocab *sq_vocab_new(void);
+void sq_vocab_free(sq_vocab *w);
+void sq_vocab_term(sq_vocab *w, const char *t, size_t n);
+void sq_vocab_count(sq_vocab *w, int sign);
+void sq_vocab_bulk(sq_vocab *w);
+int sq_vocab_flush(sq_store *s);
+int sq_vocab_end(sq_store *s);
+int sq_vocab_commit(sq_store *s);
+void sq_vocab_abort(sq_store *s);
 /* store_copy's operations (sqlite_copy.c), contracts in store_impl.h. */
 int sq_rows(store_t *s, const char *table, const char *const *cols, size_t ncols,
             int (*fn)(void *arg, const char *const *vals), void *arg);

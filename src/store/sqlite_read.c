@@ -80,7 +80,7 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
 
 /* One row of SQL_ART_COLS: the article's own columns, then the joined
  * author, category and comment count. */
-static void article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
+void sq_article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
 {
     enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5 }; /* after own columns */
     const int j = (int)store_article_fields.n;
@@ -122,7 +122,7 @@ static int article_one(sq_store *s, arena_t *a, sqlite3_stmt *st, store_article 
 {
     int rc = store_step(s, st);
     if (rc == SQLITE_ROW) {
-        article_row(a, st, out);
+        sq_article_row(a, st, out);
         /* its page shows its comments' count, and the comments */
         store_dep_note(s, STORE_DEP_ARTICLE, out->id);
         store_dep_note(s, STORE_DEP_COMMENTS, out->id);
@@ -236,7 +236,7 @@ static int article_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_q
     out->n = 0;
     int rc = SQLITE_DONE;
     while (out->n < (size_t)max && (rc = store_step(s, st)) == SQLITE_ROW)
-        article_row(a, st, &out->items[out->n++]);
+        sq_article_row(a, st, &out->items[out->n++]);
     rc = store_done(st, out->n == (size_t)max ? 0 : store_map_rc(rc));
     store_deps_list(s->track, out, q->with_comments);
     for (size_t i = 0; rc == 0 && q->with_tags && i < out->n; i++)
@@ -310,6 +310,8 @@ static int related_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, bool shared, 
 /* Merge rows of the same article (sorted by id), summing shared tags. */
 static size_t related_merge(related_cand *c, size_t n)
 {
+    if (n == 0)
+        return 0; /* c may be NULL */
     qsort(c, n, sizeof *c, related_by_id);
     size_t w = 0;
     for (size_t i = 0; i < n; i++) {
@@ -333,6 +335,51 @@ static int related_step(sq_store *s, arena_t *a, enum store_stmt_id sid, int64_t
     return related_rows(s, a, st, sid == ST_RELATED_SHARED, c, n, cap);
 }
 
+/* The stored related articles of id that are visible, in their order,
+ * at most limit, into ids. */
+static int related_stored(sq_store *s, int64_t id, int64_t now, int limit, int64_t *ids,
+                          size_t *n)
+{
+    sqlite3_stmt *st = store_stmt(s, ST_RELATED_STORED);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", id);
+    store_bind_int(st, ":now", now);
+    store_bind_int(st, ":limit", limit);
+    int rc;
+    while ((rc = store_step(s, st)) == SQLITE_ROW && *n < (size_t)limit)
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    return store_done(st, store_map_rc(rc));
+}
+
+/* The articles sharing tags or the category with id, best first, after
+ * the ids already chosen and without repeating them, up to limit. */
+static int related_by_tags(sq_store *s, arena_t *a, int64_t id, int64_t now, int limit,
+                           int64_t *ids, size_t *n)
+{
+    related_cand *c = NULL;
+    size_t nc = 0, cap = 0;
+    int rc = related_step(s, a, ST_RELATED_SHARED, id, now, limit, &c, &nc, &cap);
+    if (rc == 0)
+        rc = related_step(s, a, ST_RELATED_SAMECAT, id, now, limit + (int)*n, &c, &nc, &cap);
+    if (rc)
+        return rc;
+    nc = related_merge(c, nc);
+    if (nc > 1)
+        qsort(c, nc, sizeof *c, related_by_rank);
+    size_t chosen = *n;
+    for (size_t i = 0; i < nc && *n < (size_t)limit; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < chosen && !seen; k++)
+            seen = ids[k] == c[i].id;
+        if (!seen)
+            ids[(*n)++] = c[i].id;
+    }
+    return 0;
+}
+
+/* The stored related articles (by content, index.c) first, then those
+ * sharing tags or the category. */
 int sq_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int limit,
                           struct store_article_list *out)
 {
@@ -341,23 +388,21 @@ int sq_article_related(store_t *self, arena_t *a, int64_t id, int64_t now, int l
     out->n = 0;
     if (limit < 1 || limit > 1000)
         return NS_EINVAL;
-    related_cand *c = NULL;
-    size_t n = 0, cap = 0;
-    int rc = related_step(s, a, ST_RELATED_SHARED, id, now, limit, &c, &n, &cap);
-    if (rc == 0)
-        rc = related_step(s, a, ST_RELATED_SAMECAT, id, now, limit, &c, &n, &cap);
+    int64_t *ids = arena_alloc(a, (size_t)limit * sizeof *ids);
+    size_t n = 0;
+    int rc = related_stored(s, id, now, limit, ids, &n);
+    if (rc == 0 && n < (size_t)limit)
+        rc = related_by_tags(s, a, id, now, limit, ids, &n);
     if (rc)
         return rc;
-    n = related_merge(c, n);
-    qsort(c, n, sizeof *c, related_by_rank);
     out->items = arena_zalloc(a, (size_t)limit * sizeof *out->items);
     sqlite3_stmt *st = store_stmt(s, ST_ARTICLE_SUMMARY);
     if (!st)
         return NS_EINTERNAL;
-    for (size_t i = 0; i < n && out->n < (size_t)limit; i++) {
-        store_bind_int(st, ":id", c[i].id);
+    for (size_t i = 0; i < n; i++) {
+        store_bind_int(st, ":id", ids[i]);
         if ((rc = store_step(s, st)) == SQLITE_ROW)
-            article_row(a, st, &out->items[out->n++]);
+            sq_article_row(a, st, &out->items[out->n++]);
         if ((rc = store_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_map_rc(rc))))
             return rc;
     }

@@ -112,6 +112,38 @@ const char *const store_sql[ST__COUNT] = {
         " ORDER BY seq LIMIT :limit",
     [ST_CHANGES_PRUNE] = "DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - "
         SQL_STR(STORE_CHANGES_KEEP),
+    /* Every visible match with what orders it (SQL_SEARCH_SCORE says
+     * how), unordered: sqlite_search.c keeps the best of them while
+     * counting them all, cheaper than a sort (and a window function for
+     * the count) over every match. */
+    [ST_SEARCH] = SQL_SEARCH_MATCHES(", a.published_at, " SQL_SEARCH_SCORE),
+    /* a result's card and the body it was indexed with, for snippets */
+    [ST_SEARCH_CARD] = "SELECT " SQL_ART_COLS("NULL", "NULL", "0") ", f.body FROM "
+        SQL_ART_FROM ", search_fts f WHERE a.id = :id AND f.rowid = :id",
+    /* one primary-key lookup per term, in one statement */
+    [ST_SEARCH_TERMS] = "SELECT term, docs FROM search_df"
+        " WHERE term IN (SELECT value FROM json_each(:terms))",
+    [ST_VOCAB_ADD] = "INSERT INTO search_df(term, docs) VALUES (?1, ?2)"
+        " ON CONFLICT(term) DO UPDATE SET docs = docs + excluded.docs",
+    /* a term no article holds any more keeps a row of 0 until a rebuild */
+    [ST_VOCAB_DROP] = "UPDATE search_df SET docs = max(docs + ?2, 0) WHERE term = ?1",
+    [ST_VOCAB_CLEAR] = "DELETE FROM search_df",
+    /* the index's own row count (FTS5 keeps it), not a count of rows */
+    [ST_SEARCH_NDOCS] = "SELECT nashra_rows(search_fts) FROM search_fts LIMIT 1",
+    [ST_SEARCH_SOURCE] = "SELECT title, lead, body_md, body_html FROM articles WHERE id = :id",
+    [ST_SEARCH_OLD] = "SELECT title, lead, body FROM search_fts WHERE rowid = :id",
+    [ST_SEARCH_DELETE] = "DELETE FROM search_fts WHERE rowid = :id",
+    [ST_SEARCH_INSERT] = "INSERT INTO search_fts(rowid, title, lead, body)"
+        " VALUES (:id, :title, :lead, :body)",
+    [ST_RELATED_GET] = "SELECT related_id FROM article_related WHERE article_id = :id ORDER BY rank",
+    [ST_RELATED_CLEAR] = "DELETE FROM article_related WHERE article_id = :id",
+    [ST_RELATED_INSERT] = "INSERT INTO article_related(article_id, rank, related_id)"
+        " VALUES (:id, :rank, :related)",
+    /* the stored related articles that are visible, in their order */
+    [ST_RELATED_STORED] = "SELECT a.id FROM article_related r JOIN articles a ON a.id = r.related_id"
+        " WHERE r.article_id = :id AND r.related_id <> :id AND " SQL_VISIBLE
+        " ORDER BY r.rank LIMIT :limit",
+    [ST_ARTICLE_IDS] = "SELECT id FROM articles WHERE id > :after ORDER BY id LIMIT :limit",
     [ST_COMMENT_INSERT] = "INSERT INTO comments(article_id, parent_id, author_name,"
         " author_email, author_url, body, ip, user_agent, status, created_at, fingerprint, thread_no)"
         " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created, :fp,"

@@ -346,19 +346,46 @@ int store_tag_ensure(store_t *s, store_tag *t)
     return s->ops->tag_ensure(s, t);
 }
 
+/* Each article write indexes the article again in its own transaction
+ * (index.c): no search and no related block lags behind it, and a write
+ * that fails or is rolled back leaves the index as it was. */
+typedef struct article_indexed_ctx {
+    store_article *ar;
+    const int64_t *tag_ids;
+    size_t ntags;
+    bool update;
+} article_indexed_ctx;
+
+static int article_write_indexed(store_t *s, void *arg)
+{
+    article_indexed_ctx *x = arg;
+    int rc = x->update ? s->ops->article_update(s, x->ar, x->tag_ids, x->ntags)
+                       : s->ops->article_insert(s, x->ar, x->tag_ids, x->ntags);
+    return rc ? rc : store_article_indexed(s, x->ar->id);
+}
+
 int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
 {
-    return s->ops->article_insert(s, ar, tag_ids, ntags);
+    article_indexed_ctx x = { ar, tag_ids, ntags, false };
+    return store_write(s, article_write_indexed, &x);
 }
 
 int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags)
 {
-    return s->ops->article_update(s, ar, tag_ids, ntags);
+    article_indexed_ctx x = { ar, tag_ids, ntags, true };
+    return store_write(s, article_write_indexed, &x);
+}
+
+static int article_delete_indexed(store_t *s, void *arg)
+{
+    int64_t id = *(const int64_t *)arg;
+    int rc = s->ops->article_delete(s, id);
+    return rc ? rc : s->ops->search_index(s, id);
 }
 
 int store_article_delete(store_t *s, int64_t id)
 {
-    return s->ops->article_delete(s, id);
+    return store_write(s, article_delete_indexed, &id);
 }
 
 int store_comment_insert(store_t *s, store_comment *c)

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "core/arena.h"
+#include "search/query.h"
 
 typedef struct store store_t;
 
@@ -293,8 +294,96 @@ int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
 int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out);
 /* Number of visible articles matching q (limit/offset ignored). */
 int store_article_count(store_t *s, const store_query *q, int64_t *count);
-/* Related to article id: sharing most tags first, then same category, newest first. */
+/* Related to article id, visible ones only and never itself: first those
+ * stored for it by content (store_related_compute), in their order; then,
+ * up to limit, those sharing most tags, then the same category, newest
+ * first. Depends on LIST and on each article shown. */
 int store_article_related(store_t *s, arena_t *a, int64_t id, int64_t now, int limit, struct store_article_list *out);
+/* ---- search: the index holds every article's title, lead and body text
+ * (terms_body_text) as search/terms.h's terms, whatever its status; a
+ * search shows only visible articles. The index is written in the same
+ * transaction as the article (store_article_insert/update/delete), by
+ * nashra only: a row changed by another program is indexed again by
+ * store_reindex. */
+typedef struct store_search_query {
+    const query_t *query;  /* at least one group */
+    bool any;              /* a match needs one group; false: every group */
+    int64_t now;           /* visibility cut-off */
+    int64_t exclude_id;    /* 0: none */
+    int limit, offset;     /* limit 1..100 */
+} store_search_query;
+
+typedef struct store_search_hit {
+    /* card fields, author and category, as store_article_list gives them
+     * (no body, no tags, comment_count 0) */
+    store_article article;
+    const char *text;      /* the body's indexed text, for a snippet */
+    double score;          /* higher is better; only the order means anything */
+} store_search_hit;
+
+/* A search ranks at most this many matches: the newest (by id) when more
+ * match. A word in half the archive would otherwise cost a score for
+ * every article holding it; a reader wants the best of the recent ones,
+ * and pages past the hundredth are never read. */
+#define STORE_SEARCH_RANKED 1000
+
+typedef struct store_search_result {
+    store_search_hit *hits; /* on the arena, best first */
+    size_t n;
+    int64_t total;          /* matching visible articles ranked */
+    bool more;              /* more matched than STORE_SEARCH_RANKED (= total) */
+} store_search_result;
+
+/* Visible articles matching q, best first (a single function word, as
+ * terms_is_stopword says, is left out of a query that has other words): SQLite by bm25, PostgreSQL by
+ * ts_rank_cd, each with the title weighted above the lead above the body,
+ * times a mild boost for recent articles (ties: newest first). Both
+ * backends find the same articles. A page of results depends on LIST,
+ * MODIFIED (any visible article's change may change what matches) and
+ * each article shown. */
+int store_search(store_t *s, arena_t *a, const store_search_query *q, store_search_result *out);
+
+/* For each of terms[0..n), the number of indexed articles holding it
+ * (0: none), into counts[i]; the number of indexed articles into *ndocs.
+ * For spelling suggestions and for choosing an article's distinctive
+ * terms. n <= 2000. */
+int store_search_terms(store_t *s, const char *const *terms, size_t n, int64_t *counts,
+                       int64_t *ndocs);
+
+/* Choose article id's related articles by content and store them: its
+ * most distinctive terms (stopwords skipped; term frequency, the title's
+ * counted thrice and the lead's twice, times inverse document frequency),
+ * then the visible articles best matching any of them. Inside a write
+ * transaction; article_insert and article_update call it. */
+int store_related_compute(store_t *s, int64_t id);
+
+/* Rebuild the whole index, then every article's related articles, from
+ * the articles table, and record the analyzer's version (TERMS_VERSION).
+ * The index is rebuilt in one write transaction; related articles in
+ * transactions of a few hundred articles. progress (may be NULL) is
+ * called now and then with the phase ("index" or "related"), articles
+ * done and total. Not inside a transaction. */
+int store_reindex(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
+                                               int64_t total), void *arg);
+
+/* The index phase of store_reindex alone: the related articles and the
+ * recorded version are left as they are (a copy of a site, whose
+ * related articles were copied with it). Not inside a transaction. */
+int store_search_rebuild(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
+                                                     int64_t total), void *arg);
+
+/* While `deferred`, article writes through s leave the search index and
+ * the related articles as they were: a load of many articles (the demo
+ * content, an import) that ends with store_reindex, rather than indexing
+ * and relating each article as it comes. */
+void store_index_defer(store_t *s, bool deferred);
+
+/* Whether the index was built by this analyzer (TERMS_VERSION) or the
+ * site has no article yet; if not, store_reindex. Called by whoever
+ * starts a site (nashra serve) before it serves. */
+int store_search_ready(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
+                                                   int64_t total), void *arg);
+
 /* Earliest published_at > now of a published or scheduled article, 0 if none:
  * when a cached page stops being current. */
 int store_next_publish(store_t *s, int64_t now, int64_t *when);

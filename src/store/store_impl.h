@@ -68,6 +68,24 @@ typedef struct store_ops {
     int (*page_insert)(store_t *s, store_page *p);
     int (*setting_set)(store_t *s, const char *key, const char *value);
     int (*redirect_insert)(store_t *s, const store_redirect *r);
+    int (*search)(store_t *s, arena_t *a, const store_search_query *q, store_search_result *out);
+    int (*search_terms)(store_t *s, const char *const *terms, size_t n, int64_t *counts,
+                        int64_t *ndocs);
+    /* Index article id as its row now is (terms_body_text of body_html and
+     * body_md), replacing what the index held for it; remove it from the
+     * index when there is no such row. Inside a write transaction. */
+    int (*search_index)(store_t *s, int64_t id);
+    /* Remove every article from the index. Inside a write transaction,
+     * which then indexes every article and calls search_rebuilt: what the
+     * index derives from its documents (term counts) may wait for that. */
+    int (*search_clear)(store_t *s);
+    int (*search_rebuilt)(store_t *s);
+    /* Replace article id's stored related articles by ids[0..n), in that
+     * order. Inside a write transaction. */
+    int (*related_set)(store_t *s, int64_t id, const int64_t *ids, size_t n);
+    /* Ids of every article (any status) greater than after, ascending, at
+     * most limit, onto arena a. */
+    int (*article_ids)(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);
     /* For store_copy (store/copy.c), on the tables and columns it names:
      * rows: call fn for each row of table (ordered by its first column)
      * with the values of cols as text, NULL for SQL NULL; stop at fn's
@@ -90,6 +108,7 @@ typedef struct store_ops {
 /* The generic handle: every backend's connection struct begins with it. */
 struct store {
     const store_ops *ops;
+    bool index_deferred;   /* store_index_defer */
 };
 
 /* What both backends share (deps.c, store.c). */
@@ -98,6 +117,9 @@ struct store {
  * comments too (store_query.with_comments). Without, the counts read are
  * set to 0: a page that does not depend on them must not show them. */
 void store_deps_list(store_deps *d, struct store_article_list *l, bool comments);
+/* Index article id again and choose its related articles (index.c):
+ * what every article write does in its transaction. */
+int store_article_indexed(store_t *s, int64_t id);
 /* A backend's write transaction, for the retry loops every backend's
  * store_write and store_begin share (store.c). */
 typedef struct store_tx {

@@ -1,7 +1,8 @@
 // The article page in a real browser: right-to-left layout, the comment
 // form's own validation messages, accessibility (axe-core) of the main
-// page kinds, and the click-to-load video that makes no outside request
-// before the reader asks for it.
+// page kinds, the header's search box without JavaScript, and the
+// click-to-load video that makes no outside request before the reader
+// asks for it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSite, launch, axeViolations } from './server.mjs';
@@ -65,7 +66,10 @@ test('article is right-to-left and the comment form shows its messages', async (
 test('axe-core finds no violation on every kind of page', async () => {
   const urls = [site.seedUrl, `${site.base}/`, `${site.base}/page/2/`, `${site.base}/category/politics/`,
     `${site.base}/tag/${encodeURIComponent('روسيا')}/`, `${site.base}/author/ahmed-elmasry/`,
-    `${site.base}/about/`, `${site.base}/no-such-page-browser/`];
+    `${site.base}/about/`, `${site.base}/no-such-page-browser/`,
+    // search: results, none (with a suggestion), the empty page, a second page
+    `${site.base}/search?q=${encodeURIComponent('الجنود')}`, `${site.base}/search?q=${encodeURIComponent('الجنوذ')}`,
+    `${site.base}/search`, `${site.base}/search?q=${encodeURIComponent('الحكومه')}&page=2`];
   const found = [];
   for (const url of urls) {
     const { page } = await open(url);
@@ -83,6 +87,27 @@ test('axe-core finds no violation on every kind of page', async () => {
   await page.close();
   if (found.length) console.log(JSON.stringify(found, null, 1));
   assert.equal(found.length, 0, `${found.length} axe violation(s): ${found.map((v) => v.id).join(', ')}`);
+});
+
+test('the header search box works without JavaScript and keeps the query', async () => {
+  const noJs = await launch({ javaScriptEnabled: false });
+  try {
+    const page = await noJs.context.newPage();
+    await page.goto(`${site.base}/`, { waitUntil: 'load' });
+    const box = page.getByRole('search', { name: 'البحث في الموقع' }).getByRole('searchbox');
+    await box.fill('  الجُنُود  ');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), box.press('Enter')]);
+    const url = new URL(page.url());
+    assert.equal(url.pathname, '/search');
+    // the canonical query, after its redirect: the words as typed, without the spaces
+    assert.equal(url.searchParams.get('q'), 'الجُنُود');
+    assert.ok(await page.locator('a.result-title').count() >= 1);
+    assert.equal(await page.inputValue('#search-q'), 'الجُنُود');
+    assert.ok(await page.locator('p.snippet mark').count() >= 1);
+    await page.close();
+  } finally {
+    await noJs.close();
+  }
 });
 
 test('video loads only on click and nothing leaves this machine before', async () => {

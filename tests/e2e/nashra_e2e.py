@@ -83,6 +83,33 @@ def quote_path(path, upper=True):
     return "".join(out)
 
 
+VNU = os.path.join(ROOT, "tests", "browser", "node_modules", "vnu-jar", "build", "dist", "vnu.jar")
+
+
+def vnu_errors(pages):
+    """What the Nu HTML checker (vnu-jar, run by java) calls errors in
+    pages, a dict of name -> HTML body (bytes): its messages, each a dict
+    naming the file; a failure of the checker itself is one more."""
+    import json
+    tmp = tempfile.mkdtemp(prefix="nashra-vnu-")
+    try:
+        files = []
+        for name, body in pages.items():
+            files.append(os.path.join(tmp, name + ".html"))
+            with open(files[-1], "wb") as fh:
+                fh.write(body)
+        p = subprocess.run(["java", "-jar", VNU, "--errors-only", "--format", "json", *files],
+                           capture_output=True, text=True, timeout=180)
+        out = p.stderr.strip() or p.stdout.strip()
+        msgs = json.loads(out).get("messages", []) if out else []
+        errors = [m for m in msgs if m.get("type") in ("error", "non-document-error")]
+        if p.returncode != 0 and not errors:
+            errors.append({"type": "error", "message": "vnu exit status %d" % p.returncode})
+        return errors
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def sanitizer_report(text):
     """True when a sanitizer complained in some output."""
     return any(m in text for m in ("AddressSanitizer", "LeakSanitizer", "ThreadSanitizer",

@@ -37,7 +37,8 @@ class Cli(unittest.TestCase):
             r = run_cli(arg)
             self.assertEqual(r.returncode, 0, r.stderr)
             out = r.stdout + r.stderr
-            for w in ("init", "serve", "--listen", "--threads", "--base-url", "--no-cache", "--demo"):
+            for w in ("init", "serve", "--listen", "--threads", "--base-url", "--no-cache", "--demo",
+                      "search", "reindex", "--page"):
                 self.assertIn(w, out)
 
     def test_version(self):
@@ -174,6 +175,7 @@ class Cli(unittest.TestCase):
 
 # -- nashra db copy ---------------------------------------------------------
 SITE_TABLES = ("authors", "categories", "tags", "articles", "article_tags", "comments",
+               "article_related",
                "pages", "redirects", "settings")
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # the same address in every page, whichever port serves it

@@ -17,6 +17,7 @@
 
 #include "cli/demo.h"
 #include "core/err.h"
+#include "http/form.h"
 #include "http/page.h"
 #include "http/router.h"
 #include "render/theme.h"
@@ -63,14 +64,20 @@ typedef struct result {
     uint64_t steps;   /* store steps page_run made */
 } result;
 
-/* What request.c does for a GET of path between routing and sending. */
-static result render(fx *f, const char *path)
+/* What request.c does for a GET of target (a path, then maybe "?" and
+ * its urlencoded query) between routing and sending. */
+static result render(fx *f, const char *target)
 {
     arena_t *a = arena_new(0);
+    const char *q = strchr(target, '?');
+    const char *path = q ? arena_strndup(a, target, (size_t)(q - target)) : target;
     hreq_t rq = {.arena = a, .store = f->s, .site = &f->site, .method = "GET",
                  .path = path, .client = "192.0.2.1", .now = NOW, .page = 1};
+    if (q)
+        assert_int_equal(form_parse_urlencoded(a, q + 1, strlen(q + 1), (hreq_param **)&rq.query,
+                                               &rq.nquery), 0);
     route_match m;
-    page_req pr = {.match = &m, .query = ""};
+    page_req pr = {.match = &m, .query = q ? q + 1 : ""};
     pr.route_rc = router_match(a, path, &m);
     hresp_t rs;
     hresp_init(&rs, a);
@@ -89,8 +96,14 @@ static result render(fx *f, const char *path)
 }
 
 /* The demo's pages: an article (its slug found through the home page's
- * list), the home page, an archive, a feed, a sitemap, a missing page. */
-static const char *paths[] = {NULL, "/", "/page/2/", "/feed/", "/sitemap-news.xml", "/no-such-page/"};
+ * list), the home page, an archive, a feed, a sitemap, searches (results
+ * and the fallback to any word; nothing, with a spelling suggested), a
+ * missing page. */
+static const char *paths[] = {NULL, "/", "/page/2/", "/feed/", "/sitemap-news.xml",
+                              "/search?q=%D8%A7%D9%84%D8%AD%D9%83%D9%88%D9%85%D9%87",   /* الحكومه */
+                              "/search?q=%D8%A7%D9%84%D8%AD%D9%83%D9%88%D9%85%D9%87%20zqxj",
+                              "/search?q=%D8%A7%D9%84%D8%AC%D9%86%D9%88%D8%B0",         /* الجنوذ */
+                              "/no-such-page/"};
 
 static const char *article_path(fx *f, arena_t *a)
 {

@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "search/arabic.h"
+#include "search/plurals.h"
 #include "test_util.h"
 
 #define A test_util_arena
@@ -151,6 +152,10 @@ static void test_beyond_lucene(void **state)
     assert_string_equal(norm("ٱلله"), "الله");                /* alef wasla */
     assert_string_equal(norm("NLAW OPEC Ελλάδα"), "nlaw opec ελλάδα");
     assert_string_equal(norm("عـــاجل"), "عاجل");
+    /* hamza's seat follows the vowel: one spelling for every case */
+    assert_string_equal(norm("أبناؤهم أبنائهم أبناءهم"), "ابناءهم ابناءهم ابناءهم");
+    assert_string_equal(norm("مسؤول مسئول"), "مسءول مسءول");
+    assert_string_equal(analyze("أبنائهن"), "ابناء");
     assert_string_equal(norm(""), "");
     static const char nul[] = "كلمة\0أخرى\nثالثة";
     size_t n;
@@ -190,11 +195,90 @@ static void test_beyond_light10(void **state)
     assert_string_equal(analyze("مرسوما"), "مرسوما");  /* no tanween written: left */
 }
 
-static const char *proclitic(const char *s)
+/* A second stem of s (normalised) by fn: ar_stem_proclitic or ar_stem_endings. */
+static const char *reading(const char *(*fn)(arena_t *, const ar_word *), const char *s)
 {
     ar_word w = { .norm = norm(s) };
     w.len = strlen(w.norm);
-    return ar_stem_proclitic(A, &w);
+    return fn(A, &w);
+}
+
+static const char *proclitic(const char *s)
+{
+    return reading(ar_stem_proclitic, s);
+}
+
+static const char *endings(const char *s)
+{
+    return reading(ar_stem_endings, s);
+}
+
+static const char *singular(const char *s)
+{
+    return reading(ar_stem_singular, s);
+}
+
+/* Broken plurals from a list: the singular's stem beside the plural's. */
+static void test_broken_plurals(void **state)
+{
+    (void)state;
+    assert_string_equal(singular("الجنود"), "جند");     /* as جندي */
+    assert_string_equal(analyze("جندي"), "جند");
+    assert_string_equal(singular("أسعارها"), "سعر");    /* suffix taken off first */
+    assert_string_equal(singular("بجنود"), "جند");      /* and a proclitic */
+    assert_string_equal(singular("الأسرى"), "اسير");
+    assert_null(singular("جندي"));                       /* not a plural */
+    assert_null(singular("كتب"));                        /* books, or wrote: left out */
+    assert_null(singular("NLAW"));
+}
+
+/* Whether plural, in each of its usual forms, reads as its singular's
+ * stem, and no form's own stem is that already; fails saying which. */
+static void plural_reads_as(const char *plural, const char *sg)
+{
+    static const char *const forms[] = { "%s", "ال%s", "بال%s", "و%s" };
+    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+        const char *word = arena_printf(A, forms[f], plural);
+        const char *got = singular(word);
+        if (!got || strcmp(got, sg) || !strcmp(analyze(word), sg))
+            fail_msg("%s: stem %s, read as %s, not %s", word, analyze(word),
+                     got ? got : "nothing", sg);
+    }
+}
+
+/* A sample of the lexicon across its themes, each way: the plural is read
+ * as its singular's stem, so a search for either finds the other (the
+ * plural's reading colocated with it in the index, or an alternative in a
+ * query), and the singular is no plural. */
+static void test_plural_lexicon_sample(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        { "قروض", "قرض" }, { "ضرائب", "ضريبة" }, { "مصارف", "مصرف" },
+        { "قذائف", "قذيفة" }, { "ضحايا", "ضحية" }, { "مرضى", "مريض" },
+        { "أدوية", "دواء" }, { "أبطال", "بطل" }, { "كؤوس", "كأس" },
+        { "نتائج", "نتيجة" }, { "مقابر", "مقبرة" }, { "حرائق", "حريق" },
+        { "شؤون", "شأن" }, { "سواحل", "ساحل" }, { "فنادق", "فندق" },
+        { "زلازل", "زلزال" }, { "نواب", "نائب" }, { "وثائق", "وثيقة" },
+        { "وزراء", "وزير" }, { "ألغام", "لغم" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        plural_reads_as(pairs[i][0], analyze(pairs[i][1]));
+        assert_null(singular(pairs[i][1]));
+    }
+}
+
+/* Every entry of the lexicon reads as its singular, and is needed: the
+ * stemmer alone does not give the plural its singular's stem. */
+static void test_plural_lexicon_entries(void **state)
+{
+    (void)state;
+    assert_true(ar_plural_count() >= 300);
+    for (size_t i = 0; i < ar_plural_count(); i++) {
+        const ar_plural *e = ar_plural_at(i);
+        plural_reads_as(e->plural, analyze(e->singular));
+    }
+    assert_null(ar_plural_at(ar_plural_count()));
 }
 
 /* ل ب ك ف: a second stem, never instead of the first. */
@@ -209,6 +293,39 @@ static void test_proclitic_stem(void **state)
     assert_null(proclitic("بيت"));                   /* three letters in all */
     assert_null(proclitic("سلام"));                  /* not a proclitic */
     assert_null(proclitic("NLAW"));
+}
+
+/* Other proclitics than light10's: several at once, a و or ل that is
+ * the word's own. */
+static void test_proclitic_readings(void **state)
+{
+    (void)state;
+    assert_string_equal(proclitic("وزارة"), "وزار");     /* as الوزارة */
+    assert_string_equal(analyze("وزارة"), "زار");         /* light10's reading stays first */
+    assert_string_equal(proclitic("وكالة"), "وكال");     /* not و ك + الة: too little left */
+    assert_string_equal(proclitic("بوزارة"), "وزار");    /* no second prefix after ب */
+    assert_string_equal(proclitic("وبالجيش"), "جيش");
+    assert_string_equal(proclitic("للاعبين"), "لاعب");   /* ل before اللاعبين */
+    assert_string_equal(proclitic("لروسيا"), "روس");     /* endings read too */
+    assert_null(proclitic("والكتاب"));                    /* light10's own reading */
+    assert_null(proclitic("وكيل"));                       /* the word itself */
+}
+
+/* Endings light10 leaves, read as a second stem. */
+static void test_endings_readings(void **state)
+{
+    (void)state;
+    assert_string_equal(endings("مرسوما"), "مرسوم");     /* tanween not written */
+    assert_string_equal(endings("روسيا"), "روس");         /* as الروسي */
+    assert_string_equal(endings("أوكرانيا"), "اوكران");   /* as الأوكرانية */
+    assert_string_equal(endings("متطوعو"), "متطوع");      /* plural in construct */
+    assert_string_equal(endings("حكومتهم"), "حكوم");      /* as الحكومة */
+    assert_string_equal(endings("حكومته"), "حكوم");
+    assert_string_equal(endings("مدينتهم"), "مدين");      /* ين stays: as مدينة */
+    assert_null(endings("سياراتهم"));                     /* the plural's ت: light10's سيار */
+    assert_null(endings("كتاب"));
+    assert_null(endings("مترو"));                         /* too short to lose its و */
+    assert_null(endings("NLAW"));
 }
 
 static int fail_on_second(void *arg, const ar_word *w)
@@ -259,6 +376,11 @@ int main(void)
         cmocka_unit_test(test_words_keep_marks_inside),
         cmocka_unit_test(test_beyond_light10),
         cmocka_unit_test(test_proclitic_stem),
+        cmocka_unit_test(test_proclitic_readings),
+        cmocka_unit_test(test_endings_readings),
+        cmocka_unit_test(test_broken_plurals),
+        cmocka_unit_test(test_plural_lexicon_sample),
+        cmocka_unit_test(test_plural_lexicon_entries),
         cmocka_unit_test(test_hostile_input),
     };
     return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
