@@ -477,6 +477,18 @@ static int by_text(sq_store *s, arena_t *a, enum store_stmt_id id, const char *n
     return rows(s, a, st, fs, &out, NULL);
 }
 
+/* The one row of statement `id` for :id = key (NS_ENOTFOUND if none). */
+static int by_id(sq_store *s, arena_t *a, enum store_stmt_id id, int64_t key,
+                 const store_fields *fs, void *out)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":id", key);
+    memset(out, 0, fs->size);
+    return rows(s, a, st, fs, &out, NULL);
+}
+
 /* All rows of an unparameterised statement. */
 static int all_rows(sq_store *s, arena_t *a, enum store_stmt_id id, const store_fields *fs,
                     void **out, size_t *n)
@@ -524,14 +536,7 @@ int sq_category_by_slug(store_t *self, arena_t *a, const char *slug, store_categ
 
 int sq_category_by_id(store_t *self, arena_t *a, int64_t id, store_category *out)
 {
-    sq_store *s = sq(self);
-    sqlite3_stmt *st = store_stmt(s, ST_CATEGORY_BY_ID);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_int(st, ":id", id);
-    memset(out, 0, sizeof *out);
-    void *p = out;
-    return rows(s, a, st, &store_category_fields, &p, NULL);
+    return by_id(sq(self), a, ST_CATEGORY_BY_ID, id, &store_category_fields, out);
 }
 
 int sq_category_list(store_t *self, arena_t *a, store_category **out, size_t *n)
@@ -612,13 +617,7 @@ static int one_int(sq_store *s, sqlite3_stmt *st, int64_t *v)
 
 int sq_comment_get(store_t *self, arena_t *a, int64_t id, store_comment *out)
 {
-    sq_store *s = sq(self);
-    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_GET);
-    if (!st)
-        return NS_EINTERNAL;
-    store_bind_int(st, ":id", id);
-    memset(out, 0, sizeof *out);
-    return rows(s, a, st, &store_comment_fields, (void **)&out, NULL);
+    return by_id(sq(self), a, ST_COMMENT_GET, id, &store_comment_fields, out);
 }
 
 int sq_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
