@@ -187,14 +187,9 @@ static void stats_at_gate(fx *f, uint64_t *batches, uint64_t *jobs)
 /* A site with one article, the loop and its receiver, the commit thread. */
 static int setup_with(void **state, bool site)
 {
-    fx *f = calloc(1, sizeof *f);
+    fx *f = backend_fixture_new(state, sizeof *f);
     if (!f)
         return -1;
-    f->be = *state;
-    if (f->be->make(&f->loc) != 0) {
-        free(f);
-        return -1;
-    }
     if (site) {
         store_t *s;
         store_article ar = { .slug = "target", .title = "عنوان", .status = ARTICLE_PUBLISHED,

@@ -360,11 +360,10 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
+    fx *f = backend_fixture_new(state, sizeof *f);
     if (!f)
         return -1;
-    f->be = *state;
-    if (f->be->make(&f->loc) != 0 || store_open(f->loc.location, STORE_CREATE, &f->s) != 0) {
+    if (store_open(f->loc.location, STORE_CREATE, &f->s) != 0) {
         f->be->drop(&f->loc);
         free(f);
         return -1;

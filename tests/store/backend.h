@@ -253,4 +253,29 @@ static inline int backend_run(const char *suite, const struct CMUnitTest *sqlite
         return backend_run(suite, sqlite_tests, pg_tests, sizeof sqlite_tests / sizeof *sqlite_tests); \
     }
 
+/* ---- a test's fixture ---- */
+
+/* What every fixture begins with: the backend it runs on and its place
+ * there. A suite's own fixture struct starts with these two members. */
+typedef struct backend_fixture {
+    const backend *be;
+    backend_loc loc;
+} backend_fixture;
+
+/* A zeroed fixture of `size` bytes on a fresh place of the backend that
+ * *state names (cmocka's initial state); NULL, with nothing left behind,
+ * if memory or the place cannot be had. Free it after be->drop. */
+static inline void *backend_fixture_new(void *const *state, size_t size)
+{
+    backend_fixture *f = calloc(1, size);
+    if (!f)
+        return NULL;
+    f->be = *state;
+    if (f->be->make(&f->loc) != 0) {
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
 #endif

@@ -63,14 +63,9 @@ typedef struct fx {
 /* *state is the backend on entry (the test's initial state). */
 static int setup_empty(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
+    fx *f = backend_fixture_new(state, sizeof *f);
     if (!f)
         return -1;
-    f->be = *state;
-    if (f->be->make(&f->loc) != 0) {
-        free(f);
-        return -1;
-    }
     f->a = arena_new(0);
     *state = f;
     return 0;

@@ -52,14 +52,9 @@ typedef struct fx {
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
+    fx *f = backend_fixture_new(state, sizeof *f);
     if (!f)
         return -1;
-    f->be = *state;
-    if (f->be->make(&f->loc) != 0) {
-        free(f);
-        return -1;
-    }
     f->a = arena_new(0);
     *state = f;
     if (store_open(f->loc.location, STORE_CREATE, &f->s) != 0)
