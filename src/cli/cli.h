@@ -28,6 +28,10 @@ int cli_store_fail(const char *db, int rc);
  * DIR/nashra.conf, else DIR/nashra.db. 0, or the exit status after saying
  * what is wrong with the file. */
 int cli_site_db(const char *dir, const char *override, char *db, size_t size);
+/* Open the site in dir (its database as cli_site_db finds it) into *s:
+ * 0, or the exit status after saying why it could not be opened. */
+int cli_site_open(const char *dir, store_t **s);
+
 /* Create DIR/nashra.conf (mode 0600: the URL may hold a password) naming
  * database db; refuses to replace an existing one. 0 or an exit status. */
 int cli_site_write_conf(const char *dir, const char *db);

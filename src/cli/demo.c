@@ -4,9 +4,9 @@
  * feeds, yet be reproducible for tests and benchmarks: so articles are
  * assembled from per-category phrase tables with a fixed-seed generator, and
  * every date is an offset from the `now` the caller passes. The one real
- * article (demo_seed.c) goes through the same parsing an importer would
- * need: video marker, dateline source, sub-headings, Markdown escaping, and
- * the source site's page furniture dropped.
+ * article (demo_seed.c) goes through the parser of `nashra import text`
+ * (import/text.h): video marker, dateline source, sub-headings, Markdown
+ * escaping, and the source site's page furniture dropped.
  */
 #include "cli/demo.h"
 
@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/rng.h"
 #include "core/text.h"
+#include "import/text.h"
 #include "render/markdown.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -162,125 +163,16 @@ static const char *const demo_common_sentences[] = {
 
 /* ---- Markdown and the seed article ---- */
 
-/* Lines at which the scraped page furniture begins. */
-static const char *const demo_chrome[] = {
-    "قد يهمك أيضاً", "قد يهمك أيضا", "تعليقات", "ترك الرد", "اترك تعليقاً", "تابعنا", "الأحدث",
-};
-static const char demo_video_marker[] = " (شاهد)";
-static const char demo_dateline_sep[] = " – ";
-/* A line ending with one of these is a sentence, not a heading. */
-static const char *const demo_final_punct[] = { ".", "!", "?", ":", "؟", "،", "؛", "…" };
-#define HEADING_MAX_WORDS 8
-#define DATELINE_MAX 64          /* bytes of a "SOURCE – " prefix */
-
 char *demo_md_escape(arena_t *a, const char *line, size_t n)
 {
-    while (n && (*line == ' ' || *line == '\t'))
-        line++, n--;
-    char *out = arena_alloc(a, 2 * n + 1), *o = out;
-    size_t digits = 0;
-    while (digits < n && line[digits] >= '0' && line[digits] <= '9')
-        digits++;
-    for (size_t i = 0; i < n; i++) {
-        char c = line[i];
-        bool special = strchr("\\`*_[]<>#!|~&", c) != NULL ||
-                       (i == 0 && strchr("-+=", c) != NULL) ||
-                       (i > 0 && i == digits && (c == '.' || c == ')'));
-        if (special && c)
-            *o++ = '\\';
-        *o++ = c;
-    }
-    *o = '\0';
-    return out;
-}
-
-static bool ends_with(const char *s, size_t n, const char *suffix)
-{
-    size_t k = strlen(suffix);
-    return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
-static bool is_chrome(const char *s, size_t n)
-{
-    for (size_t i = 0; i < N_ELEMS(demo_chrome); i++)
-        if (strlen(demo_chrome[i]) == n && memcmp(demo_chrome[i], s, n) == 0)
-            return true;
-    return false;
-}
-
-static bool is_heading(const char *s, size_t n)
-{
-    size_t words = 1;
-    for (size_t i = 0; i < n; i++)
-        words += s[i] == ' ';
-    for (size_t i = 0; i < N_ELEMS(demo_final_punct); i++)
-        if (ends_with(s, n, demo_final_punct[i]))
-            return false;
-    return words <= HEADING_MAX_WORDS;
-}
-
-/* Next line of [*p, end): sets *line and *len, advances *p; false at end. */
-static bool next_line(const char **p, const char *end, const char **line, size_t *len)
-{
-    if (*p >= end)
-        return false;
-    const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-    *line = *p;
-    *len = (size_t)((nl ? nl : end) - *p);
-    *p = nl ? nl + 1 : end;
-    return true;
-}
-
-/* Body lines (after the lead) up to the page furniture, as Markdown. */
-static char *seed_body(arena_t *a, const char *p, const char *end)
-{
-    char *md = NULL;
-    size_t mdlen = 0;
-    FILE *f = open_memstream(&md, &mdlen);
-    if (!f)
-        abort();
-    const char *line;
-    size_t n;
-    bool first = true;
-    while (next_line(&p, end, &line, &n) && !is_chrome(line, n)) {
-        if (n == 0)
-            continue;
-        fprintf(f, "%s%s%s\n", first ? "" : "\n", is_heading(line, n) ? "## " : "",
-                demo_md_escape(a, line, n));
-        first = false;
-    }
-    fclose(f);
-    char *out = arena_strndup(a, md, mdlen);
-    free(md);
-    return out;
+    return import_text_md_escape(a, line, n);
 }
 
 int demo_parse_seed(arena_t *a, const char *text, size_t len, store_article *out, int *has_video)
 {
-    if (!text || !text_valid_utf8(text, len))
-        return NS_EINVAL;
-    const char *p = text, *end = text + len, *line;
-    size_t n;
-    if (!next_line(&p, end, &line, &n) || n == 0)
-        return NS_EINVAL;
-    *has_video = ends_with(line, n, demo_video_marker);
-    out->title = arena_strndup(a, line, n - (*has_video ? strlen(demo_video_marker) : 0));
-    bool more;
-    while ((more = next_line(&p, end, &line, &n)) && n == 0)
-        ;
-    if (!more)
-        line = end, n = 0;
-    const char *sep = memmem(line, n, demo_dateline_sep, strlen(demo_dateline_sep));
-    if (sep && sep - line > DATELINE_MAX)
-        sep = NULL;
-    out->source = sep ? arena_strndup(a, line, (size_t)(sep - line)) : NULL;
-    if (sep) {
-        n -= (size_t)(sep - line) + strlen(demo_dateline_sep);
-        line = sep + strlen(demo_dateline_sep);
-    }
-    out->lead = arena_strndup(a, line, n);
-    out->body_md = seed_body(a, p, end);
-    return 0;
+    int rc = import_text_parse(a, text, len, out);
+    *has_video = rc == 0 && out->video;
+    return rc;
 }
 
 /* ---- populating ---- */
@@ -614,8 +506,9 @@ static int add_pages(demo_ctx *d)
     };
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < N_ELEMS(pages); i++) {
-        store_page p = { 0, pages[i].slug, pages[i].title, pages[i].body, true,
-                         d->now - DEMO_SPAN, d->now - DEMO_SPAN / 2 };
+        store_page p = { .slug = pages[i].slug, .title = pages[i].title, .body_md = pages[i].body,
+                         .published = true, .published_at = d->now - DEMO_SPAN,
+                         .updated_at = d->now - DEMO_SPAN / 2 };
         rc = store_page_insert(d->s, &p);
     }
     return rc;

@@ -25,19 +25,12 @@ int demo_populate(store_t *s, int64_t now);
 extern const char demo_seed_text[];
 extern const size_t demo_seed_len;
 
-/* Parse scraped article text of the seed's shape: headline (a trailing
- * " (شاهد)" marks a video and is removed: *has_video set), a lead line whose
- * "SOURCE – " prefix becomes out->source, then body lines up to the first
- * known page-furniture line, turned into Markdown (short unpunctuated lines
- * become "## " headings, special characters escaped). Sets title, source,
- * lead and body_md of out (other fields untouched), strings on arena a.
- * NS_EINVAL if text is not valid UTF-8 or has no headline. */
+/* import_text_parse (import/text.h) of text, with *has_video set to
+ * out->video: how the seed article is read. */
 int demo_parse_seed(arena_t *a, const char *text, size_t len, store_article *out,
                     int *has_video);
 
-/* line escaped so that CommonMark renders it as the same literal text
- * (backslash before special characters, list/heading markers neutralised
- * at the start, leading blanks dropped). Owned by arena a. */
+/* import_text_md_escape (import/text.h). */
 char *demo_md_escape(arena_t *a, const char *line, size_t n);
 
 #endif

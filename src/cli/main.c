@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "cli/db.h"
 #include "cli/demo.h"
+#include "cli/import.h"
 #include "cli/search.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -48,6 +49,7 @@ static const char usage_text[] =
     "       nashra settings DIR set KEY VALUE\n"
     "       " CLI_SEARCH_USAGE "\n"
     "       " CLI_REINDEX_USAGE "\n"
+    "       " CLI_IMPORT_USAGE "\n"
     "       " CLI_DB_USAGE "\n"
     "       nashra --help | --version\n"
     "\n"
@@ -432,5 +434,9 @@ int main(int argc, char **argv)
         return cli_reindex(argc - 1, argv + 1);
     if (strcmp(cmd, "db") == 0)
         return cli_db(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0)
+        return cli_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0)
+        return cli_export(argc - 1, argv + 1);
     return cli_usage("unknown command");
 }

@@ -21,6 +21,7 @@
 #include "handlers/search.h"
 #include "store/store.h"
 
+#define PROGRESS_BAR 24    /* characters of the bar */
 #define PROGRESS_EVERY 0.2   /* seconds between two rewrites of the line */
 #define SEARCH_MAX_PAGE 100000
 
@@ -33,6 +34,19 @@ static double mono_s(void)
 
 /* ---- progress ---- */
 
+/* What a phase counts: articles, unless it says otherwise. */
+static const struct { const char *phase, *unit; } progress_units[] = {
+    {"import", "items"},
+};
+
+static const char *progress_unit(const char *phase)
+{
+    for (size_t i = 0; i < sizeof progress_units / sizeof progress_units[0]; i++)
+        if (strcmp(progress_units[i].phase, phase) == 0)
+            return progress_units[i].unit;
+    return "articles";
+}
+
 static double progress_rate(const cli_progress *p, double now)
 {
     double dt = now - p->phase_started;
@@ -44,9 +58,10 @@ static void progress_phase_end(cli_progress *p)
 {
     if (!p->phase)
         return;
-    fprintf(p->out, "%s%s: %" PRId64 " articles in %.1f s (%.0f articles/s)%s\n",
-            p->tty ? "\r" : "", p->phase, p->done, p->last - p->phase_started,
-            progress_rate(p, p->last), p->tty ? "\033[K" : "");
+    const char *unit = progress_unit(p->phase);
+    fprintf(p->out, "%s%s: %" PRId64 " %s in %.1f s (%.0f %s/s)%s\n", p->tty ? "\r" : "", p->phase,
+            p->done, unit, p->last - p->phase_started, progress_rate(p, p->last), unit,
+            p->tty ? "\033[K" : "");
     fflush(p->out);
     p->phase = NULL;
     p->phase_started = p->last;
@@ -71,8 +86,13 @@ void cli_progress_report(void *arg, const char *phase, int64_t done, int64_t tot
         return;
     p->shown = p->last;
     double rate = progress_rate(p, p->last);
-    fprintf(p->out, "\r%s %" PRId64 "/%" PRId64 " (%d%%)  %.0f articles/s  ETA %.0f s\033[K", phase,
-            done, total, total > 0 ? (int)(done * 100 / total) : 100, rate,
+    int pct = total > 0 ? (int)(done * 100 / total) : 100;
+    char bar[PROGRESS_BAR + 1];
+    for (int i = 0; i < PROGRESS_BAR; i++)
+        bar[i] = i < pct * PROGRESS_BAR / 100 ? '#' : '.';
+    bar[PROGRESS_BAR] = '\0';
+    fprintf(p->out, "\r%s [%s] %" PRId64 "/%" PRId64 " (%d%%)  %.0f %s/s  ETA %.0f s\033[K", phase, bar,
+            done, total, pct, rate, progress_unit(phase),
             rate > 0 && total > done ? (double)(total - done) / rate : 0.0);
     fflush(p->out);
 }
@@ -80,19 +100,6 @@ void cli_progress_report(void *arg, const char *phase, int64_t done, int64_t tot
 void cli_progress_end(cli_progress *p)
 {
     progress_phase_end(p);
-}
-
-/* ---- the site's store ---- */
-
-/* Open the site in dir; 0 or the exit status after saying why not. */
-static int search_open(const char *dir, store_t **s)
-{
-    char db[PATH_MAX];
-    int rc = cli_site_db(dir, NULL, db, sizeof db);
-    if (rc)
-        return rc;
-    rc = store_open(db, 0, s);
-    return rc == NS_OK ? 0 : cli_store_fail(db, rc);
 }
 
 /* ---- nashra search ---- */
@@ -169,7 +176,7 @@ int cli_search(int argc, char **argv)
     search_args sa = {0};
     store_t *s;
     int rc = search_parse(argc, argv, &sa);
-    if (rc || (rc = search_open(sa.dir, &s)))
+    if (rc || (rc = cli_site_open(sa.dir, &s)))
         return rc;
     arena_t *a = arena_new(0);
     search_outcome o;
@@ -195,7 +202,7 @@ int cli_reindex(int argc, char **argv)
     if (argc != 2 || argv[1][0] == '-')
         return cli_fail(EXIT_USAGE, "usage: " CLI_REINDEX_USAGE);
     store_t *s;
-    int rc = search_open(argv[1], &s);
+    int rc = cli_site_open(argv[1], &s);
     if (rc)
         return rc;
     cli_progress p;

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -110,4 +111,14 @@ int cli_site_secret(store_t *s, secret_key *out)
         rc = secret_from_hex(v, out);
     arena_free(a);
     return rc;
+}
+
+int cli_site_open(const char *dir, store_t **s)
+{
+    char db[PATH_MAX];
+    int rc = cli_site_db(dir, NULL, db, sizeof db);
+    if (rc)
+        return rc;
+    rc = store_open(db, 0, s);
+    return rc == NS_OK ? 0 : cli_store_fail(db, rc);
 }

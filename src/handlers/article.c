@@ -19,7 +19,6 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/text.h"
-#include "render/markdown.h"
 
 enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, CATEGORY_MAX_DEPTH = 8 };
 
@@ -100,7 +99,8 @@ static mu_value *tag_list(arena_t *a, const store_article *ar)
 
 static void set_media(arena_t *a, mu_value *o, const store_article *ar, const char *base_url)
 {
-    mu_set_bool(o, "has_video", ar->video_url && *ar->video_url);
+    /* a video report is badged even before its video_url is known */
+    mu_set_bool(o, "has_video", ar->video || (ar->video_url && *ar->video_url));
     mu_set_bool(o, "video", false);
     if (ar->video_url && *ar->video_url) {
         if (text_url_is_http(ar->video_url)) {
@@ -223,8 +223,8 @@ static int static_page(hreq_t *rq, hresp_t *rs, const char *slug, const view_set
     int rc = store_page_by_slug(rq->store, rq->arena, slug, &pg);
     if (rc < 0)
         return rc;
-    char *body = NULL;
-    rc = markdown_render(rq->arena, pg.body_md ? pg.body_md : "", pg.body_md ? strlen(pg.body_md) : 0, &body);
+    const char *body = NULL;
+    rc = view_body(rq->arena, pg.body_md, pg.body_format, &body);
     if (rc < 0)
         return rc;
     const char *plain = text_excerpt(rq->arena, text_strip_tags(rq->arena, body), 160);

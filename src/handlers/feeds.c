@@ -1,11 +1,13 @@
 /*
- * feeds.c - RSS 2.0 and Atom 1.0 feeds of the site and of each category.
+ * feeds.c - RSS 2.0 and Atom 1.0 feeds of the site and of each category,
+ * tag and author.
  * Both formats carry the same twenty latest visible articles with their
  * full rendered bodies, so one loader gathers the channel (title, links,
  * dates, articles) and two small writers only differ in vocabulary. Bodies
  * go through the same sanitising Markdown renderer as the pages, so a feed
  * reader sees exactly the HTML the site would show.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/date.h"
@@ -30,23 +32,81 @@ typedef struct feed {
     struct store_article_list list;
 } feed;
 
-/* The category named by params[0] into *q and f's title/links, if any. */
+/* A category, tag or author a feed follows. */
+typedef struct feed_owner {
+    int64_t id;
+    const char *name, *slug;
+} feed_owner;
+
+/* What a feed's scope is found as: its archive's path prefix, the lookup
+ * of its slug, and the field of store_query its id selects by. */
+typedef struct feed_kind {
+    const char *prefix;
+    int (*find)(hreq_t *rq, const char *slug, feed_owner *o);
+    size_t field;
+} feed_kind;
+
+static int feed_find_category(hreq_t *rq, const char *slug, feed_owner *o)
+{
+    store_category c;
+    int rc = store_category_by_slug(rq->store, rq->arena, slug, &c);
+    if (rc == 0)
+        *o = (feed_owner){c.id, c.name, c.slug};
+    return rc;
+}
+
+static int feed_find_tag(hreq_t *rq, const char *slug, feed_owner *o)
+{
+    store_tag t;
+    int rc = store_tag_by_slug(rq->store, rq->arena, slug, &t);
+    if (rc == 0)
+        *o = (feed_owner){t.id, t.name, t.slug};
+    return rc;
+}
+
+static int feed_find_author(hreq_t *rq, const char *slug, feed_owner *o)
+{
+    store_author au;
+    int rc = store_author_by_slug(rq->store, rq->arena, slug, &au);
+    if (rc == 0)
+        *o = (feed_owner){au.id, au.name, au.slug};
+    return rc;
+}
+
+static const feed_kind feed_kinds[] = {
+    {"/category/", feed_find_category, offsetof(store_query, category_id)},
+    {"/tag/", feed_find_tag, offsetof(store_query, tag_id)},
+    {"/author/", feed_find_author, offsetof(store_query, author_id)},
+};
+
+/* The archive kind whose prefix path starts with, NULL if none. */
+static const feed_kind *feed_kind_of(const char *path)
+{
+    for (size_t i = 0; i < sizeof feed_kinds / sizeof *feed_kinds; i++)
+        if (strncmp(path, feed_kinds[i].prefix, strlen(feed_kinds[i].prefix)) == 0)
+            return &feed_kinds[i];
+    return NULL;
+}
+
+/* The category, tag or author named by params[0] (which, the path says)
+ * into *q and f's title/links; the whole site when there is none. */
 static int feed_scope(hreq_t *rq, const char *suffix, store_query *q, feed *f)
 {
     const char *slug = rq->nparams > 0 ? rq->params[0] : NULL;
+    const feed_kind *k = feed_kind_of(rq->path);
     f->title = f->site.name;
     f->alt = synd_url(rq, "/", NULL, "");
-    if (!slug) {
+    if (!slug || !k) {
         f->self = synd_url(rq, "/", NULL, suffix);
         return 0;
     }
-    store_category c;
-    int rc = store_category_by_slug(rq->store, rq->arena, slug, &c);
+    feed_owner o;
+    int rc = k->find(rq, slug, &o);
     if (rc < 0)
         return rc;
-    q->category_id = c.id;
-    f->title = arena_printf(rq->arena, "%s – %s", f->site.name, c.name ? c.name : "");
-    f->alt = synd_url(rq, "/category/", c.slug, "/");
+    *(int64_t *)((char *)q + k->field) = o.id;
+    f->title = arena_printf(rq->arena, "%s – %s", f->site.name, o.name ? o.name : "");
+    f->alt = synd_url(rq, k->prefix, o.slug ? o.slug : slug, "/");
     f->self = arena_printf(rq->arena, "%s%s", f->alt, suffix);
     return 0;
 }
@@ -251,4 +311,18 @@ static void atom_document(synd_xml *w, hreq_t *rq, const feed *f)
 int handler_feed_atom(hreq_t *rq, hresp_t *rs)
 {
     return feed_serve(rq, rs, "feed/atom/", atom_document, "application/atom+xml; charset=utf-8");
+}
+
+/* ---- the feed of a page another address moved to ---- */
+
+const char *handler_feed_path(arena_t *a, const char *target)
+{
+    if (!target || target[0] != '/' || !feed_kind_of(target))
+        return target;
+    const char *rest = target + strlen(feed_kind_of(target)->prefix);
+    size_t n = strlen(rest);
+    /* one segment and its slash: the archive itself, not a page of it */
+    if (n < 2 || rest[n - 1] != '/' || memchr(rest, '/', n - 1))
+        return target;
+    return arena_printf(a, "%sfeed/", target);
 }

@@ -62,7 +62,8 @@ typedef struct hreq {
     const hreq_param *cookies;
     size_t ncookies;
     const hreq_param *headers; /* selected request headers (lower-case names):
-                                 user-agent, referer, accept-language, origin */
+                                 user-agent, referer, accept-language, origin,
+                                 content-type, range, if-range */
     size_t nheaders;
     int64_t now;              /* request time, Unix seconds */
     const char *params[HREQ_MAX_PARAMS]; /* route captures, decoded ({slug}, {path}) */
@@ -144,7 +145,9 @@ int handler_article(hreq_t *rq, hresp_t *rs);     /* "/{slug}/": article, else s
 int handler_category(hreq_t *rq, hresp_t *rs);
 int handler_tag(hreq_t *rq, hresp_t *rs);
 int handler_author(hreq_t *rq, hresp_t *rs);
-int handler_feed_rss(hreq_t *rq, hresp_t *rs);    /* params[0]: category slug or absent */
+/* params[0]: the slug of the category, tag or author (as rq->path begins
+ * "/category/", "/tag/", "/author/"), or absent: the whole site */
+int handler_feed_rss(hreq_t *rq, hresp_t *rs);
 int handler_feed_atom(hreq_t *rq, hresp_t *rs);
 int handler_sitemap_index(hreq_t *rq, hresp_t *rs);
 int handler_sitemap_articles(hreq_t *rq, hresp_t *rs); /* rq->page: 1-based chunk */
@@ -153,6 +156,10 @@ int handler_sitemap_pages(hreq_t *rq, hresp_t *rs);
 int handler_robots(hreq_t *rq, hresp_t *rs);
 int handler_healthz(hreq_t *rq, hresp_t *rs);
 int handler_asset(hreq_t *rq, hresp_t *rs);       /* params[0]: path under the theme */
+/* /uploads/{path} (uploads.c): a file of the site's media library, from
+ * DIR/uploads/ (site_config.dir), never outside it; one byte range of it
+ * (206) when the Range header asks for one. */
+int handler_upload(hreq_t *rq, hresp_t *rs);
 int handler_comment_post(hreq_t *rq, hresp_t *rs); /* POST /{slug}/comments */
 /* /search?q=…&page=N (search_page.c): the results page; another spelling
  * of the same search, 301 to its canonical one. */
@@ -162,6 +169,12 @@ int handler_opensearch(hreq_t *rq, hresp_t *rs);
 /* WordPress's search link "/?s=…" (home.c hands it over): 301 to the
  * search page for it. */
 int handler_search_wp(hreq_t *rq, hresp_t *rs);
+
+/* The feed that follows the page at target (a decoded path or an absolute
+ * URL, as the redirects table holds): "/category/c/" → "/category/c/feed/",
+ * likewise a tag's or an author's archive; anything else has no feed of
+ * its own and is returned as it is. On arena a, or target itself. */
+const char *handler_feed_path(arena_t *a, const char *target);
 
 /* Fill rs with the themed error page for rc (an Arabic page; status by
  * code: 404 NS_ENOTFOUND, 400 NS_EINVAL, 405 NS_EMETHOD, 413/414

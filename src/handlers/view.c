@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/text.h"
+#include "render/html.h"
 #include "render/markdown.h"
 
 #define VIEW_WATCH_MARKER "(شاهد)"
@@ -147,17 +148,23 @@ const char *view_display_title(arena_t *a, const char *title)
     return arena_strndup(a, title, n);
 }
 
+int view_body(arena_t *a, const char *source, body_format format, const char **html)
+{
+    const char *s = source ? source : "";
+    char *out = NULL;
+    int rc = format == BODY_HTML ? html_sanitize(a, s, strlen(s), &out) : markdown_render(a, s, strlen(s), &out);
+    if (rc == 0)
+        *html = out;
+    return rc < 0 ? rc : 0;
+}
+
 int view_article_body(arena_t *a, const store_article *ar, const char **html)
 {
     if (ar->body_html) {
         *html = ar->body_html;
         return 0;
     }
-    char *out = NULL;
-    int rc = markdown_render(a, ar->body_md ? ar->body_md : "", ar->body_md ? strlen(ar->body_md) : 0, &out);
-    if (rc == 0)
-        *html = out;
-    return rc < 0 ? rc : 0;
+    return view_body(a, ar->body_md, ar->body_format, html);
 }
 
 mu_value *view_set_opt(mu_value *o, const char *key, const char *s)
@@ -305,7 +312,7 @@ mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings 
     mu_set_str(o, "title", view_display_title(a, ar->title));
     view_set_opt(o, "kicker", ar->kicker);
     view_set_opt(o, "lead", ar->lead);
-    mu_set_bool(o, "video", ar->video_url && *ar->video_url);
+    mu_set_bool(o, "video", ar->video || (ar->video_url && *ar->video_url));
     mu_set_bool(o, "image", false);
     if (text_url_is_safe_link(ar->image_url)) { /* else no image, whatever is stored */
         mu_value *img = mu_object(a);

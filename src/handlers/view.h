@@ -58,9 +58,15 @@ char *view_canonical(arena_t *a, const char *base_url, const char *path);
  * copy on arena. NULL -> "". */
 const char *view_display_title(arena_t *a, const char *title);
 
+/* Sanitised HTML of a body whose source is in format into *html (owned by
+ * a): Markdown rendered (render/markdown.h), HTML sanitised
+ * (render/html.h), both to the same allowlist; NULL source as "". Their
+ * errors are returned, *html untouched. */
+int view_body(arena_t *a, const char *source, body_format format, const char **html);
+
 /* Sanitised HTML of an article's body into *html (owned by a, or ar's own
- * string): the body_html its writer stored, else body_md rendered now (NULL
- * body_md as ""). markdown_render's errors are returned. */
+ * string): the body_html its writer stored, else body_md rendered now by
+ * its body_format (view_body). */
 int view_article_body(arena_t *a, const store_article *ar, const char **html);
 
 /* Set key to s when s is non-empty, else to false. Templates look a missing

@@ -32,15 +32,20 @@ static void page_keep_query(buf_t *loc, const char *q)
     }
 }
 
-/* Fill rs with a redirect to the decoded path or absolute URL `to`. */
+/* Fill rs with a redirect to the decoded path or absolute URL `to`. A
+ * target that is neither (a redirects row is imported data) stays on
+ * this site: one leading slash, so "//host/x" cannot name another host. */
 static void page_redirect(hresp_t *rs, const char *to, int status, const char *query)
 {
     buf_t loc;
     buf_init(&loc, rs->body.arena);
-    if (text_url_is_http(to))
+    if (text_url_is_http(to)) {
         buf_puts(&loc, to);
-    else
+    } else {
+        to += strspn(to, "/");
+        buf_putc(&loc, '/');
         buf_url_escape(&loc, to, strlen(to));
+    }
     page_keep_query(&loc, query);
     rs->status = status;
     rs->location = buf_cstr(&loc);
@@ -48,6 +53,49 @@ static void page_redirect(hresp_t *rs, const char *to, int status, const char *q
     buf_clear(&rs->body);
     buf_puts(&rs->body, "moved\n");
     rs->cacheable = status == 301;
+}
+
+size_t page_moved_paths(arena_t *a, const char *path, const char *out[2], bool *feed_of)
+{
+    size_t n = strlen(path);
+    out[0] = path;
+    *feed_of = false;
+    size_t cut = n >= 6 && strcmp(path + n - 6, "/feed/") == 0 ? n - 5
+               : n >= 5 && strcmp(path + n - 5, "/feed") == 0 ? n - 4 : 0;
+    if (cut > 1) { /* "/X/feed/": the page "/X/" */
+        out[1] = arena_strndup(a, path, cut);
+        *feed_of = true;
+    } else if (n > 1 && path[n - 1] == '/') {
+        out[1] = arena_strndup(a, path, n - 1);
+    } else if (strchr(strrchr(path, '/'), '.')) {
+        return 1; /* a file's name ("/favicon.ico"): no slash added, as by the router */
+    } else {
+        out[1] = arena_printf(a, "%s/", path);
+    }
+    return n > 1 ? 2 : 1;
+}
+
+/* Fill rs with the redirect of a missing path, if the redirects table
+ * has one under one of its page_moved_paths; false if not. A path a
+ * handler already looked for (routed) has paid for its own point queries:
+ * its other spelling is not tried, only the page of a feed, so no missing
+ * path costs more than three. */
+static bool page_moved(hreq_t *rq, hresp_t *rs, bool routed)
+{
+    const char *paths[2];
+    bool feed_of;
+    size_t n = page_moved_paths(rq->arena, rq->path, paths, &feed_of);
+    if (routed && !feed_of)
+        n = 1;
+    for (size_t i = 0; i < n; i++) {
+        store_redirect red;
+        if (store_redirect_lookup(rq->store, rq->arena, paths[i], &red) != NS_OK || !red.to_path)
+            continue;
+        const char *to = i == 1 && feed_of ? handler_feed_path(rq->arena, red.to_path) : red.to_path;
+        page_redirect(rs, to, red.status == 302 ? 302 : 301, NULL);
+        return true;
+    }
+    return false;
 }
 
 /* Run the handler; 0 with rs filled, or an NS_E* code. */
@@ -61,16 +109,16 @@ static int page_dispatch(hreq_t *rq, hresp_t *rs, const page_req *pr)
         rq->page = m->page;
         rc = m->fn(rq, rs);
     } else if (pr->route_rc == ROUTER_REDIRECT) {
+        /* "/x" before "/x/": an old address recorded without its slash
+         * (a one-segment one is reached no other way) */
+        size_t n = strlen(rq->path);
+        if (n > 1 && rq->path[n - 1] != '/' && page_moved(rq, rs, true))
+            return NS_OK;
         page_redirect(rs, m->redirect, 301, pr->query);
         return NS_OK;
     }
-    if (rc == NS_ENOTFOUND) { /* a moved page? */
-        store_redirect red;
-        if (store_redirect_lookup(rq->store, rq->arena, rq->path, &red) == NS_OK && red.to_path) {
-            page_redirect(rs, red.to_path, red.status == 302 ? 302 : 301, NULL);
-            rc = NS_OK;
-        }
-    }
+    if (rc == NS_ENOTFOUND && page_moved(rq, rs, pr->route_rc == ROUTER_HANDLER)) /* moved? */
+        rc = NS_OK;
     return rc;
 }
 

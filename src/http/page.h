@@ -29,11 +29,23 @@ typedef struct page_req {
 
 /* Run the page for rq into rs (0), or return the NS_E* code of what
  * failed: the route's handler, else a redirect of the router or of the
- * redirects table, else NS_ENOTFOUND. A form route's body is parsed into
+ * redirects table (page_moved_paths; a row for a path the router would
+ * give its slash comes first), else NS_ENOTFOUND. A form route's body is parsed into
  * rq->form first (NS_ETOOLARGE over its limit, NS_EINVAL if malformed).
  * deps receives the keys read; rq->store must be free of transactions and
  * is left so. */
 int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps);
+
+/* The paths a missing path's redirect is looked up under, in order, into
+ * out (the first is path itself): then "/X/" for a feed "/X/feed/" (or
+ * "/X/feed"), with *feed_of set (the answer is then the feed of "/X/"'s
+ * target, handler_feed_path), else path with its trailing slash removed
+ * or added (not to a last segment with a dot: a file's name). Returns how
+ * many (1 for "/" and file names). A path no route matches is
+ * looked up under all of them (two point queries at most); one whose
+ * handler found nothing, which has made its own queries, only under
+ * itself and the page of a feed. Paths on arena a. */
+size_t page_moved_paths(arena_t *a, const char *path, const char *out[2], bool *feed_of);
 
 /* Replace rs with the error page for rc, deps with the keys it read. */
 void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc);

@@ -47,7 +47,7 @@
 
 /* Request headers a handler may read (hreq_t.headers). */
 static const char *const request_headers[] = {
-    "user-agent", "referer", "accept-language", "origin", "content-type",
+    "user-agent", "referer", "accept-language", "origin", "content-type", "range", "if-range",
 };
 
 worker *request_worker(h2o_req_t *req)

@@ -58,10 +58,11 @@ static const char *const respond_compressible_types[] = {
 };
 
 static const struct { int status; const char *reason; } respond_reasons[] = {
-    {200, "OK"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
+    {200, "OK"}, {206, "Partial Content"}, {301, "Moved Permanently"}, {302, "Found"}, {303, "See Other"},
     {304, "Not Modified"}, {400, "Bad Request"}, {403, "Forbidden"}, {404, "Not Found"},
     {405, "Method Not Allowed"}, {408, "Request Timeout"}, {413, "Payload Too Large"},
-    {414, "URI Too Long"}, {415, "Unsupported Media Type"}, {422, "Unprocessable Content"},
+    {414, "URI Too Long"}, {415, "Unsupported Media Type"},
+    {416, "Range Not Satisfiable"}, {422, "Unprocessable Content"},
     {429, "Too Many Requests"}, {500, "Internal Server Error"}, {501, "Not Implemented"},
     {503, "Service Unavailable"},
 };

@@ -17,10 +17,13 @@
 /* Pages every reader gets alike: GET/HEAD, cached. */
 #define PAGE(pattern, fn) {pattern, ROUTE_GET, fn, ROUTE_CACHE, 0, NULL}
 
-/* "/?p=ID": the WordPress short link of an article, which sites moved
- * here keep receiving from old shares; a redirect to the article. "/?s=…":
- * WordPress's search, a redirect to the search page. */
-static const char *const home_query[] = {"p", "s", NULL};
+/* WordPress's links to the root that sites moved here keep receiving from
+ * old shares and feed readers: "/?p=ID" (an article's short link),
+ * "/?page_id=", "/?attachment_id=", "/?cat=", "/?tag=", "/?author=",
+ * "/?m=" (redirects, home.c), "/?feed=" (the feeds) and "/?s=…" (the
+ * search page). */
+static const char *const home_query[] = {"attachment_id", "author", "cat", "feed", "m", "p",
+                                         "page_id", "s", "tag", NULL};
 
 /* The search page: the query and the page of results. */
 static const char *const search_query[] = {"page", "q", NULL};
@@ -42,8 +45,12 @@ static const route router_table[] = {
     PAGE("/category/{slug}/page/{n}/", handler_category),
     PAGE("/category/{slug}/feed/", handler_feed_rss),
     PAGE("/category/{slug}/feed/atom/", handler_feed_atom),
+    PAGE("/tag/{slug}/feed/", handler_feed_rss),
+    PAGE("/tag/{slug}/feed/atom/", handler_feed_atom),
     PAGE("/tag/{slug}/", handler_tag),
     PAGE("/tag/{slug}/page/{n}/", handler_tag),
+    PAGE("/author/{slug}/feed/", handler_feed_rss),
+    PAGE("/author/{slug}/feed/atom/", handler_feed_atom),
     PAGE("/author/{slug}/", handler_author),
     PAGE("/author/{slug}/page/{n}/", handler_author),
     PAGE("/sitemap.xml", handler_sitemap_index),
@@ -55,9 +62,25 @@ static const route router_table[] = {
     PAGE("/opensearch.xml", handler_opensearch),
     {"/healthz", ROUTE_GET, handler_healthz, ROUTE_PROBE, 0, NULL},
     PAGE("/assets/{path}", handler_asset),
+    PAGE("/uploads/{path}", handler_upload),
     {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,
      COMMENT_BODY_LIMIT, NULL},
     {"/{slug}/", ROUTE_GET, handler_article, ROUTE_CACHE | ROUTE_PERSONAL, 0, article_query},
+};
+
+/* Feed addresses WordPress answers and nashra has under another name:
+ * each pattern 301s to its target, where "{slug}" stands for the capture.
+ * There is no comments feed: readers of one get the articles'. */
+static const struct router_alias {
+    const char *pattern, *target;
+} router_aliases[] = {
+    {"/feed/rss2/", "/feed/"},
+    {"/feed/rss/", "/feed/"},
+    {"/feed/rdf/", "/feed/"},
+    {"/comments/feed/", "/feed/"},
+    {"/category/{slug}/feed/rss2/", "/category/{slug}/feed/"},
+    {"/tag/{slug}/feed/rss2/", "/tag/{slug}/feed/"},
+    {"/author/{slug}/feed/rss2/", "/author/{slug}/feed/"},
 };
 
 const char *router_allow(const route *r)
@@ -144,6 +167,23 @@ static const route *router_find(const char *path, scan *sc)
     return NULL;
 }
 
+/* The target of the first alias path matches, on a; NULL if none does. */
+static const char *router_alias_of(arena_t *a, const char *path)
+{
+    scan sc;
+    for (size_t i = 0; i < sizeof router_aliases / sizeof *router_aliases; i++) {
+        const struct router_alias *al = &router_aliases[i];
+        if (!router_try(al->pattern, path, &sc))
+            continue;
+        const char *hole = strstr(al->target, "{slug}");
+        if (!hole || sc.ncaps == 0)
+            return al->target;
+        return arena_printf(a, "%.*s%.*s%s", (int)(hole - al->target), al->target,
+                            (int)sc.caps[0].n, sc.caps[0].s, hole + strlen("{slug}"));
+    }
+    return NULL;
+}
+
 static bool router_is_page_one(const route *r, const scan *sc)
 {
     size_t pl = strlen(r->pattern), sl = strlen(ROUTER_PAGE_SUFFIX);
@@ -165,6 +205,9 @@ int router_match(arena_t *a, const char *path, route_match *m)
     size_t len = strlen(path);
     scan sc;
     const route *r = router_find(path, &sc);
+    const char *alias = r ? NULL : router_alias_of(a, path);
+    if (alias)
+        return router_redirect(m, alias);
     if (!r) {
         /* Only directory-like paths get a slash: "/favicon.ico" or
          * "/wp-login.php" is a missing file, not "/favicon.ico/". Slugs
@@ -173,7 +216,10 @@ int router_match(arena_t *a, const char *path, route_match *m)
         if (path[len - 1] == '/' || strchr(last, '.'))
             return NS_ENOTFOUND;
         char *slashed = arena_printf(a, "%s/", path);
-        return router_find(slashed, &sc) ? router_redirect(m, slashed) : NS_ENOTFOUND;
+        if (router_find(slashed, &sc))
+            return router_redirect(m, slashed);
+        alias = router_alias_of(a, slashed);
+        return alias ? router_redirect(m, alias) : NS_ENOTFOUND;
     }
     if (router_is_page_one(r, &sc)) /* ".../page/1/" -> ".../" */
         return router_redirect(m, arena_strndup(a, path, len - strlen("page/1/")));

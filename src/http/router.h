@@ -8,7 +8,8 @@
  * set of URLs the site answers, and how each is served, is readable in one
  * place and matches docs/ARCHITECTURE.md. The router also owns the
  * canonical-URL decisions: "/x" becomes "/x/" when only the slash-ending
- * form exists, and "…/page/1/" becomes "…/" (both 301).
+ * form exists, "…/page/1/" becomes "…/", and WordPress's other names of
+ * feeds ("/feed/rss2/", "/comments/feed/"…) become nashra's (all 301).
  */
 #ifndef NS_HTTP_ROUTER_H
 #define NS_HTTP_ROUTER_H

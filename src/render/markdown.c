@@ -13,17 +13,17 @@
 #include <cmark.h>
 #include <stdbool.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/text.h"
+#include "render/allow.h"
 
 #define MD_MAX_INPUT (8u << 20)
 #define MD_MAX_RAW_OPEN 16
 
 struct md_raw_open {
-    const char *tag;
+    const allow_elem *tag;
     cmark_node *parent; /* the node the tag was opened in */
 };
 
@@ -42,46 +42,20 @@ static void md_text(struct md_ctx *c, const char *s)
         buf_html_escape(c->out, s, strlen(s));
 }
 
-/* --- URLs ------------------------------------------------------------- */
-
-enum md_url { MD_URL_BAD, MD_URL_RELATIVE, MD_URL_MAILTO, MD_URL_ABSOLUTE };
-
-static enum md_url md_classify_url(const char *url, bool allow_mailto)
-{
-    if (!url)
-        return MD_URL_BAD;
-    for (const char *p = url; *p; p++)
-        if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\\')
-            return MD_URL_BAD; /* browsers strip or reinterpret these */
-    if (text_url_is_http(url))
-        return MD_URL_ABSOLUTE;
-    size_t scheme = strcspn(url, ":/?#");
-    if (url[scheme] != ':')
-        return strncmp(url, "//", 2) == 0 ? MD_URL_ABSOLUTE : MD_URL_RELATIVE;
-    if (allow_mailto && scheme == 6 && strncasecmp(url, "mailto", 6) == 0)
-        return MD_URL_MAILTO;
-    return MD_URL_BAD;
-}
-
 /* --- inline raw HTML: bare allowlisted tags only --------------------- */
 
-/* Canonical name of an allowlisted inline tag (b/i map to strong/em). */
-static const char *md_raw_tag_name(const char *name, size_t len)
+/* The allowlist's entry of a tag kept from raw HTML (b/i are written
+ * strong/em), or NULL. */
+static const allow_elem *md_raw_tag(const char *name, size_t len)
 {
-    static const struct { const char *in, *out; } tags[] = {
-        {"em", "em"}, {"i", "em"}, {"strong", "strong"}, {"b", "strong"},
-        {"code", "code"}, {"br", "br"},
-    };
-    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
-        if (strlen(tags[i].in) == len && strncasecmp(tags[i].in, name, len) == 0)
-            return tags[i].out;
-    return NULL;
+    const allow_elem *e = len ? allow_elem_find(name, len) : NULL;
+    return e && (e->flags & ALLOW_RAW) ? e : NULL;
 }
 
 static void md_raw_close_top(struct md_ctx *c)
 {
     c->nraw--;
-    buf_printf(c->out, "</%s>", c->raw[c->nraw].tag);
+    allow_close(c->out, c->raw[c->nraw].tag);
 }
 
 static void md_emit_html_inline(struct md_ctx *c, cmark_node *node, bool entering)
@@ -93,21 +67,21 @@ static void md_emit_html_inline(struct md_ctx *c, cmark_node *node, bool enterin
     bool closing = lit[1] == '/';
     const char *name = lit + 1 + closing;
     size_t len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-    const char *tag = md_raw_tag_name(name, len);
+    const allow_elem *tag = md_raw_tag(name, len);
     cmark_node *parent = cmark_node_parent(node);
     if (!tag)
         return;
-    if (strcmp(tag, "br") == 0) {
-        buf_puts(c->out, "<br>");
+    if (tag->flags & ALLOW_VOID) {
+        allow_open(c->out, tag);
     } else if (closing) {
         if (c->nraw > 0 && c->raw[c->nraw - 1].parent == parent &&
-            strcmp(c->raw[c->nraw - 1].tag, tag) == 0)
+            strcmp(c->raw[c->nraw - 1].tag->out, tag->out) == 0)
             md_raw_close_top(c);
     } else if (c->nraw < MD_MAX_RAW_OPEN) {
         c->raw[c->nraw].tag = tag;
         c->raw[c->nraw].parent = parent;
         c->nraw++;
-        buf_printf(c->out, "<%s>", tag);
+        allow_open(c->out, tag);
     }
 }
 
@@ -127,38 +101,55 @@ static bool md_in_tight_list(cmark_node *para)
     return list && cmark_node_get_type(list) == CMARK_NODE_LIST && cmark_node_get_list_tight(list);
 }
 
+/* Open or close e as the walk enters or leaves its node. */
+static void md_elem(struct md_ctx *c, const allow_elem *e, bool entering)
+{
+    if (entering)
+        allow_open(c->out, e);
+    else
+        allow_close(c->out, e);
+}
+
 static void md_emit_paragraph(struct md_ctx *c, cmark_node *node, bool entering)
 {
-    if (md_in_tight_list(node))
-        return;
-    buf_puts(c->out, entering ? "<p>" : "</p>\n");
+    if (!md_in_tight_list(node))
+        md_elem(c, &allow_elems[ALLOW_P], entering);
 }
 
 static void md_emit_heading(struct md_ctx *c, cmark_node *node, bool entering)
 {
-    int level = cmark_node_get_heading_level(node);
-    level = level < 2 ? 2 : level > 4 ? 4 : level;
-    buf_printf(c->out, entering ? "<h%d>" : "</h%d>\n", level);
+    md_elem(c, allow_heading(cmark_node_get_heading_level(node)), entering);
 }
 
 static void md_emit_list(struct md_ctx *c, cmark_node *node, bool entering)
 {
     bool ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
     int start = cmark_node_get_list_start(node);
-    if (!entering)
-        buf_puts(c->out, ordered ? "</ol>\n" : "</ul>\n");
-    else if (ordered && start != 1)
-        buf_printf(c->out, "<ol start=\"%d\">\n", start);
-    else
-        buf_puts(c->out, ordered ? "<ol>\n" : "<ul>\n");
+    const allow_elem *e = &allow_elems[ordered ? ALLOW_OL : ALLOW_UL];
+    if (!entering || !ordered || start == 1) {
+        md_elem(c, e, entering);
+        return;
+    }
+    allow_start(c->out, e);
+    buf_printf(c->out, " start=\"%d\"", start);
+    allow_start_end(c->out, e);
+}
+
+/* Literal text inside the elements of path (outermost first). */
+static void md_literal_in(struct md_ctx *c, cmark_node *node, const int *path, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        allow_open(c->out, &allow_elems[path[i]]);
+    md_text(c, cmark_node_get_literal(node));
+    for (size_t i = n; i-- > 0;)
+        allow_close(c->out, &allow_elems[path[i]]);
 }
 
 static void md_emit_code_block(struct md_ctx *c, cmark_node *node, bool entering)
 {
     (void)entering;
-    buf_puts(c->out, "<pre><code>");
-    md_text(c, cmark_node_get_literal(node));
-    buf_puts(c->out, "</code></pre>\n");
+    static const int path[] = {ALLOW_PRE, ALLOW_CODE};
+    md_literal_in(c, node, path, 2);
 }
 
 /* --- inlines ---------------------------------------------------------- */
@@ -172,24 +163,24 @@ static void md_emit_text(struct md_ctx *c, cmark_node *node, bool entering)
 static void md_emit_code(struct md_ctx *c, cmark_node *node, bool entering)
 {
     (void)entering;
-    buf_puts(c->out, "<code>");
-    md_text(c, cmark_node_get_literal(node));
-    buf_puts(c->out, "</code>");
+    static const int path[] = {ALLOW_CODE};
+    md_literal_in(c, node, path, 1);
 }
 
 static void md_emit_link(struct md_ctx *c, cmark_node *node, bool entering)
 {
     const char *url = cmark_node_get_url(node);
-    enum md_url kind = md_classify_url(url, true);
-    if (kind == MD_URL_BAD)
+    allow_url kind = allow_url_classify(url, true);
+    const allow_elem *a = &allow_elems[ALLOW_A];
+    if (kind == ALLOW_URL_BAD)
         return; /* the link text stays, as plain text */
     if (!entering) {
-        buf_puts(c->out, "</a>");
+        allow_close(c->out, a);
         return;
     }
-    buf_puts(c->out, "<a href=\"");
-    md_text(c, url);
-    buf_puts(c->out, kind == MD_URL_ABSOLUTE ? "\" rel=\"nofollow noopener\">" : "\">");
+    allow_start(c->out, a);
+    allow_link_attrs(c->out, url, kind);
+    allow_start_end(c->out, a);
 }
 
 /* Plain text of the descendants of node (an image's alt text). */
@@ -218,14 +209,14 @@ static void md_emit_image(struct md_ctx *c, cmark_node *node, bool entering)
     buf_init(&alt, NULL);
     md_plain_text(&alt, node);
     const char *src = cmark_node_get_url(node);
-    if (md_classify_url(src, false) == MD_URL_BAD) {
+    const allow_elem *img = &allow_elems[ALLOW_IMG];
+    if (allow_url_classify(src, false) == ALLOW_URL_BAD) {
         buf_html_escape(c->out, alt.data ? alt.data : "", alt.len);
     } else {
-        buf_puts(c->out, "<img src=\"");
-        md_text(c, src);
-        buf_puts(c->out, "\" alt=\"");
-        buf_html_escape(c->out, alt.data ? alt.data : "", alt.len);
-        buf_puts(c->out, "\" loading=\"lazy\">");
+        allow_start(c->out, img);
+        allow_attr_put(c->out, "src", src);
+        allow_attr_put(c->out, "alt", alt.data);
+        allow_start_end(c->out, img);
     }
     buf_release(&alt);
     cmark_iter_reset(c->iter, node, CMARK_EVENT_EXIT); /* children done */
@@ -233,17 +224,27 @@ static void md_emit_image(struct md_ctx *c, cmark_node *node, bool entering)
 
 /* --- dispatch --------------------------------------------------------- */
 
-/* Elements whose tags are fixed strings. */
-static const struct md_fixed {
-    const char *open, *close;
-} md_fixed[] = {
-    [CMARK_NODE_BLOCK_QUOTE] = {"<blockquote>\n", "</blockquote>\n"},
-    [CMARK_NODE_ITEM] = {"<li>", "</li>\n"},
-    [CMARK_NODE_THEMATIC_BREAK] = {"<hr>\n", NULL},
-    [CMARK_NODE_SOFTBREAK] = {"\n", NULL},
-    [CMARK_NODE_LINEBREAK] = {"<br>\n", NULL},
-    [CMARK_NODE_EMPH] = {"<em>", "</em>"},
-    [CMARK_NODE_STRONG] = {"<strong>", "</strong>"},
+static void md_emit_softbreak(struct md_ctx *c, cmark_node *node, bool entering)
+{
+    (void)node, (void)entering;
+    buf_putc(c->out, '\n');
+}
+
+static void md_emit_linebreak(struct md_ctx *c, cmark_node *node, bool entering)
+{
+    (void)node, (void)entering;
+    allow_open(c->out, &allow_elems[ALLOW_BR]);
+    buf_putc(c->out, '\n');
+}
+
+/* Nodes that are one allowlisted element without attributes: its index in
+ * allow_elems, plus one (0: none). */
+static const int md_plain[] = {
+    [CMARK_NODE_BLOCK_QUOTE] = ALLOW_BLOCKQUOTE + 1,
+    [CMARK_NODE_ITEM] = ALLOW_LI + 1,
+    [CMARK_NODE_THEMATIC_BREAK] = ALLOW_HR + 1,
+    [CMARK_NODE_EMPH] = ALLOW_EM + 1,
+    [CMARK_NODE_STRONG] = ALLOW_STRONG + 1,
 };
 
 static const md_emit_fn md_emitters[] = {
@@ -256,6 +257,8 @@ static const md_emit_fn md_emitters[] = {
     [CMARK_NODE_HTML_INLINE] = md_emit_html_inline,
     [CMARK_NODE_LINK] = md_emit_link,
     [CMARK_NODE_IMAGE] = md_emit_image,
+    [CMARK_NODE_SOFTBREAK] = md_emit_softbreak,
+    [CMARK_NODE_LINEBREAK] = md_emit_linebreak,
     /* DOCUMENT, HTML_BLOCK and the CUSTOM nodes emit nothing themselves. */
 };
 
@@ -266,8 +269,8 @@ static void md_emit(struct md_ctx *c, cmark_node *node, bool entering)
         md_close_raw_in(c, node);
     if (t < sizeof md_emitters / sizeof md_emitters[0] && md_emitters[t]) {
         md_emitters[t](c, node, entering);
-    } else if (t < sizeof md_fixed / sizeof md_fixed[0] && md_fixed[t].open) {
-        buf_puts(c->out, entering ? md_fixed[t].open : md_fixed[t].close);
+    } else if (t < sizeof md_plain / sizeof md_plain[0] && md_plain[t]) {
+        md_elem(c, &allow_elems[md_plain[t] - 1], entering);
     }
 }
 

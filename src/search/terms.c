@@ -167,10 +167,12 @@ int terms_each(arena_t *a, const char *s, size_t n, int pos0,
     return terms_each_cached(NULL, a, s, n, pos0, fn, arg);
 }
 
-const char *terms_body_text(arena_t *a, const char *body_html, const char *body_md)
+const char *terms_body_text(arena_t *a, const char *body_html, const char *body_md, bool md_is_html)
 {
     if (body_html && *body_html)
         return text_strip_tags(a, body_html);
+    if (md_is_html)
+        return text_strip_tags(a, body_md);
     return body_md ? body_md : "";
 }
 

@@ -51,9 +51,10 @@ int terms_each_cached(terms_cache *c, arena_t *a, const char *s, size_t n, int p
                       int (*fn)(void *arg, const terms_term *t), void *arg);
 
 /* The text an article's body is indexed as: the HTML the writer
- * rendered, without its tags, or else the Markdown source as it is.
- * Either may be NULL. On arena a; "" when both are NULL. */
-const char *terms_body_text(arena_t *a, const char *body_html, const char *body_md);
+ * rendered, without its tags, or else its source: as it is when Markdown,
+ * without its tags when md_is_html (an imported body). Either may be
+ * NULL. On arena a; "" when both are NULL. */
+const char *terms_body_text(arena_t *a, const char *body_html, const char *body_md, bool md_is_html);
 
 /* Whether a normalised word is a function word (في، من، على، التي…)
  * that says nothing about what a text is about: related articles are not

@@ -38,7 +38,7 @@ static const char *const tags_cols[] = {"id", "slug", "name"};
 static const char *const articles_cols[] = {
     "id", "slug", "title", "kicker", "lead", "body_md", "source", "video_url", "image_url",
     "image_alt", "image_caption", "status", "comments_open", "created_at", "published_at",
-    "updated_at", "author_id", "category_id", "body_html"};
+    "updated_at", "author_id", "category_id", "body_html", "sticky", "video", "body_format"};
 static const char *const article_tags_cols[] = {"article_id", "tag_id"};
 /* related articles are copied as they are: computed again, from an index
  * built at once rather than article by article, they would differ */
@@ -46,8 +46,13 @@ static const char *const article_related_cols[] = {"article_id", "rank", "relate
 static const char *const comments_cols[] = {
     "id", "article_id", "parent_id", "author_name", "author_email", "author_url", "body", "ip",
     "user_agent", "status", "created_at", "fingerprint", "thread_no"};
-static const char *const pages_cols[] = {"id", "slug", "title", "body_md", "published",
-                                         "published_at", "updated_at"};
+static const char *const pages_cols[] = {"id", "parent_id", "slug", "title", "body_md",
+                                         "published", "published_at", "updated_at",
+                                         "body_format", "menu_order"};
+static const char *const media_cols[] = {"id", "url", "title", "alt", "caption", "description",
+                                         "mime", "article_id", "created_at"};
+static const char *const import_items_cols[] = {"source", "kind", "wp_id", "guid", "local_id",
+                                                "hash", "ref"};
 static const char *const redirects_cols[] = {"from_path", "to_path", "status"};
 static const char *const settings_cols[] = {"key", "value"};
 
@@ -60,7 +65,9 @@ static const copy_table copy_tables[] = {
     {"article_tags", COLS(article_tags_cols), -1},
     {"comments", COLS(comments_cols), 2},
     {"article_related", COLS(article_related_cols), -1},
-    {"pages", COLS(pages_cols), -1},
+    {"pages", COLS(pages_cols), 1},
+    {"media", COLS(media_cols), -1},
+    {"import_items", COLS(import_items_cols), -1},
     {"redirects", COLS(redirects_cols), -1},
     {"settings", COLS(settings_cols), -1},
 };

@@ -19,6 +19,10 @@ static const char *const comment_status_names[] = {
     [COMMENT_SPAM] = "spam", [COMMENT_TRASH] = "trash",
 };
 
+static const char *const body_format_names[] = {
+    [BODY_MARKDOWN] = "markdown", [BODY_HTML] = "html",
+};
+
 static int status_index(const char *const *names, int n, const char *t)
 {
     for (int i = 0; t && i < n; i++)
@@ -47,6 +51,16 @@ comment_status store_comment_status_parse(const char *name)
     return (comment_status)status_index(comment_status_names, 4, name);
 }
 
+const char *store_body_format_name(body_format f)
+{
+    return (unsigned)f <= BODY_HTML ? body_format_names[f] : NULL;
+}
+
+body_format store_body_format_parse(const char *name)
+{
+    return (body_format)status_index(body_format_names, 2, name);
+}
+
 /* NS_EINVAL unless s is well-formed UTF-8 (and non-empty when required). */
 static int check_text(const char *s, bool required)
 {
@@ -57,11 +71,15 @@ static int check_text(const char *s, bool required)
     return text_valid_utf8(s, strlen(s)) ? 0 : NS_EINVAL;
 }
 
-/* check_text over the text members of row, required as its table says. */
+/* check_text over the text members of row, required as its table says;
+ * a body format must have a name. */
 int store_check_row(const store_fields *fs, const void *row)
 {
     for (size_t i = 0; i < fs->n; i++) {
         const store_field *f = &fs->f[i];
+        if (f->kind == STORE_F_BODY_FORMAT &&
+            !store_body_format_name(*(const body_format *)((const char *)row + f->off)))
+            return NS_EINVAL;
         if (f->kind != STORE_F_TEXT && f->kind != STORE_F_TEXT_REQ)
             continue;
         const char *t = *(const char *const *)((const char *)row + f->off);
@@ -138,6 +156,9 @@ static const store_field article_fields[] = {
     FIELD(store_article, author_id, STORE_F_REF, ":author"),
     FIELD(store_article, category_id, STORE_F_REF, ":category"),
     FIELD(store_article, body_html, STORE_F_TEXT, ":body_html"),
+    FIELD(store_article, sticky, STORE_F_BOOL, ":sticky"),
+    FIELD(store_article, video, STORE_F_BOOL, ":is_video"),
+    FIELD(store_article, body_format, STORE_F_BODY_FORMAT, ":format"),
 };
 const store_fields store_article_fields = FIELDS(store_article, article_fields);
 
@@ -166,6 +187,9 @@ static const store_field page_fields[] = {        /* SQL_PAGE_COLS */
     FIELD(store_page, published, STORE_F_BOOL, ":published"),
     FIELD(store_page, published_at, STORE_F_I64, ":published_at"),
     FIELD(store_page, updated_at, STORE_F_I64, ":updated"),
+    FIELD(store_page, parent_id, STORE_F_REF, ":parent"),
+    FIELD(store_page, body_format, STORE_F_BODY_FORMAT, ":format"),
+    FIELD(store_page, menu_order, STORE_F_INT, ":menu_order"),
 };
 const store_fields store_page_fields = FIELDS(store_page, page_fields);
 
@@ -175,6 +199,32 @@ static const store_field redirect_fields[] = {
     FIELD(store_redirect, status, STORE_F_INT, ":status"),
 };
 const store_fields store_redirect_fields = FIELDS(store_redirect, redirect_fields);
+
+static const store_field media_fields[] = {       /* SQL_MEDIA_COLS */
+    FIELD(store_media, id, STORE_F_I64, ":id"),
+    FIELD(store_media, url, STORE_F_TEXT_REQ, ":url"),
+    FIELD(store_media, title, STORE_F_TEXT, ":title"),
+    FIELD(store_media, alt, STORE_F_TEXT, ":alt"),
+    FIELD(store_media, caption, STORE_F_TEXT, ":caption"),
+    FIELD(store_media, description, STORE_F_TEXT, ":description"),
+    FIELD(store_media, mime, STORE_F_TEXT, ":mime"),
+    FIELD(store_media, article_id, STORE_F_REF, ":article"),
+    FIELD(store_media, created_at, STORE_F_I64, ":created"),
+};
+const store_fields store_media_fields = FIELDS(store_media, media_fields);
+
+/* kind is an import_kind, read and bound as the int it is */
+_Static_assert(sizeof(import_kind) == sizeof(int), "import_kind is bound as an int");
+static const store_field import_fields[] = {      /* SQL_IMPORT_COLS */
+    FIELD(store_import_item, source, STORE_F_TEXT_REQ, ":source"),
+    FIELD(store_import_item, kind, STORE_F_INT, ":kind"),
+    FIELD(store_import_item, wp_id, STORE_F_I64, ":wp_id"),
+    FIELD(store_import_item, guid, STORE_F_TEXT, ":guid"),
+    FIELD(store_import_item, local_id, STORE_F_I64, ":local"),
+    FIELD(store_import_item, hash, STORE_F_TEXT, ":hash"),
+    FIELD(store_import_item, ref, STORE_F_I64, ":ref"),
+};
+const store_fields store_import_fields = FIELDS(store_import_item, import_fields);
 
 /* An empty value is a setting deliberately cleared (a hidden follow link). */
 static const store_field setting_fields[] = {

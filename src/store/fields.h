@@ -26,6 +26,7 @@ typedef enum {
     STORE_F_BOOL,           /* bool, stored as 0/1 */
     STORE_F_ARTICLE_STATUS, /* article_status, stored as its name */
     STORE_F_COMMENT_STATUS, /* comment_status, stored as its name */
+    STORE_F_BODY_FORMAT,    /* body_format, stored as its name; writes refuse an unknown one */
 } store_field_kind;
 
 typedef struct store_field {
@@ -43,15 +44,20 @@ typedef struct store_fields {
 /* The tables (fields.c); column i of the matching SELECTs is entry i. */
 extern const store_fields store_author_fields, store_category_fields, store_tag_fields,
     store_article_fields, store_comment_fields, store_page_fields, store_redirect_fields,
-    store_setting_fields;
+    store_setting_fields, store_media_fields, store_import_fields;
+
+/* The stored name of a body format ("markdown", "html"), NULL for none;
+ * and back, an unknown name read as BODY_MARKDOWN. */
+const char *store_body_format_name(body_format f);
+body_format store_body_format_parse(const char *name);
 
 
 /* store_check_row on an article, plus: a known status, tag ids when
  * ntags, an image_url that is empty or a safe link. 0 or NS_EINVAL. */
 int store_check_article(const store_article *ar, const int64_t *tag_ids, size_t ntags);
 
-/* 0 if every STORE_F_TEXT_REQ member of row is set and non-empty and all
- * text is well-formed UTF-8; else NS_EINVAL. */
+/* 0 if every STORE_F_TEXT_REQ member of row is set and non-empty, all
+ * text is well-formed UTF-8 and every body format known; else NS_EINVAL. */
 int store_check_row(const store_fields *fs, const void *row);
 
 /* ---- column lists, the same text in both dialects ----
@@ -69,7 +75,8 @@ int store_check_row(const store_fields *fs, const void *row);
     "a.id, a.slug, a.title, a.kicker, a.lead, " body ", a.source, a.video_url," \
     " a.image_url, a.image_alt, a.image_caption, a.status, a.comments_open," \
     " a.created_at, a.published_at, a.updated_at, coalesce(a.author_id, 0)," \
-    " coalesce(a.category_id, 0), " html ", au.slug, au.name, c.slug, c.name," \
+    " coalesce(a.category_id, 0), " html ", a.sticky, a.video, a.body_format," \
+    " au.slug, au.name, c.slug, c.name," \
     " coalesce(c.parent_id, 0), " count
 
 #define SQL_ART_FROM "articles a LEFT JOIN authors au ON au.id = a.author_id" \
@@ -101,6 +108,23 @@ int store_check_row(const store_fields *fs, const void *row);
     "  AND thread_no IS NOT NULL AND status = 'approved' ORDER BY thread_no DESC LIMIT 1), 0)," \
     " coalesce((SELECT max(created_at) FROM comments WHERE article_id = " article \
     "  AND status = 'approved'), 0)"
-#define SQL_PAGE_COLS "id, slug, title, body_md, published, published_at, updated_at"
+/* The thread_no an imported comment's update leaves (store_comment_import),
+ * from the row's old values and the parameters parent and article: 0 for
+ * a reply, the old number for a comment staying top-level on its article,
+ * else NULL, for the numbering triggers to decide. */
+#define SQL_COMMENT_RENUMBER(parent, article) \
+    "CASE WHEN " parent " IS NOT NULL THEN 0 WHEN parent_id IS NULL AND article_id = " article \
+    " THEN thread_no END"
+#define SQL_PAGE_COLS "id, slug, title, body_md, published, published_at, updated_at," \
+    " coalesce(parent_id, 0), body_format, menu_order"
+/* Whether page `id` is `parent` or one of its parents: the parent links
+ * walked up from `parent` (UNION: a cycle a hand edit made ends). */
+#define SQL_PAGE_CYCLE(parent, id) \
+    "WITH RECURSIVE up(id) AS (SELECT " parent " UNION SELECT p.parent_id FROM pages p" \
+    " JOIN up ON p.id = up.id WHERE p.parent_id IS NOT NULL)" \
+    " SELECT count(*) FROM up WHERE id = " id
+#define SQL_MEDIA_COLS "id, url, title, alt, caption, description, mime," \
+    " coalesce(article_id, 0), created_at"
+#define SQL_IMPORT_COLS "source, kind, wp_id, guid, local_id, hash, ref"
 
 #endif

@@ -106,7 +106,7 @@ static int rel_by_weight(const void *x, const void *y)
  * they are in the index; terms no other article has are dropped. */
 static int rel_terms(store_t *s, arena_t *a, const store_article *ar, rel_count *rc)
 {
-    const char *body = terms_body_text(a, ar->body_html, ar->body_md);
+    const char *body = terms_body_text(a, ar->body_html, ar->body_md, ar->body_format == BODY_HTML);
     const struct { const char *text; double weight; } fields[] = {
         { ar->title, 3 }, { ar->lead, 2 }, { body, 1 },
     };
@@ -280,19 +280,53 @@ int store_search_rebuild(store_t *s, void (*progress)(void *arg, const char *pha
     return reindex_index(s, &r);
 }
 
+/* The related phase of a rebuild, in transactions of REINDEX_BATCH. */
+static int reindex_related(store_t *s, reindex *r)
+{
+    reindex_pass p = { .r = r, .fn = store_related_compute };
+    r->phase = "related";
+    r->done = 0;
+    int rc = 0;
+    while (rc == 0 && !p.end) {
+        rc = store_write(s, reindex_batch, &p);
+        p.after = p.next;
+        p.done = r->done;
+    }
+    return rc;
+}
+
 int store_reindex(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
                                                int64_t total), void *arg)
 {
     reindex r = { .progress = progress, .arg = arg, .phase = "index" };
     int rc = reindex_index(s, &r);
-    reindex_pass p = { .r = &r, .fn = store_related_compute };
-    r.phase = "related";
-    while (rc == 0 && !p.end) {
-        rc = store_write(s, reindex_batch, &p);
-        p.after = p.next;
-        p.done = r.done;
-    }
+    if (rc == 0)
+        rc = reindex_related(s, &r);
     return rc ? rc : store_write(s, reindex_version, NULL);
+}
+
+int store_related_rebuild(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
+                                                      int64_t total), void *arg)
+{
+    reindex r = { .progress = progress, .arg = arg };
+    int rc = reindex_count(s, &r.total);
+    return rc ? rc : reindex_related(s, &r);
+}
+
+static int recount(store_t *s, void *arg)
+{
+    (void)arg;
+    return s->ops->search_recount(s);
+}
+
+int store_search_recount(store_t *s)
+{
+    return store_write(s, recount, NULL);
+}
+
+int store_article_index(store_t *s, int64_t id)
+{
+    return s->ops->search_index(s, id);
 }
 
 int store_search_ready(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,

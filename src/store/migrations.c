@@ -24,6 +24,19 @@
  * appears by itself when its time comes). */
 #define MIG_SHOWN(row) row ".status IN ('published','scheduled')"
 
+/* The change log of an article's update (migration 3; again in 7, with
+ * `more` conditions on what decides which lists show it, and where:
+ * membership and order). */
+#define MIG_ARTICLES_LOG_UPD(more) \
+    "CREATE TRIGGER articles_log_upd AFTER UPDATE ON articles" \
+    " WHEN " MIG_SHOWN("new") " OR " MIG_SHOWN("old") " BEGIN " \
+    MIG_LOG(STORE_DEP_ARTICLE, "new.id") MIG_LOG(STORE_DEP_MODIFIED, "0") \
+    "INSERT INTO changes(kind, id) SELECT " MIG_STR(STORE_DEP_LIST) ", 0" \
+    " WHERE old.status IS NOT new.status OR old.published_at IS NOT new.published_at" \
+    " OR old.category_id IS NOT new.category_id OR old.author_id IS NOT new.author_id" \
+    " OR old.slug IS NOT new.slug OR old.id IS NOT new.id" more ";" \
+    " END;"
+
 /* A related-articles row of an article pages can show (a draft's, or
  * one deleted with its article, is on no page). */
 #define MIG_RELATED_SHOWN(row) \
@@ -115,15 +128,7 @@ static const char *const migrations[] = {
     "CREATE TRIGGER articles_log_del AFTER DELETE ON articles WHEN " MIG_SHOWN("old") " BEGIN "
     MIG_LOG(STORE_DEP_ARTICLE, "old.id") MIG_LOG(STORE_DEP_LIST, "0") MIG_LOG(STORE_DEP_MODIFIED, "0")
     " END;"
-    "CREATE TRIGGER articles_log_upd AFTER UPDATE ON articles"
-    " WHEN " MIG_SHOWN("new") " OR " MIG_SHOWN("old") " BEGIN "
-    MIG_LOG(STORE_DEP_ARTICLE, "new.id") MIG_LOG(STORE_DEP_MODIFIED, "0")
-    /* what decides which lists show it, and where: membership and order */
-    "INSERT INTO changes(kind, id) SELECT " MIG_STR(STORE_DEP_LIST) ", 0"
-    " WHERE old.status IS NOT new.status OR old.published_at IS NOT new.published_at"
-    " OR old.category_id IS NOT new.category_id OR old.author_id IS NOT new.author_id"
-    " OR old.slug IS NOT new.slug OR old.id IS NOT new.id;"
-    " END;"
+    MIG_ARTICLES_LOG_UPD("")
     "CREATE TRIGGER article_tags_log_ins AFTER INSERT ON article_tags BEGIN "
     MIG_LOG(STORE_DEP_ARTICLE, "new.article_id") MIG_LOG(STORE_DEP_LIST, "0") " END;"
     "CREATE TRIGGER article_tags_log_del AFTER DELETE ON article_tags BEGIN "
@@ -197,6 +202,28 @@ static const char *const migrations[] = {
     "CREATE TRIGGER article_related_log_del AFTER DELETE ON article_related"
     " WHEN " MIG_RELATED_SHOWN("old") " BEGIN "
     MIG_LOG(STORE_DEP_ARTICLE, "old.article_id") " END;",
+    /* 7: what moving a site in and out needs (src/import/): an article's
+     * sticky and video flags and a body's format; the pages' hierarchy and
+     * order; the media library; and the map of what an import made of
+     * another site's items. Neither of the two new tables is on a page
+     * yet: they log nothing. Sticky decides which articles a list of the
+     * sticky ones holds, so its change now logs the lists too (the update
+     * trigger of migration 3, again with it). */
+    MIG_V7_COLUMNS
+    "ALTER TABLE pages ADD COLUMN parent_id INTEGER REFERENCES pages(id) ON DELETE SET NULL;"
+    "CREATE INDEX articles_sticky ON articles(published_at) WHERE sticky = 1;"
+    "CREATE TABLE media("
+    " id INTEGER PRIMARY KEY, url TEXT NOT NULL, title TEXT, alt TEXT, caption TEXT,"
+    " description TEXT, mime TEXT,"
+    " article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+    " created_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE import_items("
+    " source TEXT NOT NULL, kind INTEGER NOT NULL, wp_id INTEGER NOT NULL, guid TEXT,"
+    " local_id INTEGER NOT NULL, hash TEXT, ref INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (source, kind, wp_id)) WITHOUT ROWID;"
+    MIG_V7_INDEXES
+    "DROP TRIGGER IF EXISTS articles_log_upd;"
+    MIG_ARTICLES_LOG_UPD(" OR old.sticky IS NOT new.sticky"),
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

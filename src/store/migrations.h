@@ -51,6 +51,23 @@ int store_user_version(sqlite3 *db, int *version);
     "UPDATE comments SET thread_no = 0 WHERE parent_id IS NOT NULL;" \
     "CREATE INDEX comments_threads ON comments(article_id, thread_no);"
 
+/* Version 7's new columns and the indexes of its new tables, the same
+ * text in both dialects (pg_schema.c runs them too); pages.parent_id's
+ * type is each dialect's id type, so it is added by each. */
+#define MIG_V7_COLUMNS \
+    "ALTER TABLE articles ADD COLUMN sticky INTEGER NOT NULL DEFAULT 0;" \
+    "ALTER TABLE articles ADD COLUMN video INTEGER NOT NULL DEFAULT 0;" \
+    "ALTER TABLE articles ADD COLUMN body_format TEXT NOT NULL DEFAULT 'markdown'" \
+    " CHECK (body_format IN ('markdown','html'));" \
+    "ALTER TABLE pages ADD COLUMN menu_order INTEGER NOT NULL DEFAULT 0;" \
+    "ALTER TABLE pages ADD COLUMN body_format TEXT NOT NULL DEFAULT 'markdown'" \
+    " CHECK (body_format IN ('markdown','html'));"
+/* the lookup of an item by its GUID within its kind (store_import_get) */
+#define MIG_V7_INDEXES \
+    "CREATE INDEX import_items_guid ON import_items(kind, guid);" \
+    "CREATE INDEX pages_parent ON pages(parent_id);" \
+    "CREATE INDEX media_article ON media(article_id);"
+
 /* The SQLite search index (version 6): the index terms of search/terms.h
  * through the "nashra" tokenizer (sqlite_search.c), one row per article
  * with rowid = its id. Its content is kept (not contentless), so the

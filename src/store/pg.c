@@ -81,6 +81,9 @@ static void pg_arg_member(pg_args *a, const store_field *f, const void *row)
     case STORE_F_COMMENT_STATUS:
         pg_arg_text(a, store_comment_status_name(*(const comment_status *)m));
         break;
+    case STORE_F_BODY_FORMAT:
+        pg_arg_text(a, store_body_format_name(*(const body_format *)m));
+        break;
     }
 }
 
@@ -127,6 +130,9 @@ void pg_read_row(arena_t *a, const PGresult *r, int row, int col0, const store_f
             break;
         case STORE_F_COMMENT_STATUS:
             *(comment_status *)m = store_comment_status_parse(PQgetvalue(r, row, col));
+            break;
+        case STORE_F_BODY_FORMAT:
+            *(body_format *)m = store_body_format_parse(PQgetvalue(r, row, col));
             break;
         }
     }
@@ -209,7 +215,7 @@ static int pg_session(pg_store *s)
 {
     memset(s->prepared, 0, sizeof s->prepared);
     s->fresh = true;
-    s->in_read = s->in_write = false;
+    s->in_read = s->in_write = s->vocab_deferred = false;
     /* a lock held by another writer (the change log's counter row is
      * taken by every writing transaction) fails a statement after as long
      * as SQLite's busy timeout waits, and store_write backs off and
@@ -233,6 +239,13 @@ int pg_durable(store_t *self)
     int rc = pg_result_rc(s, r);
     PQclear(r);
     return rc;
+}
+
+/* The server holds the pages; the client's memory is its results'. */
+int pg_streaming(store_t *self)
+{
+    (void)self;
+    return 0;
 }
 
 /* Re-establish a lost connection, at most every PG_RETRY_MS. */
@@ -488,7 +501,7 @@ static void pg_abort(store_t *self)
     pg_store *s = pgs(self);
     if (pg_in_tx_block(s))
         pg_run(s, PS_ROLLBACK, NULL, NULL);
-    s->in_write = false;
+    s->in_write = s->vocab_deferred = false;
 }
 
 static int pg_begin_write(store_t *self)
@@ -509,7 +522,7 @@ static int pg_commit_write(store_t *self)
         rc = pg_run(s, PS_COMMIT, NULL, NULL);
     if (rc == 0) {
         s->wrote = true;
-        s->in_write = false;
+        s->in_write = s->vocab_deferred = false;
     }
     return rc;
 }
@@ -559,9 +572,14 @@ int pg_commit(store_t *self)
     pg_store *s = pgs(self);
     if (!s->in_write)
         return NS_EINTERNAL;
+    /* one batch of a load that indexes as it goes (an import): its
+     * statistics are taken once at its end, by store_search_recount */
+    bool batch = s->vocab_deferred;
     int rc = pg_commit_write(self);
     if (rc)
         pg_abort(self);
+    else if (batch)
+        return rc;
     /* An explicit batch is a bulk load (a new site, a copy, an import):
      * the planner's statistics of a freshly filled table say it is empty,
      * and its visibility map that no page is all-visible, until
@@ -579,7 +597,7 @@ int pg_rollback(store_t *self)
     if (!s->in_write)
         return NS_EINTERNAL;
     int rc = pg_in_tx_block(s) ? pg_run(s, PS_ROLLBACK, NULL, NULL) : NS_EUNAVAIL;
-    s->in_write = false;
+    s->in_write = s->vocab_deferred = false;
     return rc;
 }
 
@@ -817,10 +835,16 @@ static const store_ops pg_ops = {
     .comment_get = pg_comment_get, .comment_threads = pg_comment_threads,
     .comment_stats = pg_comment_stats, .comment_recent = pg_comment_recent,
     .comment_known = pg_comment_known,
-    .setting_ensure = pg_setting_ensure, .durable = pg_durable, .page_insert = pg_page_insert,
+    .setting_ensure = pg_setting_ensure, .durable = pg_durable, .streaming = pg_streaming, .page_insert = pg_page_insert,
     .setting_set = pg_setting_set, .redirect_insert = pg_redirect_insert,
+    .page_by_id = pg_page_by_id, .page_list_all = pg_page_list_all, .tag_list = pg_tag_list,
+    .comment_list_any = pg_comment_list_any, .media_get = pg_media_get,
+    .media_list = pg_media_list, .import_get = pg_import_get, .import_refs = pg_import_refs,
+    .page_update = pg_page_update, .comment_import = pg_comment_import,
+    .media_insert = pg_media_insert, .media_update = pg_media_update,
+    .import_put = pg_import_put, .redirect_put = pg_redirect_put,
     .search = pg_search, .search_terms = pg_search_terms, .search_index = pg_search_index,
-    .search_clear = pg_search_clear, .search_rebuilt = pg_search_rebuilt, .related_set = pg_related_set, .article_ids = pg_article_ids,
+    .search_clear = pg_search_clear, .search_recount = pg_search_recount, .search_rebuilt = pg_search_rebuilt, .related_set = pg_related_set, .article_ids = pg_article_ids,
     .rows = pg_rows, .row_put = pg_row_put, .row_set = pg_row_set, .count = pg_count,
     .clear = pg_clear, .copied = pg_copied,
 };

@@ -38,12 +38,16 @@ enum pg_stmt_id {
     PS_CHANGES_HEAD, PS_CHANGES_SINCE, PS_CHANGES_PRUNE,
     PS_SEARCH, PS_SEARCH_COUNT, PS_SEARCH_TERMS, PS_SEARCH_SOURCE, PS_SEARCH_PUT,
     PS_SEARCH_DELETE, PS_SEARCH_CLEAR_VOCAB, PS_SEARCH_CLEAR_DOCS, PS_SEARCH_DEFER_VOCAB,
-    PS_SEARCH_RECOUNT, PS_SEARCH_ANALYZE, PS_SEARCH_UNDEFER_VOCAB, PS_RELATED_SET, PS_ARTICLE_IDS,
+    PS_SEARCH_RECOUNT, PS_SEARCH_ANALYZE, PS_ANALYZE, PS_SEARCH_UNDEFER_VOCAB, PS_RELATED_SET, PS_ARTICLE_IDS,
+    PS_PAGE_BY_ID, PS_PAGE_LIST_ALL, PS_TAG_LIST, PS_COMMENT_LIST_ANY, PS_MEDIA_GET, PS_MEDIA_LIST,
+    PS_IMPORT_GET, PS_IMPORT_BY_GUID, PS_IMPORT_REFS, PS_PAGE_UPDATE, PS_COMMENT_PARENT,
+    PS_COMMENT_IMPORT, PS_COMMENT_REPLACE, PS_MEDIA_INSERT, PS_MEDIA_UPDATE, PS_IMPORT_PUT,
+    PS_REDIRECT_PUT, PS_PAGE_CYCLE,
     PS__COUNT
 };
 
 /* Article list and count variants, by the filters a query uses. */
-enum { PG_QF_CATEGORY = 1, PG_QF_TAG = 2, PG_QF_AUTHOR = 4, PG_QF__COUNT = 8 };
+enum { PG_QF_CATEGORY = 1, PG_QF_TAG = 2, PG_QF_AUTHOR = 4, PG_QF_STICKY = 8, PG_QF__COUNT = 16 };
 #define PG_LIST(mask) (PS__COUNT + (mask))
 #define PG_COUNT(mask) (PS__COUNT + PG_QF__COUNT + (mask))
 #define PG_NSTMT (PS__COUNT + 2 * PG_QF__COUNT)
@@ -89,6 +93,8 @@ typedef struct pg_store {
     bool readonly;
     bool in_read;             /* inside store_read_begin() */
     bool in_write;            /* inside a write transaction (store_write or store_begin) */
+    bool vocab_deferred;      /* this write transaction leaves search_vocab to a
+                                 recount (a bulk load's, store_index_defer) */
     bool wrote;               /* committed through s since store_changed() last asked */
     bool fresh;               /* no baseline (opened or reconnected): next check is a change */
     bool durable;             /* commits wait for the disk (pg_durable), kept across reconnections */
@@ -213,6 +219,24 @@ int pg_author_list(store_t *s, arena_t *a, store_author **out, size_t *n);
 int pg_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out);
 int pg_page_list(store_t *s, arena_t *a, store_page **out, size_t *n);
 int pg_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
+int pg_page_by_id(store_t *s, arena_t *a, int64_t id, store_page *out);
+int pg_page_list_all(store_t *s, arena_t *a, store_page **out, size_t *n);
+int pg_tag_list(store_t *s, arena_t *a, store_tag **out, size_t *n);
+int pg_comment_list_any(store_t *s, arena_t *a, int64_t article_id, store_comment **out,
+                        size_t *n);
+int pg_media_get(store_t *s, arena_t *a, int64_t id, store_media *out);
+int pg_media_list(store_t *s, arena_t *a, int64_t after, int limit, store_media **out,
+                  size_t *n);
+int pg_import_get(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                  const char *guid, store_import_item *out);
+int pg_import_refs(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t after,
+                   int limit, store_import_item **out, size_t *n);
+int pg_page_update(store_t *s, const store_page *p);
+int pg_comment_import(store_t *s, store_comment *c);
+int pg_media_insert(store_t *s, store_media *m);
+int pg_media_update(store_t *s, const store_media *m);
+int pg_import_put(store_t *s, const store_import_item *it);
+int pg_redirect_put(store_t *s, const store_redirect *r);
 int pg_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
 int pg_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
 int pg_author_insert(store_t *s, store_author *au);
@@ -231,6 +255,7 @@ int pg_comment_recent(store_t *s, arena_t *a, const char *status, int limit, sto
 int pg_comment_known(store_t *s, const char *name, const char *email, bool *known);
 int pg_setting_ensure(store_t *s, const char *key, const char *value);
 int pg_durable(store_t *s);
+int pg_streaming(store_t *s);
 /* *dup: c's fingerprint is on its article from the same person (pg_read.c). */
 int pg_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int pg_page_insert(store_t *s, store_page *p);
@@ -242,6 +267,7 @@ int pg_search_terms(store_t *s, const char *const *terms, size_t n, int64_t *cou
                     int64_t *ndocs);
 int pg_search_index(store_t *s, int64_t id);
 int pg_search_clear(store_t *s);
+int pg_search_recount(store_t *s);
 int pg_search_rebuilt(store_t *s);
 int pg_related_set(store_t *s, int64_t id, const int64_t *ids, size_t n);
 int pg_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);

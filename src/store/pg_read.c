@@ -170,7 +170,7 @@ int pg_article_by_id(store_t *self, arena_t *a, int64_t id, store_article *out)
 static int list_args(const store_query *q, bool count, pg_args *a)
 {
     int mask = (q->category_id ? PG_QF_CATEGORY : 0) | (q->tag_id ? PG_QF_TAG : 0) |
-               (q->author_id ? PG_QF_AUTHOR : 0);
+               (q->author_id ? PG_QF_AUTHOR : 0) | (q->sticky_only ? PG_QF_STICKY : 0);
     pg_arg_int(a, q->now);
     pg_arg_int(a, q->exclude_id);
     pg_arg_int(a, q->since);
@@ -545,12 +545,19 @@ static int pg_count_args(pg_store *s, int id, const pg_args *args, int64_t *v)
     return rc;
 }
 
-int pg_comment_get(store_t *self, arena_t *a, int64_t id, store_comment *out)
+/* The one row of statement `id` for $1 = key (NS_ENOTFOUND if none). */
+static int pg_by_id(pg_store *s, arena_t *a, int id, int64_t key, const store_fields *fs,
+                    void *out)
 {
     char num[24];
-    snprintf(num, sizeof num, "%lld", (long long)id);
-    memset(out, 0, sizeof *out);
-    return pg_one(pgs(self), a, PS_COMMENT_GET, num, &store_comment_fields, out);
+    snprintf(num, sizeof num, "%lld", (long long)key);
+    memset(out, 0, fs->size);
+    return pg_one(s, a, id, num, fs, out);
+}
+
+int pg_comment_get(store_t *self, arena_t *a, int64_t id, store_comment *out)
+{
+    return pg_by_id(pgs(self), a, PS_COMMENT_GET, id, &store_comment_fields, out);
 }
 
 int pg_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
@@ -608,4 +615,88 @@ int pg_comment_stats(store_t *self, int64_t article_id, store_comment_stats *out
     PQclear(r);
     pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
     return rc;
+}
+
+/* ---- what an export reads, and an import's map ---- */
+
+int pg_page_by_id(store_t *self, arena_t *a, int64_t id, store_page *out)
+{
+    return pg_by_id(pgs(self), a, PS_PAGE_BY_ID, id, &store_page_fields, out);
+}
+
+int pg_page_list_all(store_t *self, arena_t *a, store_page **out, size_t *n)
+{
+    return pg_all(pgs(self), a, PS_PAGE_LIST_ALL, NULL, &store_page_fields, (void **)out, n);
+}
+
+int pg_tag_list(store_t *self, arena_t *a, store_tag **out, size_t *n)
+{
+    return pg_all(pgs(self), a, PS_TAG_LIST, NULL, &store_tag_fields, (void **)out, n);
+}
+
+int pg_comment_list_any(store_t *self, arena_t *a, int64_t article_id, store_comment **out,
+                        size_t *n)
+{
+    pg_store *s = pgs(self);
+    pg_args args = { .n = 0 };
+    pg_arg_int(&args, article_id);
+    pg_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return pg_all(s, a, PS_COMMENT_LIST_ANY, &args, &store_comment_fields, (void **)out, n);
+}
+
+int pg_media_get(store_t *self, arena_t *a, int64_t id, store_media *out)
+{
+    return pg_by_id(pgs(self), a, PS_MEDIA_GET, id, &store_media_fields, out);
+}
+
+int pg_media_list(store_t *self, arena_t *a, int64_t after, int limit, store_media **out,
+                  size_t *n)
+{
+    pg_args args = { .n = 0 };
+    pg_arg_int(&args, after);
+    pg_arg_int(&args, limit);
+    return pg_all(pgs(self), a, PS_MEDIA_LIST, &args, &store_media_fields, (void **)out, n);
+}
+
+/* The one import item statement `id` finds with args (NS_ENOTFOUND if none). */
+static int import_one(pg_store *s, arena_t *a, int id, const pg_args *args,
+                      store_import_item *out)
+{
+    PGresult *r;
+    int rc = pg_get(s, id, args, &r);
+    if (rc == 0)
+        pg_read_row(a, r, 0, 0, &store_import_fields, out);
+    PQclear(r);
+    return rc;
+}
+
+int pg_import_get(store_t *self, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                  const char *guid, store_import_item *out)
+{
+    pg_store *s = pgs(self);
+    pg_args args = { .n = 0 };
+    pg_arg_text(&args, source);
+    pg_arg_int(&args, kind);
+    int rc = NS_ENOTFOUND;
+    if (guid && *guid) {
+        pg_arg_text(&args, guid);
+        pg_arg_int(&args, wp_id);
+        rc = import_one(s, a, PS_IMPORT_BY_GUID, &args, out);
+        args.n = 2;
+    }
+    if (rc != NS_ENOTFOUND)
+        return rc;
+    pg_arg_int(&args, wp_id);
+    return import_one(s, a, PS_IMPORT_GET, &args, out);
+}
+
+int pg_import_refs(store_t *self, arena_t *a, const char *source, import_kind kind, int64_t after,
+                   int limit, store_import_item **out, size_t *n)
+{
+    pg_args args = { .n = 0 };
+    pg_arg_text(&args, source);
+    pg_arg_int(&args, kind);
+    pg_arg_int(&args, after);
+    pg_arg_int(&args, limit);
+    return pg_all(pgs(self), a, PS_IMPORT_REFS, &args, &store_import_fields, (void **)out, n);
 }

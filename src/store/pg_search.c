@@ -296,7 +296,8 @@ static int search_put(pg_store *s, arena_t *a, int64_t id, const PGresult *r)
 {
     const char *title = pg_str(a, r, 0, 0), *lead = pg_str(a, r, 0, 1);
     const char *fields[3] = { title ? title : "", lead ? lead : "",
-                              terms_body_text(a, pg_str(a, r, 0, 3), pg_str(a, r, 0, 2)) };
+                              terms_body_text(a, pg_str(a, r, 0, 3), pg_str(a, r, 0, 2),
+                                              !PQgetisnull(r, 0, 4) && PQgetvalue(r, 0, 4)[0] == 't') };
     const char *doc;
     int rc = pg_tsvector(a, fields, &doc);
     if (rc)
@@ -312,6 +313,14 @@ static int search_put(pg_store *s, arena_t *a, int64_t id, const PGresult *r)
 int pg_search_index(store_t *self, int64_t id)
 {
     pg_store *s = pgs(self);
+    /* a bulk load's documents are counted once at its end (pg_search_clear
+     * says why), each transaction of it standing the trigger aside */
+    if (self->index_deferred && !s->vocab_deferred) {
+        int rc = pg_run(s, PS_SEARCH_DEFER_VOCAB, NULL, NULL);
+        if (rc)
+            return rc;
+        s->vocab_deferred = true;
+    }
     arena_t *a = arena_new(0);
     pg_args args = { .n = 0 };
     pg_arg_int(&args, id);
@@ -338,6 +347,18 @@ int pg_search_clear(store_t *self)
     if (rc == 0)
         rc = pg_run(s, PS_SEARCH_CLEAR_VOCAB, NULL, NULL);
     return rc ? rc : pg_run(s, PS_SEARCH_CLEAR_DOCS, NULL, NULL);
+}
+
+int pg_search_recount(store_t *self)
+{
+    pg_store *s = pgs(self);
+    int rc = pg_run(s, PS_SEARCH_DEFER_VOCAB, NULL, NULL);
+    if (rc == 0)
+        rc = pg_run(s, PS_SEARCH_CLEAR_VOCAB, NULL, NULL);
+    if (rc == 0)
+        rc = pg_search_rebuilt(self);
+    /* the load's batches left the planner's statistics to now (pg_commit) */
+    return rc ? rc : pg_run(s, PS_ANALYZE, NULL, NULL);
 }
 
 int pg_search_rebuilt(store_t *self)

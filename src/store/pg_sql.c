@@ -121,17 +121,20 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " ON CONFLICT (slug) DO NOTHING", NULL },
     [PS_ARTICLE_INSERT] = { "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
         " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
-        " published_at, updated_at, author_id, category_id, body_html) VALUES ($1, $2, $3, $4,"
-        " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+        " $19, $20, $21) RETURNING id",
         ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
-        " :status :comments_open :created :published :updated :author :category :body_html" },
+        " :status :comments_open :created :published :updated :author :category :body_html"
+        " :sticky :is_video :format" },
     [PS_ARTICLE_UPDATE] = { "UPDATE articles SET slug = $1, title = $2, kicker = $3, lead = $4,"
         " body_md = $5, source = $6, video_url = $7, image_url = $8, image_alt = $9,"
         " image_caption = $10, status = $11, comments_open = $12, created_at = $13,"
         " published_at = $14, updated_at = $15, author_id = $16, category_id = $17,"
-        " body_html = $18 WHERE id = $19",
+        " body_html = $18, sticky = $19, video = $20, body_format = $21 WHERE id = $22",
         ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
-        " :status :comments_open :created :published :updated :author :category :body_html :id" },
+        " :status :comments_open :created :published :updated :author :category :body_html"
+        " :sticky :is_video :format :id" },
     [PS_ARTICLE_DELETE] = { "DELETE FROM articles WHERE id = $1", NULL },
     [PS_ARTICLE_TAG_INSERT] = { "INSERT INTO article_tags(article_id, tag_id) VALUES ($1, $2)"
         " ON CONFLICT DO NOTHING", NULL },
@@ -149,8 +152,13 @@ const pg_stmt pg_sql[PS__COUNT] = {
     [PS_COMMENT_STATUS] = { "UPDATE comments SET status = $2 WHERE id = $1", NULL },
     [PS_COMMENT_DELETE] = { "DELETE FROM comments WHERE id = $1", NULL },
     [PS_PAGE_INSERT] = { "INSERT INTO pages(slug, title, body_md, published, published_at,"
-        " updated_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        ":slug :title :body :published :published_at :updated" },
+        " updated_at, parent_id, body_format, menu_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+        " $9) RETURNING id",
+        ":slug :title :body :published :published_at :updated :parent :format :menu_order" },
+    [PS_PAGE_UPDATE] = { "UPDATE pages SET slug = $1, title = $2, body_md = $3, published = $4,"
+        " published_at = $5, updated_at = $6, parent_id = $7, body_format = $8, menu_order = $9"
+        " WHERE id = $10",
+        ":slug :title :body :published :published_at :updated :parent :format :menu_order :id" },
     [PS_SETTING_SET] = { "INSERT INTO settings(key, value) VALUES ($1, $2)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value", ":key :value" },
     [PS_SETTING_ENSURE] = { "INSERT INTO settings(key, value) VALUES ($1, $2)"
@@ -191,7 +199,7 @@ const pg_stmt pg_sql[PS__COUNT] = {
     [PS_SEARCH_TERMS] = { "SELECT coalesce(v.docs, 0) FROM unnest(array_prepend('', $1::text[]))"
         " WITH ORDINALITY t(term, i) LEFT JOIN search_vocab v ON v.term = t.term ORDER BY t.i",
         NULL },
-    [PS_SEARCH_SOURCE] = { "SELECT title, lead, body_md, body_html FROM articles WHERE id = $1",
+    [PS_SEARCH_SOURCE] = { "SELECT title, lead, body_md, body_html, body_format = 'html' FROM articles WHERE id = $1",
         NULL },
     /* an unchanged document is not written again (nor recounted) */
     [PS_SEARCH_PUT] = { "INSERT INTO search_docs(article_id, title, lead, body, doc)"
@@ -212,6 +220,7 @@ const pg_stmt pg_sql[PS__COUNT] = {
     /* the planner's statistics of a rebuilt index: until autovacuum
      * comes, it would plan for the empty tables */
     [PS_SEARCH_ANALYZE] = { "ANALYZE search_docs, search_vocab", NULL },
+    [PS_ANALYZE] = { "ANALYZE", NULL },
     [PS_SEARCH_UNDEFER_VOCAB] = { "SELECT set_config('nashra.vocab_deferred', 'off', true)", NULL },
     /* ids $2 become ranks 0, 1...: ranks that keep their article are not
      * written, so a recomputation that changes nothing logs nothing */
@@ -222,6 +231,50 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " ON CONFLICT (article_id, rank) DO UPDATE SET related_id = excluded.related_id"
         " WHERE article_related.related_id <> excluded.related_id", NULL },
     [PS_ARTICLE_IDS] = { "SELECT id FROM articles WHERE id > $1 ORDER BY id LIMIT $2", NULL },
+    [PS_PAGE_BY_ID] = { "SELECT " SQL_PAGE_COLS " FROM pages WHERE id = $1", NULL },
+    [PS_PAGE_LIST_ALL] = { "SELECT " SQL_PAGE_COLS " FROM pages ORDER BY id", NULL },
+    [PS_TAG_LIST] = { "SELECT id, slug, name FROM tags ORDER BY name COLLATE \"C\"", NULL },
+    [PS_COMMENT_LIST_ANY] = { "SELECT " SQL_COMMENT_COLS " FROM comments WHERE article_id = $1"
+        " ORDER BY id", NULL },
+    [PS_MEDIA_GET] = { "SELECT " SQL_MEDIA_COLS " FROM media WHERE id = $1", NULL },
+    [PS_MEDIA_LIST] = { "SELECT " SQL_MEDIA_COLS " FROM media WHERE id > $1 ORDER BY id LIMIT $2",
+        NULL },
+    [PS_IMPORT_GET] = { "SELECT " SQL_IMPORT_COLS " FROM import_items"
+        " WHERE source = $1 AND kind = $2 AND wp_id = $3", NULL },
+    /* as on SQLite: this source's first, then the first recorded */
+    [PS_IMPORT_BY_GUID] = { "SELECT " SQL_IMPORT_COLS " FROM import_items"
+        " WHERE kind = $2 AND guid = $3 ORDER BY source <> $1, wp_id <> $4, source COLLATE \"C\", wp_id"
+        " LIMIT 1",
+        NULL },
+    [PS_IMPORT_REFS] = { "SELECT " SQL_IMPORT_COLS " FROM import_items WHERE source = $1"
+        " AND kind = $2 AND wp_id > $3 AND ref <> 0 ORDER BY wp_id LIMIT $4", NULL },
+    [PS_COMMENT_PARENT] = { "SELECT ($1::bigint IS NULL OR EXISTS (SELECT 1 FROM comments"
+        " WHERE id = $1::bigint AND article_id = $2 AND id <> $3))::int", ":parent :article :id" },
+    [PS_PAGE_CYCLE] = { SQL_PAGE_CYCLE("$1::bigint", "$2"), ":parent :id" },
+    /* numbered by the trigger comment_thread_no, as PS_COMMENT_INSERT is */
+    [PS_COMMENT_IMPORT] = { "INSERT INTO comments(article_id, parent_id, author_name,"
+        " author_email, author_url, body, ip, user_agent, status, created_at, fingerprint)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        ":article :parent :name :email :url :body :ip :ua :status :created :fp" },
+    /* see ST_COMMENT_REPLACE: the trigger numbers what is left NULL */
+    [PS_COMMENT_REPLACE] = { "UPDATE comments SET article_id = $1, parent_id = $2,"
+        " author_name = $3, author_email = $4, author_url = $5, body = $6, ip = $7,"
+        " user_agent = $8, status = $9, created_at = $10, fingerprint = $11,"
+        " thread_no = " SQL_COMMENT_RENUMBER("$2::bigint", "$1::bigint") " WHERE id = $12",
+        ":article :parent :name :email :url :body :ip :ua :status :created :fp :id" },
+    [PS_MEDIA_INSERT] = { "INSERT INTO media(url, title, alt, caption, description, mime,"
+        " article_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        ":url :title :alt :caption :description :mime :article :created" },
+    [PS_MEDIA_UPDATE] = { "UPDATE media SET url = $1, title = $2, alt = $3, caption = $4,"
+        " description = $5, mime = $6, article_id = $7, created_at = $8 WHERE id = $9",
+        ":url :title :alt :caption :description :mime :article :created :id" },
+    [PS_IMPORT_PUT] = { "INSERT INTO import_items(source, kind, wp_id, guid, local_id, hash, ref)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, kind, wp_id) DO UPDATE SET"
+        " guid = excluded.guid, local_id = excluded.local_id, hash = excluded.hash,"
+        " ref = excluded.ref", ":source :kind :wp_id :guid :local :hash :ref" },
+    [PS_REDIRECT_PUT] = { "INSERT INTO redirects(from_path, to_path, status) VALUES ($1, $2, $3)"
+        " ON CONFLICT (from_path) DO UPDATE SET to_path = excluded.to_path,"
+        " status = excluded.status", ":from :to :status" },
     [PS_CHANGES_PRUNE] = { "DELETE FROM changes WHERE seq <= (SELECT seq FROM change_head) - 10000",
         NULL },
 };
@@ -230,13 +283,16 @@ const pg_stmt pg_sql[PS__COUNT] = {
  * in turn after $1 now, $2 exclude, $3 since. */
 static const struct {
     int flag;
-    const char *fmt; /* one %d: the parameter number */
+    const char *fmt; /* one %d: the parameter number, if it takes one */
+    int params;      /* 1 or 0 */
 } pg_list_filters[] = {
     { PG_QF_CATEGORY, " AND a.category_id IN (WITH RECURSIVE sub(id) AS (SELECT $%d::bigint"
                       " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
-                      " SELECT id FROM sub)" },
-    { PG_QF_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $%d)" },
-    { PG_QF_AUTHOR, " AND a.author_id = $%d" },
+                      " SELECT id FROM sub)", 1 },
+    { PG_QF_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = $%d)", 1 },
+    { PG_QF_AUTHOR, " AND a.author_id = $%d", 1 },
+    /* the condition of the partial index articles_sticky */
+    { PG_QF_STICKY, " AND a.sticky <> 0", 0 },
 };
 
 /* As on SQLite: pick the ids first (filters, order, limit), then join the
@@ -248,8 +304,10 @@ void pg_list_sql(char *buf, size_t size, int mask, bool count)
     int n = snprintf(where, sizeof where, "FROM articles a WHERE " PG_VISIBLE("$1")
                      " AND a.id <> $2 AND a.published_at >= $3");
     for (size_t i = 0; i < sizeof pg_list_filters / sizeof pg_list_filters[0]; i++)
-        if (mask & pg_list_filters[i].flag)
-            n += snprintf(where + n, sizeof where - (size_t)n, pg_list_filters[i].fmt, p++);
+        if (mask & pg_list_filters[i].flag) {
+            n += snprintf(where + n, sizeof where - (size_t)n, pg_list_filters[i].fmt, p);
+            p += pg_list_filters[i].params;
+        }
     if (count)
         snprintf(buf, size, "SELECT count(*) %s", where);
     else

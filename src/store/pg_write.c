@@ -74,6 +74,26 @@ int pg_redirect_insert(store_t *s, const store_redirect *r)
     return pg_row(s, PS_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }
 
+int pg_redirect_put(store_t *s, const store_redirect *r)
+{
+    return pg_row(s, PS_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
+}
+
+int pg_media_insert(store_t *s, store_media *m)
+{
+    return pg_row(s, PS_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
+}
+
+int pg_media_update(store_t *s, const store_media *m)
+{
+    return pg_row(s, PS_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
+}
+
+int pg_import_put(store_t *s, const store_import_item *it)
+{
+    return pg_row(s, PS_IMPORT_PUT, &store_import_fields, it, NULL, 0);
+}
+
 int pg_setting_ensure(store_t *s, const char *key, const char *value)
 {
     store_setting kv = { key, value ? value : "" };
@@ -100,6 +120,48 @@ int pg_comment_insert(store_t *s, store_comment *c)
         return NS_EINVAL;
     int rc = store_check_row(&store_comment_fields, c);
     return rc ? rc : pg_write(s, pg_comment_fn, c);
+}
+
+/* A row write after a check: statement `check`, given the row, must
+ * count a row (`want` true) or none (false), else NS_EINVAL. */
+struct pg_checked {
+    enum pg_stmt_id check;
+    bool want;
+    struct pg_row_write w;
+};
+
+static int pg_checked_fn(store_t *self, void *arg)
+{
+    struct pg_checked *x = arg;
+    pg_args a = { .n = 0 };
+    pg_arg_row(&a, x->check, x->w.fs, x->w.row);
+    PGresult *r;
+    int rc = pg_run(pgs(self), x->check, &a, &r);
+    if (rc)
+        return rc;
+    bool found = PQntuples(r) == 1 && pg_int(r, 0, 0) > 0;
+    PQclear(r);
+    return found == x->want ? pg_row_fn(self, &x->w) : NS_EINVAL;
+}
+
+/* An imported comment: its parent checked first (any comment of the
+ * same article), then inserted, or the one of its id replaced. */
+int pg_comment_import(store_t *s, store_comment *c)
+{
+    struct pg_checked x = { PS_COMMENT_PARENT, true,
+                            { c->id ? PS_COMMENT_REPLACE : PS_COMMENT_IMPORT,
+                              &store_comment_fields, c, c->id ? NULL : &c->id, NS_ENOTFOUND } };
+    int rc = store_check_row(&store_comment_fields, c);
+    return rc ? rc : pg_write(s, pg_checked_fn, &x);
+}
+
+/* A page under itself, however far up, would make its parents a cycle. */
+int pg_page_update(store_t *s, const store_page *p)
+{
+    struct pg_checked x = { PS_PAGE_CYCLE, false,
+                            { PS_PAGE_UPDATE, &store_page_fields, p, NULL, NS_ENOTFOUND } };
+    int rc = store_check_row(&store_page_fields, p);
+    return rc ? rc : pg_write(s, pg_checked_fn, &x);
 }
 
 /* ---- tags ---- */

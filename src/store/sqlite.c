@@ -589,12 +589,18 @@ const store_ops sq_ops = {
     .comment_get = sq_comment_get, .comment_threads = sq_comment_threads,
     .comment_stats = sq_comment_stats, .comment_recent = sq_comment_recent,
     .comment_known = sq_comment_known,
-    .setting_ensure = sq_setting_ensure, .durable = sq_durable,
+    .setting_ensure = sq_setting_ensure, .durable = sq_durable, .streaming = sq_streaming,
     .page_insert = sq_page_insert,
     .setting_set = sq_setting_set,
     .redirect_insert = sq_redirect_insert,
+    .page_by_id = sq_page_by_id, .page_list_all = sq_page_list_all, .tag_list = sq_tag_list,
+    .comment_list_any = sq_comment_list_any, .media_get = sq_media_get,
+    .media_list = sq_media_list, .import_get = sq_import_get, .import_refs = sq_import_refs,
+    .page_update = sq_page_update, .comment_import = sq_comment_import,
+    .media_insert = sq_media_insert, .media_update = sq_media_update,
+    .import_put = sq_import_put, .redirect_put = sq_redirect_put,
     .search = sq_search, .search_terms = sq_search_terms, .search_index = sq_search_index,
-    .search_clear = sq_search_clear, .search_rebuilt = sq_search_rebuilt, .related_set = sq_related_set, .article_ids = sq_article_ids,
+    .search_clear = sq_search_clear, .search_recount = sq_search_recount, .search_rebuilt = sq_search_rebuilt, .related_set = sq_related_set, .article_ids = sq_article_ids,
     .rows = sq_rows,
     .row_put = sq_row_put,
     .row_set = sq_row_set,
@@ -609,5 +615,12 @@ int sq_durable(store_t *self)
 {
     int rc;
     store_pragma_int(sq(self)->db, "PRAGMA synchronous=FULL", &rc);
+    return rc;
+}
+
+int sq_streaming(store_t *self)
+{
+    int rc;
+    store_pragma_int(sq(self)->db, "PRAGMA mmap_size=0", &rc);
     return rc;
 }

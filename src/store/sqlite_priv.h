@@ -37,6 +37,10 @@ enum store_stmt_id {
     ST_SEARCH_DELETE, ST_SEARCH_INSERT, ST_RELATED_GET, ST_RELATED_CLEAR, ST_RELATED_INSERT,
     ST_RELATED_STORED, ST_ARTICLE_IDS, ST_VOCAB_ADD, ST_VOCAB_DROP, ST_VOCAB_CLEAR,
     ST_SEARCH_OLD,
+    ST_PAGE_BY_ID, ST_PAGE_LIST_ALL, ST_TAG_LIST, ST_COMMENT_LIST_ANY, ST_MEDIA_GET, ST_MEDIA_LIST,
+    ST_IMPORT_GET, ST_IMPORT_BY_GUID, ST_IMPORT_REFS, ST_PAGE_UPDATE, ST_COMMENT_PARENT,
+    ST_COMMENT_IMPORT, ST_COMMENT_REPLACE, ST_MEDIA_INSERT, ST_MEDIA_UPDATE, ST_IMPORT_PUT,
+    ST_REDIRECT_PUT, ST_PAGE_CYCLE,
     ST__COUNT
 };
 
@@ -54,7 +58,7 @@ enum store_stmt_id {
 #define STORE_CHANGES_LIST 1024
 
 /* Article list/count variants, indexed by which filters a query uses. */
-enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF__COUNT = 8 };
+enum { QF_CATEGORY = 1, QF_TAG = 2, QF_AUTHOR = 4, QF_STICKY = 8, QF__COUNT = 16 };
 
 /* Document counts of the index's terms, pending (sqlite_vocab.c). */
 typedef struct sq_vocab sq_vocab;
@@ -121,6 +125,24 @@ int sq_author_list(store_t *s, arena_t *a, store_author **out, size_t *n);
 int sq_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out);
 int sq_page_list(store_t *s, arena_t *a, store_page **out, size_t *n);
 int sq_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
+int sq_page_by_id(store_t *s, arena_t *a, int64_t id, store_page *out);
+int sq_page_list_all(store_t *s, arena_t *a, store_page **out, size_t *n);
+int sq_tag_list(store_t *s, arena_t *a, store_tag **out, size_t *n);
+int sq_comment_list_any(store_t *s, arena_t *a, int64_t article_id, store_comment **out,
+                        size_t *n);
+int sq_media_get(store_t *s, arena_t *a, int64_t id, store_media *out);
+int sq_media_list(store_t *s, arena_t *a, int64_t after, int limit, store_media **out,
+                  size_t *n);
+int sq_import_get(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                  const char *guid, store_import_item *out);
+int sq_import_refs(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t after,
+                   int limit, store_import_item **out, size_t *n);
+int sq_page_update(store_t *s, const store_page *p);
+int sq_comment_import(store_t *s, store_comment *c);
+int sq_media_insert(store_t *s, store_media *m);
+int sq_media_update(store_t *s, const store_media *m);
+int sq_import_put(store_t *s, const store_import_item *it);
+int sq_redirect_put(store_t *s, const store_redirect *r);
 int sq_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
 int sq_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
 int sq_author_insert(store_t *s, store_author *au);
@@ -139,6 +161,7 @@ int sq_comment_recent(store_t *s, arena_t *a, const char *status, int limit, sto
 int sq_comment_known(store_t *s, const char *name, const char *email, bool *known);
 int sq_setting_ensure(store_t *s, const char *key, const char *value);
 int sq_durable(store_t *s);
+int sq_streaming(store_t *s);
 /* *dup: c's fingerprint is on its article from the same person (sqlite_read.c). */
 int sq_comment_dup(store_t *s, const store_comment *c, bool *dup);
 int sq_page_insert(store_t *s, store_page *p);
@@ -150,6 +173,7 @@ int sq_search_terms(store_t *s, const char *const *terms, size_t n, int64_t *cou
                     int64_t *ndocs);
 int sq_search_index(store_t *s, int64_t id);
 int sq_search_clear(store_t *s);
+int sq_search_recount(store_t *s);
 int sq_search_rebuilt(store_t *s);
 int sq_related_set(store_t *s, int64_t id, const int64_t *ids, size_t n);
 int sq_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);

@@ -41,6 +41,9 @@ void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row)
         case STORE_F_COMMENT_STATUS:
             store_bind_text(st, f->param, store_comment_status_name(*(const comment_status *)m));
             break;
+        case STORE_F_BODY_FORMAT:
+            store_bind_text(st, f->param, store_body_format_name(*(const body_format *)m));
+            break;
         }
     }
 }
@@ -73,6 +76,9 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
         case STORE_F_COMMENT_STATUS:
             *(comment_status *)m = store_comment_status_parse(
                 (const char *)sqlite3_column_text(st, col));
+            break;
+        case STORE_F_BODY_FORMAT:
+            *(body_format *)m = store_body_format_parse((const char *)sqlite3_column_text(st, col));
             break;
         }
     }
@@ -169,6 +175,8 @@ static const struct {
                    " SELECT id FROM sub)" },
     { QF_TAG, " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = :tag)" },
     { QF_AUTHOR, " AND a.author_id = :author" },
+    /* the condition of the partial index articles_sticky */
+    { QF_STICKY, " AND a.sticky = 1" },
 };
 
 /* The list query picks ids first (index walk, filters, order, limit) and
@@ -220,7 +228,7 @@ static const store_fields query_fields = {
 static sqlite3_stmt *query_stmt(sq_store *s, const store_query *q, bool count)
 {
     int mask = (q->category_id ? QF_CATEGORY : 0) | (q->tag_id ? QF_TAG : 0) |
-               (q->author_id ? QF_AUTHOR : 0);
+               (q->author_id ? QF_AUTHOR : 0) | (q->sticky_only ? QF_STICKY : 0);
     sqlite3_stmt *st = list_stmt(s, mask, count);
     if (st)
         store_bind_row(st, &query_fields, q);
@@ -573,6 +581,93 @@ int sq_page_list(store_t *self, arena_t *a, store_page **out, size_t *n)
 {
     sq_store *s = sq(self);
     return all_rows(s, a, ST_PAGE_LIST, &store_page_fields, (void **)out, n);
+}
+
+int sq_page_by_id(store_t *self, arena_t *a, int64_t id, store_page *out)
+{
+    return by_id(sq(self), a, ST_PAGE_BY_ID, id, &store_page_fields, out);
+}
+
+int sq_page_list_all(store_t *self, arena_t *a, store_page **out, size_t *n)
+{
+    return all_rows(sq(self), a, ST_PAGE_LIST_ALL, &store_page_fields, (void **)out, n);
+}
+
+int sq_tag_list(store_t *self, arena_t *a, store_tag **out, size_t *n)
+{
+    return all_rows(sq(self), a, ST_TAG_LIST, &store_tag_fields, (void **)out, n);
+}
+
+int sq_comment_list_any(store_t *self, arena_t *a, int64_t article_id, store_comment **out,
+                        size_t *n)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_COMMENT_LIST_ANY);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":article", article_id);
+    store_dep_note(s, STORE_DEP_COMMENTS, article_id);
+    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+}
+
+int sq_media_get(store_t *self, arena_t *a, int64_t id, store_media *out)
+{
+    return by_id(sq(self), a, ST_MEDIA_GET, id, &store_media_fields, out);
+}
+
+int sq_media_list(store_t *self, arena_t *a, int64_t after, int limit, store_media **out,
+                  size_t *n)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = store_stmt(s, ST_MEDIA_LIST);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":after", after);
+    store_bind_int(st, ":limit", limit);
+    return rows(s, a, st, &store_media_fields, (void **)out, n);
+}
+
+/* Statement `id` of the import map bound with an item's key. */
+static sqlite3_stmt *import_stmt(sq_store *s, enum store_stmt_id id, const char *source,
+                                 import_kind kind, int64_t wp_id)
+{
+    sqlite3_stmt *st = store_stmt(s, id);
+    if (st) {
+        store_bind_text(st, ":source", source);
+        store_bind_int(st, ":kind", kind);
+        store_bind_int(st, ":wp_id", wp_id);
+    }
+    return st;
+}
+
+int sq_import_get(store_t *self, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                  const char *guid, store_import_item *out)
+{
+    sq_store *s = sq(self);
+    int rc = NS_ENOTFOUND;
+    if (guid && *guid) {
+        sqlite3_stmt *st = import_stmt(s, ST_IMPORT_BY_GUID, source, kind, wp_id);
+        if (!st)
+            return NS_EINTERNAL;
+        store_bind_text(st, ":guid", guid);
+        rc = rows(s, a, st, &store_import_fields, (void **)&out, NULL);
+    }
+    if (rc != NS_ENOTFOUND)
+        return rc;
+    sqlite3_stmt *st = import_stmt(s, ST_IMPORT_GET, source, kind, wp_id);
+    return st ? rows(s, a, st, &store_import_fields, (void **)&out, NULL) : NS_EINTERNAL;
+}
+
+int sq_import_refs(store_t *self, arena_t *a, const char *source, import_kind kind, int64_t after,
+                   int limit, store_import_item **out, size_t *n)
+{
+    sq_store *s = sq(self);
+    sqlite3_stmt *st = import_stmt(s, ST_IMPORT_REFS, source, kind, 0);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_int(st, ":after", after);
+    store_bind_int(st, ":limit", limit);
+    return rows(s, a, st, &store_import_fields, (void **)out, n);
 }
 
 int sq_redirect_lookup(store_t *self, arena_t *a, const char *path, store_redirect *out)

@@ -79,6 +79,24 @@ const char *const store_sql[ST__COUNT] = {
     [ST_AUTHOR_LIST] = "SELECT " SQL_AUTHOR_COLS " FROM authors ORDER BY name",
     [ST_PAGE_BY_SLUG] = "SELECT " SQL_PAGE_COLS " FROM pages WHERE slug = :slug AND published",
     [ST_PAGE_LIST] = "SELECT " SQL_PAGE_COLS " FROM pages WHERE published ORDER BY title",
+    [ST_PAGE_BY_ID] = "SELECT " SQL_PAGE_COLS " FROM pages WHERE id = :id",
+    [ST_PAGE_LIST_ALL] = "SELECT " SQL_PAGE_COLS " FROM pages ORDER BY id",
+    [ST_TAG_LIST] = "SELECT id, slug, name FROM tags ORDER BY name",
+    [ST_COMMENT_LIST_ANY] = "SELECT " SQL_COMMENT_COLS " FROM comments"
+        " WHERE article_id = :article ORDER BY id",
+    [ST_MEDIA_GET] = "SELECT " SQL_MEDIA_COLS " FROM media WHERE id = :id",
+    [ST_MEDIA_LIST] = "SELECT " SQL_MEDIA_COLS " FROM media WHERE id > :after"
+        " ORDER BY id LIMIT :limit",
+    [ST_IMPORT_GET] = "SELECT " SQL_IMPORT_COLS " FROM import_items"
+        " WHERE source = :source AND kind = :kind AND wp_id = :wp_id",
+    /* a GUID recorded by several sources (a site imported under two
+     * addresses): this source's first, then the one with the same id (the
+     * same site moved), then the first recorded */
+    [ST_IMPORT_BY_GUID] = "SELECT " SQL_IMPORT_COLS " FROM import_items"
+        " WHERE kind = :kind AND guid = :guid ORDER BY source <> :source, wp_id <> :wp_id, source, wp_id"
+        " LIMIT 1",
+    [ST_IMPORT_REFS] = "SELECT " SQL_IMPORT_COLS " FROM import_items WHERE source = :source"
+        " AND kind = :kind AND wp_id > :after AND ref <> 0 ORDER BY wp_id LIMIT :limit",
     [ST_REDIRECT] = "SELECT from_path, to_path, status FROM redirects WHERE from_path = :path",
     [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = :key",
     [ST_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
@@ -91,15 +109,17 @@ const char *const store_sql[ST__COUNT] = {
         " ON CONFLICT(slug) DO NOTHING",
     [ST_ARTICLE_INSERT] = "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
         " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
-        " published_at, updated_at, author_id, category_id, body_html) VALUES (:slug, :title,"
-        " :kicker, :lead, :body, :source, :video, :image, :image_alt, :image_caption, :status,"
-        " :comments_open, :created, :published, :updated, :author, :category, :body_html)",
+        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format)"
+        " VALUES (:slug, :title, :kicker, :lead, :body, :source, :video, :image, :image_alt,"
+        " :image_caption, :status, :comments_open, :created, :published, :updated, :author,"
+        " :category, :body_html, :sticky, :is_video, :format)",
     [ST_ARTICLE_UPDATE] = "UPDATE articles SET slug = :slug, title = :title, kicker = :kicker,"
         " lead = :lead, body_md = :body, body_html = :body_html, source = :source, video_url = :video,"
         " image_url = :image, image_alt = :image_alt, image_caption = :image_caption,"
         " status = :status, comments_open = :comments_open, created_at = :created,"
         " published_at = :published, updated_at = :updated, author_id = :author,"
-        " category_id = :category WHERE id = :id",
+        " category_id = :category, sticky = :sticky, video = :is_video, body_format = :format"
+        " WHERE id = :id",
     [ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = :id",
     [ST_ARTICLE_TAG_INSERT] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id)"
         " VALUES (:article, :tag)",
@@ -130,7 +150,7 @@ const char *const store_sql[ST__COUNT] = {
     [ST_VOCAB_CLEAR] = "DELETE FROM search_df",
     /* the index's own row count (FTS5 keeps it), not a count of rows */
     [ST_SEARCH_NDOCS] = "SELECT nashra_rows(search_fts) FROM search_fts LIMIT 1",
-    [ST_SEARCH_SOURCE] = "SELECT title, lead, body_md, body_html FROM articles WHERE id = :id",
+    [ST_SEARCH_SOURCE] = "SELECT title, lead, body_md, body_html, body_format = 'html' FROM articles WHERE id = :id",
     [ST_SEARCH_OLD] = "SELECT title, lead, body FROM search_fts WHERE rowid = :id",
     [ST_SEARCH_DELETE] = "DELETE FROM search_fts WHERE rowid = :id",
     [ST_SEARCH_INSERT] = "INSERT INTO search_fts(rowid, title, lead, body)"
@@ -156,11 +176,48 @@ const char *const store_sql[ST__COUNT] = {
     [ST_COMMENT_STATUS] = "UPDATE comments SET status = :status WHERE id = :id",
     [ST_COMMENT_DELETE] = "DELETE FROM comments WHERE id = :id",
     [ST_PAGE_INSERT] = "INSERT INTO pages(slug, title, body_md, published, published_at,"
-        " updated_at) VALUES (:slug, :title, :body, :published, :published_at, :updated)",
+        " updated_at, parent_id, body_format, menu_order) VALUES (:slug, :title, :body,"
+        " :published, :published_at, :updated, :parent, :format, :menu_order)",
+    [ST_PAGE_UPDATE] = "UPDATE pages SET slug = :slug, title = :title, body_md = :body,"
+        " published = :published, published_at = :published_at, updated_at = :updated,"
+        " parent_id = :parent, body_format = :format, menu_order = :menu_order WHERE id = :id",
     [ST_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (:key, :value)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [ST_SETTING_ENSURE] = "INSERT INTO settings(key, value) VALUES (:key, :value)"
         " ON CONFLICT(key) DO NOTHING",
     [ST_REDIRECT_INSERT] = "INSERT INTO redirects(from_path, to_path, status)"
         " VALUES (:from, :to, :status)",
+    [ST_REDIRECT_PUT] = "INSERT INTO redirects(from_path, to_path, status)"
+        " VALUES (:from, :to, :status) ON CONFLICT(from_path) DO UPDATE SET"
+        " to_path = excluded.to_path, status = excluded.status",
+    /* an imported comment's parent: a comment of its article, any status,
+     * not the comment itself */
+    [ST_COMMENT_PARENT] = "SELECT :parent IS NULL OR EXISTS (SELECT 1 FROM comments"
+        " WHERE id = :parent AND article_id = :article AND id <> :id)",
+    [ST_PAGE_CYCLE] = SQL_PAGE_CYCLE(":parent", ":id"),
+    /* numbered as ST_COMMENT_INSERT numbers; a missing article fails the
+     * foreign key */
+    [ST_COMMENT_IMPORT] = "INSERT INTO comments(article_id, parent_id, author_name,"
+        " author_email, author_url, body, ip, user_agent, status, created_at, fingerprint, thread_no)"
+        " SELECT :article, :parent, :name, :email, :url, :body, :ip, :ua, :status, :created, :fp,"
+        "  " MIG_THREAD_NO_PARAMS,
+    /* A reply's number is 0; a comment that stays top-level on its article
+     * keeps its number; one that becomes top-level, or moves, gets none,
+     * and the trigger comments_thread_no_approved numbers it if approved
+     * (it fires for any UPDATE OF status, as it does for
+     * store_comment_set_status). */
+    [ST_COMMENT_REPLACE] = "UPDATE comments SET article_id = :article, parent_id = :parent,"
+        " author_name = :name, author_email = :email, author_url = :url, body = :body, ip = :ip,"
+        " user_agent = :ua, status = :status, created_at = :created, fingerprint = :fp,"
+        " thread_no = " SQL_COMMENT_RENUMBER(":parent", ":article") " WHERE id = :id",
+    [ST_MEDIA_INSERT] = "INSERT INTO media(url, title, alt, caption, description, mime,"
+        " article_id, created_at) VALUES (:url, :title, :alt, :caption, :description, :mime,"
+        " :article, :created)",
+    [ST_MEDIA_UPDATE] = "UPDATE media SET url = :url, title = :title, alt = :alt,"
+        " caption = :caption, description = :description, mime = :mime, article_id = :article,"
+        " created_at = :created WHERE id = :id",
+    [ST_IMPORT_PUT] = "INSERT INTO import_items(source, kind, wp_id, guid, local_id, hash, ref)"
+        " VALUES (:source, :kind, :wp_id, :guid, :local, :hash, :ref)"
+        " ON CONFLICT(source, kind, wp_id) DO UPDATE SET guid = excluded.guid,"
+        " local_id = excluded.local_id, hash = excluded.hash, ref = excluded.ref",
 };

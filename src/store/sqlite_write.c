@@ -276,3 +276,69 @@ int sq_redirect_insert(store_t *self, const store_redirect *r)
         return NS_EINVAL;
     return row_store(s, ST_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }
+
+int sq_redirect_put(store_t *self, const store_redirect *r)
+{
+    return row_store(sq(self), ST_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
+}
+
+/* A row write after a check: statement `check`, bound with the row, must
+ * count a row (`want` true) or none (false), else NS_EINVAL. */
+struct checked_ctx {
+    enum store_stmt_id check;
+    bool want;
+    struct row_ctx w;
+};
+
+static int checked_write(store_t *self, void *arg)
+{
+    sq_store *s = sq(self);
+    struct checked_ctx *x = arg;
+    sqlite3_stmt *st = store_stmt(s, x->check);
+    if (!st)
+        return NS_EINTERNAL;
+    store_bind_row(st, x->w.fs, x->w.row);
+    int rc = store_step(s, st);
+    bool found = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+    rc = store_done(st, store_map_rc(rc));
+    if (rc)
+        return rc;
+    return found == x->want ? row_write(self, &x->w) : NS_EINVAL;
+}
+
+/* A page under itself, however far up, would make its parents a cycle. */
+int sq_page_update(store_t *self, const store_page *p)
+{
+    struct checked_ctx x = { ST_PAGE_CYCLE, false,
+                             { ST_PAGE_UPDATE, &store_page_fields, p, NULL, NS_ENOTFOUND } };
+    int rc = store_check_row(&store_page_fields, p);
+    return rc ? rc : sq_write(self, checked_write, &x);
+}
+
+/* ---- what an import brings: comments as they were, media, its map ---- */
+
+/* The parent is checked first (any comment of the same article), then
+ * the comment inserted, or the one of its id replaced. */
+int sq_comment_import(store_t *self, store_comment *c)
+{
+    struct checked_ctx x = { ST_COMMENT_PARENT, true,
+                             { c->id ? ST_COMMENT_REPLACE : ST_COMMENT_IMPORT,
+                               &store_comment_fields, c, c->id ? NULL : &c->id, NS_ENOTFOUND } };
+    int rc = store_check_row(&store_comment_fields, c);
+    return rc ? rc : sq_write(self, checked_write, &x);
+}
+
+int sq_media_insert(store_t *self, store_media *m)
+{
+    return row_store(sq(self), ST_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
+}
+
+int sq_media_update(store_t *self, const store_media *m)
+{
+    return row_store(sq(self), ST_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
+}
+
+int sq_import_put(store_t *self, const store_import_item *it)
+{
+    return row_store(sq(self), ST_IMPORT_PUT, &store_import_fields, it, NULL, 0);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "core/err.h"
+#include "core/text.h"
 #include "store/fields.h"
 #include "store/store_impl.h"
 
@@ -276,6 +277,11 @@ int store_durable(store_t *s)
     return s->ops->durable(s);
 }
 
+int store_streaming(store_t *s)
+{
+    return s->ops->streaming(s);
+}
+
 int store_category_by_slug(store_t *s, arena_t *a, const char *slug, store_category *out)
 {
     return s->ops->category_by_slug(s, a, slug, out);
@@ -314,6 +320,78 @@ int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out
 int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n)
 {
     return s->ops->page_list(s, a, out, n);
+}
+
+int store_page_by_id(store_t *s, arena_t *a, int64_t id, store_page *out)
+{
+    return s->ops->page_by_id(s, a, id, out);
+}
+
+int store_page_list_all(store_t *s, arena_t *a, store_page **out, size_t *n)
+{
+    return s->ops->page_list_all(s, a, out, n);
+}
+
+int store_tag_list(store_t *s, arena_t *a, store_tag **out, size_t *n)
+{
+    return s->ops->tag_list(s, a, out, n);
+}
+
+int store_comment_list_any(store_t *s, arena_t *a, int64_t article_id, store_comment **out,
+                           size_t *n)
+{
+    return s->ops->comment_list_any(s, a, article_id, out, n);
+}
+
+/* The bound of the batch reads (ids, media, import refs). */
+static bool batch_ok(int limit)
+{
+    return limit >= 1 && limit <= 10000;
+}
+
+int store_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    return batch_ok(limit) ? s->ops->article_ids(s, a, after, limit, ids, n) : NS_EINVAL;
+}
+
+int store_media_get(store_t *s, arena_t *a, int64_t id, store_media *out)
+{
+    return s->ops->media_get(s, a, id, out);
+}
+
+int store_media_list(store_t *s, arena_t *a, int64_t after, int limit, store_media **out,
+                     size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    return batch_ok(limit) ? s->ops->media_list(s, a, after, limit, out, n) : NS_EINVAL;
+}
+
+/* A kind of import_kind. */
+static bool import_kind_ok(import_kind kind)
+{
+    return kind >= IMPORT_AUTHOR && kind <= IMPORT_COMMENT;
+}
+
+int store_import_get(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                     const char *guid, store_import_item *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!source || !import_kind_ok(kind))
+        return NS_EINVAL;
+    return s->ops->import_get(s, a, source, kind, wp_id, guid, out);
+}
+
+int store_import_refs(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t after,
+                      int limit, store_import_item **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!source || !import_kind_ok(kind) || !batch_ok(limit))
+        return NS_EINVAL;
+    return s->ops->import_refs(s, a, source, kind, after, limit, out, n);
 }
 
 int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out)
@@ -406,6 +484,43 @@ int store_comment_delete(store_t *s, int64_t id)
 int store_page_insert(store_t *s, store_page *p)
 {
     return s->ops->page_insert(s, p);
+}
+
+int store_page_update(store_t *s, const store_page *p)
+{
+    return s->ops->page_update(s, p);
+}
+
+int store_comment_import(store_t *s, store_comment *c)
+{
+    return store_comment_status_name(c->status) ? s->ops->comment_import(s, c) : NS_EINVAL;
+}
+
+/* A media file's url goes into <img src> and links: a site path or an
+ * http(s) URL, never javascript: and the like. */
+static bool media_ok(const store_media *m)
+{
+    return m->url && text_url_is_safe_link(m->url);
+}
+
+int store_media_insert(store_t *s, store_media *m)
+{
+    return media_ok(m) ? s->ops->media_insert(s, m) : NS_EINVAL;
+}
+
+int store_media_update(store_t *s, const store_media *m)
+{
+    return media_ok(m) ? s->ops->media_update(s, m) : NS_EINVAL;
+}
+
+int store_import_put(store_t *s, const store_import_item *it)
+{
+    return import_kind_ok(it->kind) ? s->ops->import_put(s, it) : NS_EINVAL;
+}
+
+int store_redirect_put(store_t *s, const store_redirect *r)
+{
+    return r->status == 301 || r->status == 302 ? s->ops->redirect_put(s, r) : NS_EINVAL;
 }
 
 int store_setting_set(store_t *s, const char *key, const char *value)

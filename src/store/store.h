@@ -33,6 +33,12 @@ typedef enum {
     COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH
 } comment_status;
 
+/* What an article's or a page's body_md holds: Markdown (what editors
+ * write, rendered by render/markdown.h) or HTML (an imported site's,
+ * sanitised by render/html.h to the same allowlist). Stored as the text
+ * "markdown" / "html". */
+typedef enum { BODY_MARKDOWN, BODY_HTML } body_format;
+
 typedef struct store_author {
     int64_t id;
     const char *slug, *name, *bio, *email, *avatar_url;
@@ -51,7 +57,9 @@ typedef struct store_tag {
 
 typedef struct store_article {
     int64_t id;
-    const char *slug, *title, *kicker, *lead, *body_md;
+    const char *slug, *title, *kicker, *lead;
+    const char *body_md;          /* the body's source, as body_format says */
+    body_format body_format;
     /* body_md rendered to sanitised HTML by the writer (render/markdown.h),
      * read with body_md. NULL: not rendered, or cleared by the database
      * because body_md changed without it; readers then render body_md. The
@@ -62,6 +70,9 @@ typedef struct store_article {
     const char *image_url, *image_alt, *image_caption; /* featured image */
     article_status status;
     bool comments_open;
+    bool sticky;                  /* shown first on the home page */
+    bool video;                   /* a video report (the headline's «(شاهد)»),
+                                     with or without video_url */
     int64_t created_at, published_at, updated_at;
     int64_t author_id, category_id;
     /* Filled by reads: */
@@ -95,12 +106,47 @@ typedef struct store_page {
     const char *slug, *title, *body_md;
     bool published;
     int64_t published_at, updated_at;
+    int64_t parent_id;            /* 0: top level */
+    body_format body_format;
+    int menu_order;               /* order among its siblings */
 } store_page;
 
 typedef struct store_redirect {
     const char *from_path, *to_path; /* decoded UTF-8 paths, e.g. "/2022/03/31/سلاح/" */
     int status;                      /* 301 or 302 */
 } store_redirect;
+
+/* A file of the site's media library: an image or a document attached to
+ * articles. */
+typedef struct store_media {
+    int64_t id;
+    const char *url;              /* a site path ("/uploads/2022/03/x.jpg", the file
+                                     under DIR/uploads/) or an absolute URL kept as it was */
+    const char *title, *alt, *caption, *description, *mime;
+    int64_t article_id;           /* the article it was attached to; 0: none */
+    int64_t created_at;
+} store_media;
+
+/* What a site imported from another one (src/import/): the row each of
+ * the other site's items became, so that importing again updates rather
+ * than duplicates. */
+typedef enum {
+    IMPORT_AUTHOR = 1, IMPORT_CATEGORY, IMPORT_TAG, IMPORT_POST, IMPORT_PAGE,
+    IMPORT_ATTACHMENT, IMPORT_COMMENT
+} import_kind;
+
+typedef struct store_import_item {
+    const char *source;           /* the other site's address (WXR base_site_url) */
+    import_kind kind;
+    int64_t wp_id;                /* the item's id there */
+    const char *guid;             /* its GUID (posts, pages, attachments), else NULL or "" */
+    int64_t local_id;             /* the row here (articles, pages, media, comments,
+                                     categories, tags, authors by kind) */
+    const char *hash;             /* digest of the item as last imported */
+    int64_t ref;                  /* an id of the other site to resolve once
+                                     everything is in (a post's featured image, a
+                                     page's parent); 0: none */
+} store_import_item;
 
 typedef struct store_setting {
     const char *key, *value;
@@ -121,6 +167,7 @@ typedef struct store_query {
      * then depends on each one's comments (STORE_DEP_COMMENTS), and is
      * dropped when one of them gets a comment */
     bool with_comments;
+    bool sticky_only;     /* only sticky articles (the home page's first) */
 } store_query;
 
 /* A list of articles (a struct tag, not a typedef: store_article_list is
@@ -283,6 +330,12 @@ uint64_t store_steps(store_t *s);
  * default, which survives a crash of the process but not of the machine. */
 int store_durable(store_t *s);
 
+/* s will go through most of the database once (an import, an export):
+ * it reads through its bounded page cache rather than mapping the file,
+ * so the process's memory stays that cache's size whatever the site's
+ * (SQLite: mmap_size 0 for this connection; PostgreSQL: nothing to do). */
+int store_streaming(store_t *s);
+
 /* ---- reads: results on arena a; NS_ENOTFOUND when there is no row ---- */
 
 /* Visible article by slug, with author, category and tags (comment_count
@@ -372,6 +425,23 @@ int store_reindex(store_t *s, void (*progress)(void *arg, const char *phase, int
 int store_search_rebuild(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
                                                      int64_t total), void *arg);
 
+/* The related phase of store_reindex alone: every article's related
+ * articles chosen again from the index as it is (after a load that
+ * indexed its articles with store_article_index). Not inside a
+ * transaction. */
+int store_related_rebuild(store_t *s, void (*progress)(void *arg, const char *phase, int64_t done,
+                                                      int64_t total), void *arg);
+
+/* Index article id as its row now is, replacing what the index held for
+ * it, its related articles left as they are: for a load that defers
+ * indexing (store_index_defer) and relates everything at its end. Inside
+ * a write transaction. */
+int store_article_index(store_t *s, int64_t id);
+/* After such a load: what the index derives from all its documents
+ * (PostgreSQL's counts of each term, which a deferred load leaves to this)
+ * counted again, in one write transaction. Not inside a transaction. */
+int store_search_recount(store_t *s);
+
 /* While `deferred`, article writes through s leave the search index and
  * the related articles as they were: a load of many articles (the demo
  * content, an import) that ends with store_reindex, rather than indexing
@@ -431,10 +501,43 @@ int store_tag_by_slug(store_t *s, arena_t *a, const char *slug, store_tag *out);
 int store_author_by_slug(store_t *s, arena_t *a, const char *slug, store_author *out);
 int store_author_list(store_t *s, arena_t *a, store_author **out, size_t *n);
 
+/* Ids of every article, any status, greater than `after`, ascending, at
+ * most limit (1..10000), onto arena a (export, batch jobs). */
+int store_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);
+
+/* Every tag, by name. */
+int store_tag_list(store_t *s, arena_t *a, store_tag **out, size_t *n);
+
+/* Every comment of an article whatever its status, every field, in the
+ * order written (by id): for export. */
+int store_comment_list_any(store_t *s, arena_t *a, int64_t article_id, store_comment **out,
+                           size_t *n);
+
 /* Published page by slug. */
 int store_page_by_slug(store_t *s, arena_t *a, const char *slug, store_page *out);
 /* All published pages (for sitemaps and footer links), by title. */
 int store_page_list(store_t *s, arena_t *a, store_page **out, size_t *n);
+/* Any page by id, published or not. */
+int store_page_by_id(store_t *s, arena_t *a, int64_t id, store_page *out);
+/* Every page, published or not, by id (export). */
+int store_page_list_all(store_t *s, arena_t *a, store_page **out, size_t *n);
+
+/* One media file by id; the files with id > after, ascending, at most
+ * limit (1..10000). */
+int store_media_get(store_t *s, arena_t *a, int64_t id, store_media *out);
+int store_media_list(store_t *s, arena_t *a, int64_t after, int limit, store_media **out,
+                     size_t *n);
+
+/* The row an item of another site became (store_import_item): by guid
+ * when guid is non-empty and recorded for that kind (a site that moved
+ * to another address keeps its GUIDs), else by (source, kind, wp_id).
+ * NS_ENOTFOUND if it was never imported. */
+int store_import_get(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                     const char *guid, store_import_item *out);
+/* Items of one source and kind with a ref, by wp_id > after, at most
+ * limit (1..10000). */
+int store_import_refs(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t after,
+                      int limit, store_import_item **out, size_t *n);
 
 /* Redirect for an exact decoded path. */
 int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
@@ -468,11 +571,28 @@ int store_comment_set_status(store_t *s, int64_t id, comment_status st);
 /* Delete a comment and its replies; NS_ENOTFOUND if there is none. */
 int store_comment_delete(store_t *s, int64_t id);
 int store_page_insert(store_t *s, store_page *p);
+/* Every field of p by p->id; NS_ENOTFOUND if there is none; NS_EINVAL
+ * for a parent that is missing, or is p or one of its descendants. */
+int store_page_update(store_t *s, const store_page *p);
+/* A comment as another site had it (an import): any status, created_at
+ * kept, the parent any comment of the same article (NS_EINVAL otherwise);
+ * thread_no given as store_comment_insert gives it to an approved one; no
+ * fingerprint check. c->id 0: inserted (id set); else that comment's
+ * fields are replaced (NS_ENOTFOUND if there is none). */
+int store_comment_import(store_t *s, store_comment *c);
+int store_media_insert(store_t *s, store_media *m);
+/* Every field of m by m->id; NS_ENOTFOUND if there is none. */
+int store_media_update(store_t *s, const store_media *m);
+/* Insert or replace (by source, kind, wp_id). */
+int store_import_put(store_t *s, const store_import_item *it);
 int store_setting_set(store_t *s, const char *key, const char *value);
 /* Set key to value unless it is set already (a secret made once by
  * whichever node starts first, then read by all). */
 int store_setting_ensure(store_t *s, const char *key, const char *value);
 int store_redirect_insert(store_t *s, const store_redirect *r);
+/* Insert, or replace the target and status of the redirect from
+ * r->from_path. */
+int store_redirect_put(store_t *s, const store_redirect *r);
 
 /* ---- moving a whole site between databases (nashra db copy) ---- */
 

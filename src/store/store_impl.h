@@ -51,6 +51,18 @@ typedef struct store_ops {
     int (*author_list)(store_t *s, arena_t *a, store_author **out, size_t *n);
     int (*page_by_slug)(store_t *s, arena_t *a, const char *slug, store_page *out);
     int (*page_list)(store_t *s, arena_t *a, store_page **out, size_t *n);
+    int (*page_by_id)(store_t *s, arena_t *a, int64_t id, store_page *out);
+    int (*page_list_all)(store_t *s, arena_t *a, store_page **out, size_t *n);
+    int (*tag_list)(store_t *s, arena_t *a, store_tag **out, size_t *n);
+    int (*comment_list_any)(store_t *s, arena_t *a, int64_t article_id, store_comment **out,
+                            size_t *n);
+    int (*media_get)(store_t *s, arena_t *a, int64_t id, store_media *out);
+    int (*media_list)(store_t *s, arena_t *a, int64_t after, int limit, store_media **out,
+                      size_t *n);
+    int (*import_get)(store_t *s, arena_t *a, const char *source, import_kind kind, int64_t wp_id,
+                      const char *guid, store_import_item *out);
+    int (*import_refs)(store_t *s, arena_t *a, const char *source, import_kind kind,
+                       int64_t after, int limit, store_import_item **out, size_t *n);
     int (*redirect_lookup)(store_t *s, arena_t *a, const char *path, store_redirect *out);
     int (*setting_get)(store_t *s, arena_t *a, const char *key, const char **value);
     int (*setting_list)(store_t *s, arena_t *a, store_setting **out, size_t *n);
@@ -65,7 +77,14 @@ typedef struct store_ops {
     int (*comment_delete)(store_t *s, int64_t id);
     int (*setting_ensure)(store_t *s, const char *key, const char *value);
     int (*durable)(store_t *s);
+    int (*streaming)(store_t *s);
     int (*page_insert)(store_t *s, store_page *p);
+    int (*page_update)(store_t *s, const store_page *p);
+    int (*comment_import)(store_t *s, store_comment *c);
+    int (*media_insert)(store_t *s, store_media *m);
+    int (*media_update)(store_t *s, const store_media *m);
+    int (*import_put)(store_t *s, const store_import_item *it);
+    int (*redirect_put)(store_t *s, const store_redirect *r);
     int (*setting_set)(store_t *s, const char *key, const char *value);
     int (*redirect_insert)(store_t *s, const store_redirect *r);
     int (*search)(store_t *s, arena_t *a, const store_search_query *q, store_search_result *out);
@@ -80,6 +99,11 @@ typedef struct store_ops {
      * index derives from its documents (term counts) may wait for that. */
     int (*search_clear)(store_t *s);
     int (*search_rebuilt)(store_t *s);
+    /* Count again what the index derives from all its documents, after a
+     * bulk load that indexed with store_article_index while indexing was
+     * deferred (PostgreSQL's term counts; SQLite keeps its own as it
+     * goes). Inside a write transaction. */
+    int (*search_recount)(store_t *s);
     /* Replace article id's stored related articles by ids[0..n), in that
      * order. Inside a write transaction. */
     int (*related_set)(store_t *s, int64_t id, const int64_t *ids, size_t n);

@@ -362,7 +362,11 @@ class PasswordNeverShown(_Nodes):
         deadline = time.monotonic() + RECOVERY_DEADLINE
         while site.get("/").status != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
-        self.assertEqual(site.get("/").status, 200)
+        r = site.get("/")
+        if r.status != 200:   # what the server said, for whoever reads the failure
+            health = site.get("/healthz")
+            self.fail("/ answers %d %ds after the database returned; /healthz: %d %s\nlog:\n%s"
+                      % (r.status, RECOVERY_DEADLINE, health.status, health.text()[:500], site.log_tail()))
         self.stop_all()
         with open(site.log_path, encoding="utf-8", errors="replace") as f:
             log = f.read()

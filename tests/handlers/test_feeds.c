@@ -1,5 +1,6 @@
 /*
- * test_feeds.c - feeds, sitemaps, robots.txt, /healthz and theme assets.
+ * test_feeds.c - feeds, sitemaps, robots.txt, /healthz, theme assets and
+ * the site's media files.
  * A small site is written into a temporary database through the store's
  * public writes; each handler runs on a hand-made request and its output is
  * parsed strictly by libxml2 (any ill-formedness fails the test) and then
@@ -52,6 +53,7 @@ typedef struct fixture {
     hresp_t rs;
     xmlDocPtr doc;
     int64_t evil_published;
+    const char *path;   /* the request's path; NULL: "/" */
 } fixture;
 
 /* ---- building the site ---- */
@@ -166,7 +168,7 @@ static void request(fixture *f, const char *slug, int page)
     arena_free(f->arena);
     f->arena = arena_new(0);
     f->rq = (hreq_t){.arena = f->arena, .store = f->store, .site = &f->site, .method = "GET",
-                     .path = "/", .now = NOW, .page = page};
+                     .path = f->path ? f->path : "/", .now = NOW, .page = page};
     if (slug) {
         f->rq.params[0] = slug;
         f->rq.nparams = 1;
@@ -282,6 +284,7 @@ static void test_rss_site(void **state)
 static void test_rss_category(void **state)
 {
     fixture *f = *state;
+    f->path = "/category/سياسة/feed/";
     run_xml(f, handler_feed_rss, "سياسة", 1, "application/rss+xml; charset=utf-8");
     assert_string_equal(xp(f, "/rss/channel/title"), SITE_NAME " – سياسة");
     assert_string_equal(xp(f, "/rss/channel/link"), BASE "/category/" POL_ENC "/");
@@ -292,6 +295,58 @@ static void test_rss_category(void **state)
     request(f, "لا-يوجد", 1);
     assert_int_equal(handler_feed_rss(&f->rq, &f->rs), NS_ENOTFOUND);
     assert_int_equal(handler_feed_atom(&f->rq, &f->rs), NS_ENOTFOUND);
+}
+
+/* A tag's and an author's feeds: their articles only, the archive as the
+ * channel's link; a missing one is missing. */
+static void test_rss_tag_author(void **state)
+{
+    fixture *f = *state;
+    f->path = "/tag/gaza/feed/";
+    run_xml(f, handler_feed_rss, "gaza", 1, "application/rss+xml; charset=utf-8");
+    assert_string_equal(xp(f, "/rss/channel/title"), SITE_NAME " – غزة");
+    assert_string_equal(xp(f, "/rss/channel/link"), BASE "/tag/gaza/");
+    assert_string_equal(xp(f, "/rss/channel/atom:link/@href"), BASE "/tag/gaza/feed/");
+    assert_int_equal(xp_num(f, "count(//item)"), 1);
+    assert_string_equal(xp(f, "//item/title"), EVIL_CLEAN);
+
+    f->path = "/author/sara/feed/atom/";
+    run_xml(f, handler_feed_atom, "sara", 1, "application/atom+xml; charset=utf-8");
+    assert_string_equal(xp(f, "/atom:feed/atom:link[@rel='alternate']/@href"), BASE "/author/sara/");
+    assert_string_equal(xp(f, "/atom:feed/atom:link[@rel='self']/@href"), BASE "/author/sara/feed/atom/");
+    assert_int_equal(xp_num(f, "count(//atom:entry[contains(atom:id, 'old-1')])"), 0); /* no author */
+    assert_true(xp_num(f, "count(//atom:entry)") >= 2);
+    assert_int_equal(xp_num(f, "count(//atom:entry[atom:author/atom:name!='سارة & <ب>'])"), 0);
+
+    static const char *const missing[][2] = {{"/tag/none/feed/", "none"}, {"/author/none/feed/", "none"},
+                                             {"/tag/sara/feed/", "sara"}, {"/author/gaza/feed/", "gaza"}};
+    for (size_t i = 0; i < sizeof missing / sizeof *missing; i++) {
+        f->path = missing[i][0];
+        request(f, missing[i][1], 1);
+        assert_int_equal(handler_feed_rss(&f->rq, &f->rs), NS_ENOTFOUND);
+    }
+}
+
+/* The feed a moved page's old feed goes to: an archive's, else the page. */
+static void test_feed_path(void **state)
+{
+    (void)state;
+    arena_t *a = arena_new(0);
+    static const char *const cases[][2] = {
+        {"/category/سياسة/", "/category/سياسة/feed/"},
+        {"/tag/gaza/", "/tag/gaza/feed/"},
+        {"/author/sara/", "/author/sara/feed/"},
+        {"/category/a/page/2/", "/category/a/page/2/"},
+        {"/category/", "/category/"},
+        {"/category/a", "/category/a"},
+        {"/some-article/", "/some-article/"},
+        {"/", "/"},
+        {"https://example.org/category/a/", "https://example.org/category/a/"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        assert_string_equal(handler_feed_path(a, cases[i][0]), cases[i][1]);
+    assert_null(handler_feed_path(a, NULL));
+    arena_free(a);
 }
 
 /* ---- Atom ---- */
@@ -318,6 +373,7 @@ static void test_atom(void **state)
     assert_non_null(strstr(xp(f, "//atom:entry[1]/atom:content"), "عريض"));
     assert_int_equal(f->rs.expires_at, SCHEDULED_AT);
 
+    f->path = "/category/سياسة/feed/atom/";
     run_xml(f, handler_feed_atom, "سياسة", 1, "application/atom+xml; charset=utf-8");
     assert_string_equal(xp(f, "/atom:feed/atom:link[@rel='self']/@href"),
                         BASE "/category/" POL_ENC "/feed/atom/");
@@ -472,12 +528,135 @@ static void test_assets(void **state)
     assert_int_equal(handler_asset(&f->rq, &f->rs), NS_ENOTFOUND);
 }
 
+/* One Range header on "2022/x.JPG" (4 bytes, "jpeg"): the status, and
+ * for a 206 the body and Content-Range; if_range NULL: none. */
+static void range_case(fixture *f, const char *range, const char *if_range, int status,
+                       const char *body, const char *content_range)
+{
+    request(f, "2022/x.JPG", 1);
+    hreq_param h[2] = {{.name = "range", .value = range}, {.name = "if-range", .value = if_range}};
+    f->rq.headers = h;
+    f->rq.nheaders = if_range ? 2 : 1;
+    assert_int_equal(handler_upload(&f->rq, &f->rs), 0);
+    if (f->rs.status != status)
+        fail_msg("Range: %s: %d, expected %d", range, f->rs.status, status);
+    const char *cr = NULL;
+    for (size_t i = 0; i < f->rs.nheaders; i++)
+        if (strcmp(f->rs.headers[i].name, "Content-Range") == 0)
+            cr = f->rs.headers[i].value;
+    if (status == 200) {
+        assert_null(cr);
+        assert_string_equal(buf_cstr(&f->rs.body), "jpeg");
+        return;
+    }
+    assert_false(f->rs.cacheable);
+    assert_non_null(cr);
+    assert_string_equal(cr, content_range);
+    if (body)
+        assert_string_equal(buf_cstr(&f->rs.body), body);
+}
+
+static void test_upload_ranges(void **state)
+{
+    fixture *f = *state;
+    char p[256];
+    snprintf(p, sizeof p, "%s/uploads", f->dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/uploads/2022", f->dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    write_file(p, "x.JPG", "jpeg");
+    range_case(f, "bytes=0-1", NULL, 206, "jp", "bytes 0-1/4");
+    range_case(f, "bytes=1-", NULL, 206, "peg", "bytes 1-3/4");
+    range_case(f, "bytes=2-99", NULL, 206, "eg", "bytes 2-3/4");
+    range_case(f, "bytes=-3", NULL, 206, "peg", "bytes 1-3/4");
+    range_case(f, "bytes=-10", NULL, 206, "jpeg", "bytes 0-3/4");
+    range_case(f, "bytes=3-3", NULL, 206, "g", "bytes 3-3/4");
+    range_case(f, "bytes=4-", NULL, 416, NULL, "bytes */4");
+    range_case(f, "bytes=-0", NULL, 416, NULL, "bytes */4");
+    static const char *const whole[] = {
+        "bytes=2-1", "bytes=0-1,2-3", "bytes=", "bytes=-", "bytes=x-1", "bytes=1-x", "items=0-1",
+        "bytes= 0-1", "bytes=+1-2", "bytes=99999999999999999999-", "bytes=0-99999999999999999999",
+    };
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        range_case(f, whole[i], NULL, 200, NULL, NULL);
+    /* If-Range: the file's own date honours the range, anything else not */
+    struct stat st;
+    snprintf(p, sizeof p, "%s/uploads/2022/x.JPG", f->dir);
+    assert_int_equal(stat(p, &st), 0);
+    char same[64], older[64]; /* copies: each case starts a fresh arena */
+    snprintf(same, sizeof same, "%s", date_http(f->arena, st.st_mtime));
+    snprintf(older, sizeof older, "%s", date_http(f->arena, st.st_mtime - 1));
+    range_case(f, "bytes=0-1", same, 206, "jp", "bytes 0-1/4");
+    range_case(f, "bytes=0-1", older, 200, NULL, NULL);
+    range_case(f, "bytes=0-1", "\"some-etag\"", 200, NULL, NULL);
+}
+
+/* Media files: from DIR/uploads only, regular files, typed by extension. */
+static void test_uploads(void **state)
+{
+    fixture *f = *state;
+    char p[256], q[256];
+    snprintf(p, sizeof p, "%s/uploads", f->dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/uploads/2022", f->dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    write_file(p, "x.JPG", "jpeg");
+    write_file(p, "a.svg", "<svg/>");
+    write_file(p, "page.html", "<script>");
+    snprintf(p, sizeof p, "%s/uploads/2022/fifo.mp3", f->dir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    snprintf(p, sizeof p, "%s/uploads/2022/db.jpg", f->dir);
+    snprintf(q, sizeof q, "%s/nashra.db", f->dir);
+    assert_int_equal(symlink(q, p), 0);
+    snprintf(p, sizeof p, "%s/uploads/up", f->dir);
+    assert_int_equal(symlink("..", p), 0);
+
+    request(f, "2022/x.JPG", 1);
+    assert_int_equal(handler_upload(&f->rq, &f->rs), 0);
+    assert_string_equal(buf_cstr(&f->rs.body), "jpeg");
+    assert_string_equal(f->rs.content_type, "image/jpeg");
+    assert_int_equal(f->rs.max_age, 86400);
+    assert_true(f->rs.last_modified > 0);
+    assert_true(f->rs.cacheable);
+    assert_int_equal(f->rs.status, 200);
+    assert_int_equal(f->rs.nheaders, 1);
+    assert_string_equal(f->rs.headers[0].name, "Accept-Ranges");
+
+    request(f, "2022/a.svg", 1);
+    assert_int_equal(handler_upload(&f->rq, &f->rs), 0);
+    assert_string_equal(f->rs.content_type, "image/svg+xml");
+    assert_int_equal(f->rs.nheaders, 2);
+    assert_string_equal(f->rs.headers[1].name, "Content-Security-Policy");
+    assert_non_null(strstr(f->rs.headers[1].value, "sandbox"));
+
+    request(f, "2022/page.html", 1);
+    assert_int_equal(handler_upload(&f->rq, &f->rs), 0);
+    assert_string_equal(f->rs.content_type, "application/octet-stream");
+    assert_string_equal(f->rs.headers[1].name, "Content-Disposition");
+    assert_string_equal(f->rs.headers[1].value, "attachment; filename*=UTF-8''page.html");
+
+    static const char *const bad[] = {
+        "2022/fifo.mp3", "2022/db.jpg", "up/nashra.db", "up/uploads/2022/x.JPG", "2022", "2022/",
+        "../nashra.db", "2022/../2022/x.JPG", "./2022/x.JPG", "2022//x.JPG", ".hidden", "2022\\x.JPG",
+        "/etc/passwd", "missing.jpg", "",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        request(f, bad[i], 1);
+        if (handler_upload(&f->rq, &f->rs) != NS_ENOTFOUND)
+            fail_msg("%s served", bad[i]);
+    }
+    request(f, NULL, 1);
+    assert_int_equal(handler_upload(&f->rq, &f->rs), NS_ENOTFOUND);
+}
+
 int main(void)
 {
     xmlSetGenericErrorFunc(NULL, xml_silent);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rss_site, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_rss_category, setup_full, teardown),
+        cmocka_unit_test_setup_teardown(test_rss_tag_author, setup_full, teardown),
+        cmocka_unit_test(test_feed_path),
         cmocka_unit_test_setup_teardown(test_atom, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_sitemap_index_and_articles, setup_full, teardown),
         cmocka_unit_test(test_sitemap_chunks),
@@ -487,6 +666,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_writer_filters, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_robots_healthz, setup_full, teardown),
         cmocka_unit_test_setup_teardown(test_assets, setup_full, teardown),
+        cmocka_unit_test_setup_teardown(test_uploads, setup_full, teardown),
+        cmocka_unit_test_setup_teardown(test_upload_ranges, setup_full, teardown),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

@@ -307,6 +307,44 @@ static void test_body_stored_and_fallback(void **state)
     assert_null(strstr(html(&p), "مخزن مسبقاً"));
 }
 
+/* An imported article and page hold HTML (body_format BODY_HTML): shown
+ * sanitised, never rendered as Markdown, never raw. */
+static void test_imported_html_bodies(void **state)
+{
+    fixture *f = *state;
+    site_ids ids;
+    make_site(f, &ids);
+    static const char body[] = "<p>فقرة <em>مستوردة</em> &amp; كاملة</p>\n<script>alert(1)</script>"
+                               "<figure class=\"wp-block-image\"><img src=\"/up/a.jpg\" alt=\"صورة\" "
+                               "onerror=\"x\"><figcaption>تعليقها</figcaption></figure>\n* ليست قائمة";
+    store_article ar;
+    assert_int_equal(store_article_by_id(f->s, f->a, ids.art2, &ar), 0);
+    ar.body_md = body;
+    ar.body_html = NULL;
+    ar.body_format = BODY_HTML;
+    assert_int_equal(store_article_update(f->s, &ar, &ids.tag, 1), 0);
+    store_page pg = { .slug = "عن-الموقع", .title = "عن الموقع", .body_md = body, .body_format = BODY_HTML,
+                      .published = true, .published_at = NOW - 10, .updated_at = NOW - 5 };
+    assert_int_equal(store_page_insert(f->s, &pg), 0);
+    assert_int_equal(store_article_by_id(f->s, f->a, ids.art2, &ar), 0);
+    if (ar.body_format != BODY_HTML)
+        skip(); /* a store that does not keep body formats */
+    static const struct { const char *path, *param; } pages[] = {
+        {"/khabar-2/", "khabar-2"}, {"/عن-الموقع/", "عن-الموقع"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        page p = run(f, handler_article, pages[i].path, pages[i].param, 1);
+        assert_int_equal(p.rc, 0);
+        assert_has(html(&p), "<p>فقرة <em>مستوردة</em> &amp; كاملة</p>");
+        assert_has(html(&p), "<figure><img src=\"/up/a.jpg\" alt=\"صورة\" loading=\"lazy\">"
+                             "<figcaption>تعليقها</figcaption></figure>");
+        assert_has(html(&p), "<p>* ليست قائمة</p>");
+        assert_null(strstr(html(&p), "alert(1)"));
+        assert_null(strstr(html(&p), "onerror"));
+        assert_null(strstr(html(&p), "<li>ليست"));
+    }
+}
+
 static void test_static_page_and_404(void **state)
 {
     fixture *f = *state;
@@ -552,6 +590,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_seed_article, setup, teardown),
         cmocka_unit_test_setup_teardown(test_breadcrumb_trail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsafe_image_url_not_rendered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_imported_html_bodies, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

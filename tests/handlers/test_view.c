@@ -176,6 +176,66 @@ static void test_summary(void **state)
     assert_non_null(get_str(f->a, d, "hijri"));
 }
 
+/* A body is rendered by its format: Markdown, or an imported site's HTML
+ * sanitised to the same allowlist; a stored body_html wins over both. */
+static void test_body_by_format(void **state)
+{
+    fixture *f = *state;
+    static const char html_src[] = "<div class=\"x\"><p onclick=\"y\">نص <b>مستورد</b></p>"
+                                   "<script>alert(1)</script><figure><img src=\"/a.jpg\" alt=\"ص\">"
+                                   "<figcaption>تعليق</figcaption></figure></div>";
+    const char *out = NULL;
+    store_article ar = { .body_md = html_src, .body_format = BODY_HTML };
+    assert_int_equal(view_article_body(f->a, &ar, &out), 0);
+    assert_string_equal(out, "<p>نص <strong>مستورد</strong></p>\n<figure><img src=\"/a.jpg\" alt=\"ص\" "
+                             "loading=\"lazy\"><figcaption>تعليق</figcaption></figure>\n");
+    ar.body_format = BODY_MARKDOWN; /* the same text as Markdown: raw HTML blocks go */
+    assert_int_equal(view_article_body(f->a, &ar, &out), 0);
+    assert_string_equal(out, "");
+    ar.body_md = "نص **عريض**";
+    assert_int_equal(view_article_body(f->a, &ar, &out), 0);
+    assert_string_equal(out, "<p>نص <strong>عريض</strong></p>\n");
+    ar.body_html = "<p>مخزن</p>\n";
+    ar.body_format = BODY_HTML;
+    assert_int_equal(view_article_body(f->a, &ar, &out), 0);
+    assert_string_equal(out, "<p>مخزن</p>\n");
+    assert_int_equal(view_body(f->a, NULL, BODY_HTML, &out), 0);
+    assert_string_equal(out, "");
+    out = NULL;
+    assert_int_equal(view_body(f->a, "<p>\xFF</p>", BODY_HTML, &out), NS_EINVAL);
+    assert_null(out);
+}
+
+/* True if section key of obj renders (a true bool, a non-empty value). */
+static bool shown(arena_t *a, const mu_value *obj, const char *key)
+{
+    mu_templates *t = mu_templates_new(a);
+    char *tpl = arena_printf(a, "{{#%s}}y{{/%s}}", key, key);
+    assert_int_equal(mu_templates_add(t, "x", tpl, strlen(tpl), NULL), 0);
+    buf_t b;
+    buf_init(&b, a);
+    assert_int_equal(mu_render(t, "x", obj, &b), 0);
+    return strcmp(buf_cstr(&b), "y") == 0;
+}
+
+/* A card's video badge: a video report (the flag) with or without its
+ * video_url, or a video_url alone. */
+static void test_summary_video(void **state)
+{
+    fixture *f = *state;
+    view_settings st;
+    assert_int_equal(view_settings_load(&f->rq, &st), 0);
+    static const struct { bool flag; const char *url; bool badge; } rows[] = {
+        { false, NULL, false }, { false, "", false }, { true, NULL, true },
+        { true, "https://youtu.be/x", true }, { false, "https://youtu.be/x", true },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        store_article ar = { .id = 3, .slug = "خبر", .title = "خبر", .video = rows[i].flag,
+                             .video_url = rows[i].url, .published_at = 1648720800 };
+        assert_int_equal(shown(f->a, view_summary(f->a, &ar, &st), "video"), rows[i].badge);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +246,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_settings_defaults_and_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_site_object, setup, teardown),
         cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_by_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_summary_video, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,13 @@ static int setup(void **state)
     snprintf(f->path, sizeof f->path, "%s/nashra.db", f->dir);
     assert_int_equal(store_open(f->path, STORE_CREATE, &f->s), 0);
     assert_int_equal(demo_populate(f->s, NOW), 0);
+    static const store_redirect rows[] = {
+        {"/2022/03/31/old/", "/feed/", 301},
+        {"/old-section/", "/category/x/", 301},
+        {"/?cat=9", "/feed/atom/", 301},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_int_equal(store_redirect_insert(f->s, &rows[i]), 0);
     f->site = (site_config){.dir = f->dir, .base_url = "https://example.org", .theme = f->theme};
     *state = f;
     return 0;
@@ -105,6 +112,21 @@ static const char *paths[] = {NULL, "/", "/page/2/", "/feed/", "/sitemap-news.xm
                               "/search?q=%D8%A7%D9%84%D8%AC%D9%86%D9%88%D8%B0",         /* الجنوذ */
                               "/no-such-page/"};
 
+/* Old addresses, through the redirects table or WordPress's conventions,
+ * and what each answers. */
+static const struct {
+    const char *path;
+    int status;
+} moved[] = {
+    {"/2022/03/31/old", 301},       /* the row has the slash */
+    {"/old-section/feed/", 301},    /* the feed of a moved page */
+    {"/?cat=9", 301},
+    {"/?cat=10", 404},
+    {"/?feed=rss2", 301},
+    {"/?feed=rss2&cat=9", 301},
+    {"/never/was/here/", 404},
+};
+
 static const char *article_path(fx *f, arena_t *a)
 {
     store_query q = {.now = NOW, .limit = 1};
@@ -127,6 +149,65 @@ static void test_pages_whole_without_faults(void **state)
         assert_true(r.ndeps > 0);
         assert_false(store_in_transaction(f->s));
     }
+    for (size_t i = 0; i < sizeof moved / sizeof *moved; i++) {
+        result r = render(f, moved[i].path);
+        if (r.status != moved[i].status)
+            fail_msg("%s: %d, expected %d", moved[i].path, r.status, moved[i].status);
+        assert_true(r.keep);
+        assert_false(store_in_transaction(f->s));
+    }
+    arena_free(a);
+}
+
+/* A missing path stays cheap: one no route matches (two redirect lookups)
+ * costs less than a missing slug (article, page, one redirect lookup). */
+static void test_missing_is_cheap(void **state)
+{
+    fx *f = *state;
+    result slug = render(f, "/no-such-page/"), deep = render(f, "/no/such/page/");
+    assert_int_equal(slug.status, 404);
+    assert_int_equal(deep.status, 404);
+    if (deep.steps >= slug.steps)
+        fail_msg("a path without a route: %llu steps, a missing slug: %llu",
+                 (unsigned long long)deep.steps, (unsigned long long)slug.steps);
+}
+
+/* Where a missing path's redirect is looked for: at most two places. */
+static void test_moved_paths(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *second;
+        bool feed_of;
+    } cases[] = {
+        {"/2022/03/31/x/", "/2022/03/31/x", false},
+        {"/2022/03/31/x", "/2022/03/31/x/", false},
+        {"/archives/123", "/archives/123/", false},
+        {"/old/feed/", "/old/", true},
+        {"/old/feed", "/old/", true},
+        {"/a/b/feed/", "/a/b/", true},
+        {"/feed/", "/feed", false},
+        {"/feed", "/feed/", false},
+        {"/x/feeds/", "/x/feeds", false},
+        {"/x/afeed/", "/x/afeed", false},
+        {"/2022/03/31/x.y/", "/2022/03/31/x.y", false},
+    };
+    arena_t *a = arena_new(0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *out[2];
+        bool feed_of;
+        assert_int_equal(page_moved_paths(a, cases[i].path, out, &feed_of), 2);
+        assert_string_equal(out[0], cases[i].path);
+        assert_string_equal(out[1], cases[i].second);
+        assert_int_equal(feed_of, cases[i].feed_of);
+    }
+    const char *out[2];
+    bool feed_of;
+    static const char *const single[] = {"/", "/favicon.ico", "/wp-content/uploads/x.jpg"};
+    for (size_t i = 0; i < sizeof single / sizeof *single; i++) {
+        assert_int_equal(page_moved_paths(a, single[i], out, &feed_of), 1);
+        assert_string_equal(out[0], single[i]);
+    }
     arena_free(a);
 }
 
@@ -139,13 +220,15 @@ static void test_fault_at_every_step(void **state)
     arena_t *a = arena_new(0);
     paths[0] = article_path(f, a);
     int tried = 0;
-    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-        uint64_t steps = render(f, paths[i]).steps;
+    size_t npaths = sizeof paths / sizeof *paths, nmoved = sizeof moved / sizeof *moved;
+    for (size_t i = 0; i < npaths + nmoved; i++) {
+        const char *path = i < npaths ? paths[i] : moved[i - npaths].path;
+        uint64_t steps = render(f, path).steps;
         assert_true(steps > 0);
         for (uint64_t n = 1; n <= steps; n++) {
             int k = (int)(n % 3);
             store_fault(f->s, n, faults[k].code, false);
-            result r = render(f, paths[i]);
+            result r = render(f, path);
             store_fault(f->s, 0, 0, false);
             assert_false(store_in_transaction(f->s));
             if (r.steps < n)
@@ -165,6 +248,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pages_whole_without_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_at_every_step, setup, teardown),
+        cmocka_unit_test(test_moved_paths),
+        cmocka_unit_test_setup_teardown(test_missing_is_cheap, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

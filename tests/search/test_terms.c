@@ -146,14 +146,19 @@ static void test_refused(void **state)
 static void test_body_text(void **state)
 {
     (void)state;
-    const char *t = terms_body_text(A, "<p>نص <strong>المقال</strong> &amp; صورة</p>", "نص **آخر**");
+    const char *t = terms_body_text(A, "<p>نص <strong>المقال</strong> &amp; صورة</p>", "نص **آخر**", false);
     assert_null(strchr(t, '<'));
     assert_non_null(strstr(t, "المقال"));
     assert_non_null(strstr(t, "& صورة"));
     assert_null(strstr(t, "آخر"));  /* the rendered HTML wins */
-    assert_string_equal(terms_body_text(A, NULL, "نص **آخر**"), "نص **آخر**");
-    assert_string_equal(terms_body_text(A, "", "نص"), "نص");
-    assert_string_equal(terms_body_text(A, NULL, NULL), "");
+    assert_string_equal(terms_body_text(A, NULL, "نص **آخر**", false), "نص **آخر**");
+    assert_string_equal(terms_body_text(A, "", "نص", false), "نص");
+    assert_string_equal(terms_body_text(A, NULL, NULL, false), "");
+    assert_string_equal(terms_body_text(A, NULL, NULL, true), "");
+    /* an imported body's source is HTML: its text without the tags */
+    assert_string_equal(terms_body_text(A, NULL, "<p>نص <em>مستورد</em> &amp; <b>x</b></p>", true),
+                        "نص مستورد & x");
+    assert_string_equal(terms_body_text(A, "<p>مخزن</p>", "<p>مصدر</p>", true), "مخزن");
 }
 
 /* Whether the words a and b share an index term: a query for one finds

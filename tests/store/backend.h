@@ -47,6 +47,9 @@ typedef struct backend {
     int (*query_int)(const char *location, const char *sql, int64_t *v);
     /* Raw SQL marking the site's schema as newer than any this binary knows. */
     const char *newer_schema_sql;
+    /* Raw SQL taking a site of schema version 7 back to version 6, its
+     * rows kept but for the columns and tables version 7 added. */
+    const char *v6_schema_sql;
     /* Whether store_changed reports another connection's commit on the
      * very next call: SQLite reads the file's change counter each time;
      * PostgreSQL relies on a notification that arrives on its own time,
@@ -111,6 +114,13 @@ static const backend backend_sqlite = {
     .exec = backend_sqlite_exec,
     .query_int = backend_sqlite_query_int,
     .newer_schema_sql = "PRAGMA user_version = 999",
+    /* a column goes after what names it: its trigger, its indexes */
+    .v6_schema_sql = "DROP TRIGGER articles_log_upd; DROP INDEX articles_sticky;"
+        " DROP INDEX pages_parent; DROP TABLE media; DROP TABLE import_items;"
+        " ALTER TABLE articles DROP COLUMN sticky; ALTER TABLE articles DROP COLUMN video;"
+        " ALTER TABLE articles DROP COLUMN body_format; ALTER TABLE pages DROP COLUMN parent_id;"
+        " ALTER TABLE pages DROP COLUMN menu_order; ALTER TABLE pages DROP COLUMN body_format;"
+        " PRAGMA user_version = 6",
     .changed_at_once = true,
     .unreachable = "/nonexistent-nashra/site.db", /* a directory that is not there */
     .unreachable_rc = NS_EIO,
@@ -215,6 +225,10 @@ static const backend backend_pg = {
     .exec = backend_pg_exec,
     .query_int = backend_pg_query_int,
     .newer_schema_sql = "UPDATE nashra_meta SET value = '999' WHERE key = 'schema_version'",
+    .v6_schema_sql = "DROP TABLE media, import_items;"
+        " ALTER TABLE articles DROP COLUMN sticky, DROP COLUMN video, DROP COLUMN body_format;"
+        " ALTER TABLE pages DROP COLUMN parent_id, DROP COLUMN menu_order, DROP COLUMN body_format;"
+        " UPDATE nashra_meta SET value = '6' WHERE key = 'schema_version'",
     .changed_at_once = false,
     .unreachable = "postgresql://nashra@127.0.0.1:1/nashra", /* nothing listens on port 1 */
     .unreachable_rc = NS_EUNAVAIL,

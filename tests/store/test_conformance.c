@@ -19,7 +19,12 @@
  * savepoints, the write path's retries and read snapshots; store_changed,
  * also for another connection's commit; the change log's keys for each
  * kind of write, raw SQL included, its gaps and its contiguous sequence
- * numbers; the keys reads record; and injected faults.
+ * numbers; the keys reads record; injected faults; and what moving a site
+ * in and out needs (schema version 7): sticky and video articles and
+ * sticky-only lists, body formats, pages with parents and an order, every
+ * tag, page and comment for an export, imported comments and their thread
+ * numbers, the media library, the import map by id and by GUID, redirects
+ * replaced, and a site of version 6 brought to 7 with its rows.
  *
  * What only SQLite has (damaged, locked or foreign-versioned files, other
  * processes writing the file, its pragmas, its step-bounded related walk)
@@ -1138,9 +1143,9 @@ static void test_tag_ensure(void **state)
 static void test_pages(void **state)
 {
     fx *f = *state;
-    store_page p1 = { 0, "privacy", "سياسة الخصوصية", "نص", true, NOW, NOW };
-    store_page p2 = { 0, "about", "من نحن", "نص", true, NOW, NOW + 1 };
-    store_page hidden = { 0, "hidden", "مخفية", "نص", false, NOW, NOW };
+    store_page p1 = { 0, "privacy", "سياسة الخصوصية", "نص", true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
+    store_page p2 = { 0, "about", "من نحن", "نص", true, NOW, NOW + 1, 0, BODY_MARKDOWN, 0 };
+    store_page hidden = { 0, "hidden", "مخفية", "نص", false, NOW, NOW, 0, BODY_MARKDOWN, 0 };
     assert_int_equal(store_page_insert(f->s, &p1), 0);
     assert_int_equal(store_page_insert(f->s, &p2), 0);
     assert_int_equal(store_page_insert(f->s, &hidden), 0);
@@ -1254,7 +1259,7 @@ static void test_write_validation(void **state)
     c.parent_id = 0;
     c.name = NULL;
     assert_int_equal(store_category_insert(f->s, &c), NS_EINVAL);
-    store_page pg = { 0, "", "عنوان", NULL, true, NOW, NOW };
+    store_page pg = { 0, "", "عنوان", NULL, true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
     assert_int_equal(store_page_insert(f->s, &pg), NS_EINVAL);
     assert_int_equal(store_setting_set(f->s, "", "v"), NS_EINVAL);
     store_redirect r = { "", "/x/", 301 };
@@ -1289,7 +1294,7 @@ static int writes_accepting(fx *f, const char *bad)
     assert_int_equal(store_article_by_id(f->s, f->a, f->target, &up), 0);
     up.lead = bad;
     store_comment cm = { 0, f->target, 0, "قارئ", NULL, NULL, bad, NULL, NULL, COMMENT_APPROVED, NOW, NULL, 0 };
-    store_page p = { 0, "bad-page", bad, NULL, true, NOW, NOW };
+    store_page p = { 0, "bad-page", bad, NULL, true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
     store_redirect r = { "/bad/", bad, 301 };
     int rcs[] = {
         store_author_insert(f->s, &au), store_category_insert(f->s, &c),
@@ -1479,7 +1484,7 @@ static void test_null_and_empty(void **state)
     assert_int_equal(store_category_insert(f->s, &none), 0);
     assert_int_equal(store_category_by_id(f->s, f->a, none.id, &gc), 0);
     assert_null(gc.description);
-    store_page p = { 0, "empty", "فارغ", NULL, true, NOW, NOW }, gp;
+    store_page p = { 0, "empty", "فارغ", NULL, true, NOW, NOW, 0, BODY_MARKDOWN, 0 }, gp;
     assert_int_equal(store_page_insert(f->s, &p), 0);
     assert_int_equal(store_page_by_slug(f->s, f->a, "empty", &gp), 0);
     assert_null(gp.body_md);
@@ -1993,7 +1998,7 @@ static void test_writes_log_their_keys(void **state)
     assert_news(f, D(ALL, 0));
     category(f, "new", "جديد", 0, 9);
     assert_news(f, D(ALL, 0));
-    store_page p = { 0, "new", "جديد", NULL, true, NOW, NOW };
+    store_page p = { 0, "new", "جديد", NULL, true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
     assert_int_equal(store_page_insert(f->s, &p), 0);
     assert_news(f, D(ALL, 0));
     tag(f, "وسم جديد");
@@ -2221,6 +2226,664 @@ static void test_fault_at_every_step(void **state)
     assert_string_equal(setting(f, "k"), "last");
 }
 
+/* ---- moving a site in and out: version 7 ---- */
+
+/* An article's sticky and video flags and its body's format round-trip
+ * through insert, every read and update; an unknown format is refused. */
+static void test_article_flags(void **state)
+{
+    fx *f = *state;
+    store_article ar = { .slug = "flags", .title = "علامات", .body_md = "<p>نص</p>",
+                         .body_format = BODY_HTML, .sticky = true, .video = true,
+                         .status = ARTICLE_PUBLISHED, .published_at = NOW - 3 * HOUR,
+                         .category_id = f->sports };
+    assert_int_equal(store_article_insert(f->s, &ar, NULL, 0), 0);
+    store_article got;
+    assert_int_equal(store_article_by_id(f->s, f->a, ar.id, &got), 0);
+    assert_true(got.sticky && got.video);
+    assert_int_equal(got.body_format, BODY_HTML);
+    assert_int_equal(store_article_by_slug(f->s, f->a, "flags", NOW, &got), 0);
+    assert_true(got.sticky && got.video);
+    assert_int_equal(got.body_format, BODY_HTML);
+    store_query q = { .now = NOW, .limit = 10, .category_id = f->sports };
+    struct store_article_list l;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    bool seen = false;
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.items[i].id == ar.id) {
+            seen = l.items[i].sticky && l.items[i].video && l.items[i].body_format == BODY_HTML;
+        } else {
+            assert_false(l.items[i].sticky || l.items[i].video);
+            assert_int_equal(l.items[i].body_format, BODY_MARKDOWN);
+        }
+    }
+    assert_true(seen);
+    got.sticky = false;
+    got.video = false;
+    got.body_format = BODY_MARKDOWN;
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), 0);
+    assert_int_equal(store_article_by_id(f->s, f->a, ar.id, &got), 0);
+    assert_false(got.sticky || got.video);
+    assert_int_equal(got.body_format, BODY_MARKDOWN);
+    got.body_format = (body_format)7;
+    assert_int_equal(store_article_update(f->s, &got, NULL, 0), NS_EINVAL);
+    ar.slug = "flags-2";
+    ar.body_format = (body_format)-1;
+    assert_int_equal(store_article_insert(f->s, &ar, NULL, 0), NS_EINVAL);
+}
+
+static void make_sticky(fx *f, int64_t id, bool sticky)
+{
+    store_article ar;
+    assert_int_equal(store_article_by_id(f->s, f->a, id, &ar), 0);
+    ar.sticky = sticky;
+    int64_t tags[16];
+    for (size_t i = 0; i < ar.ntags; i++)
+        tags[i] = ar.tags[i].id;
+    assert_int_equal(store_article_update(f->s, &ar, tags, ar.ntags), 0);
+}
+
+/* sticky_only lists and counts hold the visible sticky articles, newest
+ * first, with the other filters; a change of sticky changes the lists. */
+static void test_sticky_only(void **state)
+{
+    fx *f = *state;
+    make_sticky(f, f->a_both, true);
+    assert_news(f, D(ARTICLE, f->a_both), D(LIST, 0), D(MODIFIED, 0));
+    make_sticky(f, f->f_unrelated, true);
+    make_sticky(f, f->e_same_cat, true);
+    make_sticky(f, f->future, true); /* not visible yet */
+    make_sticky(f, f->draft, true);  /* never visible */
+    news(f);
+    store_query q = { .now = NOW, .limit = 10, .sticky_only = true };
+    struct store_article_list l;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.items[0].id, f->f_unrelated);
+    assert_int_equal(l.items[1].id, f->e_same_cat);
+    assert_int_equal(l.items[2].id, f->a_both);
+    for (size_t i = 0; i < l.n; i++)
+        assert_true(l.items[i].sticky);
+    int64_t n;
+    assert_int_equal(store_article_count(f->s, &q, &n), 0);
+    assert_int_equal(n, 3);
+    q.category_id = f->sports;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(store_article_count(f->s, &q, &n), 0);
+    assert_int_equal(n, 2);
+    q.category_id = f->politics; /* e_same_cat is in world, under politics */
+    assert_int_equal(store_article_count(f->s, &q, &n), 0);
+    assert_int_equal(n, 1);
+    q.category_id = 0;
+    q.tag_id = f->tag_y;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, f->a_both);
+    q.tag_id = 0;
+    q.exclude_id = f->f_unrelated;
+    q.limit = 1;
+    q.offset = 1;
+    assert_int_equal(store_article_list(f->s, f->a, &q, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].id, f->a_both);
+    make_sticky(f, f->a_both, false);
+    assert_news(f, D(ARTICLE, f->a_both), D(LIST, 0), D(MODIFIED, 0));
+    q = (store_query){ .now = NOW, .limit = 10, .sticky_only = true };
+    assert_int_equal(store_article_count(f->s, &q, &n), 0);
+    assert_int_equal(n, 2);
+    q.sticky_only = false; /* everything visible, sticky or not */
+    assert_int_equal(store_article_count(f->s, &q, &n), 0);
+    assert_int_equal(n, visible_count(f));
+    assert_int_equal(n, 6);
+}
+
+/* Pages with a parent, an order and a body format; by id and all of them
+ * whatever their state; updated; a parent that is missing, the page
+ * itself or deleted. */
+static void test_page_hierarchy(void **state)
+{
+    fx *f = *state;
+    store_page top = { 0, "about", "من نحن", "نص", true, NOW, NOW, 0, BODY_MARKDOWN, 2 };
+    assert_int_equal(store_page_insert(f->s, &top), 0);
+    store_page child = { 0, "team", "الفريق", "<p>نحن</p>", false, NOW - 1, NOW + 1, top.id,
+                         BODY_HTML, 5 };
+    assert_int_equal(store_page_insert(f->s, &child), 0);
+    store_page p;
+    assert_int_equal(store_page_by_id(f->s, f->a, child.id, &p), 0);
+    assert_int_equal(p.id, child.id);
+    assert_string_equal(p.slug, "team");
+    assert_string_equal(p.title, "الفريق");
+    assert_string_equal(p.body_md, "<p>نحن</p>");
+    assert_false(p.published);
+    assert_int_equal(p.published_at, NOW - 1);
+    assert_int_equal(p.updated_at, NOW + 1);
+    assert_int_equal(p.parent_id, top.id);
+    assert_int_equal(p.body_format, BODY_HTML);
+    assert_int_equal(p.menu_order, 5);
+    assert_int_equal(store_page_by_slug(f->s, f->a, "team", &p), NS_ENOTFOUND); /* unpublished */
+    assert_int_equal(store_page_by_slug(f->s, f->a, "about", &p), 0);
+    assert_int_equal(p.parent_id, 0);
+    assert_int_equal(p.menu_order, 2);
+    assert_int_equal(p.body_format, BODY_MARKDOWN);
+    assert_int_equal(store_page_by_id(f->s, f->a, child.id + 100, &p), NS_ENOTFOUND);
+
+    store_page *all;
+    size_t n;
+    assert_int_equal(store_page_list_all(f->s, f->a, &all, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(all[0].id, top.id);
+    assert_int_equal(all[1].id, child.id);
+    assert_int_equal(all[1].parent_id, top.id);
+
+    child.published = true;
+    child.title = "فريق العمل";
+    child.menu_order = -1;
+    child.body_format = BODY_MARKDOWN;
+    child.parent_id = 0;
+    assert_int_equal(store_page_update(f->s, &child), 0);
+    assert_int_equal(store_page_by_slug(f->s, f->a, "team", &p), 0);
+    assert_string_equal(p.title, "فريق العمل");
+    assert_int_equal(p.menu_order, -1);
+    assert_int_equal(p.parent_id, 0);
+    assert_int_equal(p.body_format, BODY_MARKDOWN);
+
+    store_page bad = child;
+    bad.parent_id = child.id; /* itself */
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    bad.parent_id = child.id + 100; /* no such page */
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    bad = child;
+    bad.slug = "about";
+    assert_int_equal(store_page_update(f->s, &bad), NS_EEXIST);
+    bad = child;
+    bad.title = "";
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    bad = child;
+    bad.body_format = (body_format)2;
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    bad = child;
+    bad.id = child.id + 100;
+    assert_int_equal(store_page_update(f->s, &bad), NS_ENOTFOUND);
+    store_page orphan = { 0, "x", "س", NULL, true, NOW, NOW, child.id + 100, BODY_MARKDOWN, 0 };
+    assert_int_equal(store_page_insert(f->s, &orphan), NS_EINVAL);
+
+    /* a parent deleted leaves its children at the top */
+    child.parent_id = top.id;
+    assert_int_equal(store_page_update(f->s, &child), 0);
+    store_page grand = { 0, "grand", "ج", NULL, true, NOW, NOW, child.id, BODY_MARKDOWN, 0 };
+    assert_int_equal(store_page_insert(f->s, &grand), 0);
+    bad = top;
+    bad.parent_id = grand.id; /* top under its own grandchild: a cycle */
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    bad.parent_id = child.id;
+    assert_int_equal(store_page_update(f->s, &bad), NS_EINVAL);
+    assert_int_equal(store_page_by_id(f->s, f->a, top.id, &p), 0);
+    assert_int_equal(p.parent_id, 0);
+    news(f);
+    char sql[128];
+    /* the sqlite3 shell enforces foreign keys when asked to, as nashra does */
+    snprintf(sql, sizeof sql, "%sDELETE FROM pages WHERE id = %lld",
+             strcmp(f->be->name, "sqlite") == 0 ? "PRAGMA foreign_keys = ON; " : "",
+             (long long)top.id);
+    raw(f, sql);
+    assert_int_equal(store_page_by_id(f->s, f->a, child.id, &p), 0);
+    assert_int_equal(p.parent_id, 0);
+    store_changes c = news(f);
+    assert_true(c.n > 0 && has(&c, D(ALL, 0))); /* pages are on every page */
+}
+
+/* Every tag, by name (code point order). */
+static void test_tag_list(void **state)
+{
+    fx *f = *state;
+    store_tag *tags;
+    size_t n;
+    assert_int_equal(store_tag_list(f->s, f->a, &tags, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(tags[0].name, "أوكرانيا");
+    assert_int_equal(tags[0].id, f->tag_y);
+    assert_string_equal(tags[1].name, "روسيا");
+    assert_int_equal(tags[1].id, f->tag_x);
+    assert_non_null(tags[1].slug);
+    assert_string_equal(tags[2].name, "كرة القدم");
+    assert_int_equal(tags[2].id, f->tag_z);
+}
+
+static store_comment comment_of(int64_t article, int64_t parent, comment_status st, int64_t at)
+{
+    return (store_comment){ .article_id = article, .parent_id = parent, .author_name = "زائر",
+                            .author_email = "z@example.com", .body = "تعليق", .ip = "192.0.2.7",
+                            .user_agent = "ua", .status = st, .created_at = at };
+}
+
+/* Every comment of an article, any status, every field, by id. */
+static void test_comment_list_any(void **state)
+{
+    fx *f = *state;
+    comment_status sts[] = { COMMENT_SPAM, COMMENT_APPROVED, COMMENT_PENDING, COMMENT_TRASH };
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++) {
+        /* written newest first: the order is the ids', not the dates' */
+        store_comment c = comment_of(f->target, 0, sts[i], NOW - i);
+        assert_int_equal(store_comment_import(f->s, &c), 0);
+        ids[i] = c.id;
+    }
+    store_comment other = comment_of(f->a_both, 0, COMMENT_APPROVED, NOW);
+    assert_int_equal(store_comment_insert(f->s, &other), 0);
+    store_comment *cs;
+    size_t n;
+    assert_int_equal(store_comment_list_any(f->s, f->a, f->target, &cs, &n), 0);
+    assert_int_equal(n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(cs[i].id, ids[i]);
+        assert_int_equal(cs[i].status, sts[i]);
+        assert_int_equal(cs[i].created_at, NOW - i);
+        assert_string_equal(cs[i].author_email, "z@example.com");
+        assert_string_equal(cs[i].ip, "192.0.2.7");
+        assert_string_equal(cs[i].user_agent, "ua");
+    }
+    assert_int_equal(store_comment_list_any(f->s, f->a, f->e_same_cat, &cs, &n), 0);
+    assert_int_equal(n, 0);
+}
+
+/* Imported comments: any status, their dates kept, numbered as
+ * store_comment_insert numbers; a parent of any status on the same
+ * article; replaced by id with the numbering kept consistent. */
+static void test_comment_import(void **state)
+{
+    fx *f = *state;
+    store_comment first = comment_of(f->target, 0, COMMENT_APPROVED, NOW - 100);
+    assert_int_equal(store_comment_insert(f->s, &first), 0);
+    store_comment got;
+    assert_int_equal(store_comment_get(f->s, f->a, first.id, &got), 0);
+    assert_int_equal(got.thread_no, 1);
+
+    store_comment ap = comment_of(f->target, 0, COMMENT_APPROVED, NOW - 5000);
+    ap.fingerprint = "fp";
+    assert_int_equal(store_comment_import(f->s, &ap), 0);
+    assert_true(ap.id > first.id);
+    assert_int_equal(store_comment_get(f->s, f->a, ap.id, &got), 0);
+    assert_int_equal(got.thread_no, 2); /* the next number, whatever its date */
+    assert_int_equal(got.created_at, NOW - 5000);
+    assert_string_equal(got.fingerprint, "fp");
+
+    store_comment held = comment_of(f->target, 0, COMMENT_PENDING, NOW - 50);
+    assert_int_equal(store_comment_import(f->s, &held), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, held.id, &got), 0);
+    assert_int_equal(got.thread_no, 0); /* no number while held */
+    assert_int_equal(got.status, COMMENT_PENDING);
+
+    store_comment reply = comment_of(f->target, held.id, COMMENT_APPROVED, NOW - 40);
+    assert_int_equal(store_comment_insert(f->s, &reply), NS_EINVAL); /* a reader may not */
+    assert_int_equal(store_comment_import(f->s, &reply), 0);         /* an import may */
+    assert_int_equal(store_comment_get(f->s, f->a, reply.id, &got), 0);
+    assert_int_equal(got.parent_id, held.id);
+    assert_int_equal(got.thread_no, 0);
+
+    store_comment spam = comment_of(f->target, 0, COMMENT_SPAM, NOW - 30);
+    assert_int_equal(store_comment_import(f->s, &spam), 0);
+    store_comment dup = ap; /* no fingerprint check */
+    dup.id = 0;
+    assert_int_equal(store_comment_import(f->s, &dup), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, dup.id, &got), 0);
+    assert_int_equal(got.thread_no, 3);
+
+    store_comment elsewhere = comment_of(f->a_both, ap.id, COMMENT_APPROVED, NOW);
+    assert_int_equal(store_comment_import(f->s, &elsewhere), NS_EINVAL); /* parent elsewhere */
+    elsewhere.parent_id = dup.id + 100;
+    assert_int_equal(store_comment_import(f->s, &elsewhere), NS_EINVAL); /* no such parent */
+    elsewhere.parent_id = 0;
+    elsewhere.article_id = f->target + 1000;
+    assert_int_equal(store_comment_import(f->s, &elsewhere), NS_EINVAL); /* no such article */
+    elsewhere.article_id = f->a_both;
+    elsewhere.body = "";
+    assert_int_equal(store_comment_import(f->s, &elsewhere), NS_EINVAL);
+    elsewhere.body = "نص";
+    elsewhere.status = (comment_status)9;
+    assert_int_equal(store_comment_import(f->s, &elsewhere), NS_EINVAL);
+    elsewhere.status = COMMENT_APPROVED;
+    assert_int_equal(store_comment_import(f->s, &elsewhere), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, elsewhere.id, &got), 0);
+    assert_int_equal(got.thread_no, 1); /* numbered per article */
+
+    /* replaced: the held one approved takes the next number */
+    news(f);
+    held.status = COMMENT_APPROVED;
+    held.body = "نص آخر";
+    held.created_at = NOW - 10;
+    assert_int_equal(store_comment_import(f->s, &held), 0);
+    assert_news(f, D(COMMENTS, f->target));
+    assert_int_equal(store_comment_get(f->s, f->a, held.id, &got), 0);
+    assert_int_equal(got.thread_no, 4);
+    assert_string_equal(got.body, "نص آخر");
+    assert_int_equal(got.created_at, NOW - 10);
+    assert_int_equal(got.status, COMMENT_APPROVED);
+    /* held back, it keeps its number, as store_comment_set_status does */
+    held.status = COMMENT_PENDING;
+    assert_int_equal(store_comment_import(f->s, &held), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, held.id, &got), 0);
+    assert_int_equal(got.thread_no, 4);
+    /* made a reply, it is numbered as one */
+    ap.parent_id = first.id;
+    assert_int_equal(store_comment_import(f->s, &ap), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, ap.id, &got), 0);
+    assert_int_equal(got.parent_id, first.id);
+    assert_int_equal(got.thread_no, 0);
+    /* top-level again and approved: a new number */
+    ap.parent_id = 0;
+    assert_int_equal(store_comment_import(f->s, &ap), 0);
+    assert_int_equal(store_comment_get(f->s, f->a, ap.id, &got), 0);
+    assert_int_equal(got.thread_no, 5);
+    /* a parent of the same article, not itself */
+    ap.parent_id = ap.id;
+    assert_int_equal(store_comment_import(f->s, &ap), NS_EINVAL);
+    ap.parent_id = elsewhere.id;
+    assert_int_equal(store_comment_import(f->s, &ap), NS_EINVAL);
+    ap.parent_id = 0;
+    ap.id = dup.id + 1000;
+    assert_int_equal(store_comment_import(f->s, &ap), NS_ENOTFOUND);
+
+    store_comment_stats st;
+    assert_int_equal(store_comment_count(f->s, f->target, &st), 0);
+    assert_int_equal(st.threads, 5);
+    assert_int_equal(st.approved, 4); /* first, ap, reply, dup; nothing held or spam */
+}
+
+/* The media library: insert, by id, in batches by id, update; refused
+ * URLs and references; an article deleted leaves its media. */
+static void test_media(void **state)
+{
+    fx *f = *state;
+    store_media m1 = { 0, "/uploads/2022/03/صورة.jpg", "صورة", "نص بديل", "تعليق", "وصف",
+                       "image/jpeg", f->target, NOW - 10 };
+    store_media m2 = { 0, "https://cdn.example.com/x.pdf", NULL, "", NULL, NULL, NULL, 0, NOW };
+    store_media m3 = { 0, "/uploads/y.png", NULL, NULL, NULL, NULL, "image/png", f->a_both, NOW };
+    assert_int_equal(store_media_insert(f->s, &m1), 0);
+    assert_int_equal(store_media_insert(f->s, &m2), 0);
+    assert_int_equal(store_media_insert(f->s, &m3), 0);
+    assert_true(m1.id > 0 && m2.id > m1.id && m3.id > m2.id);
+    store_media got;
+    assert_int_equal(store_media_get(f->s, f->a, m1.id, &got), 0);
+    assert_int_equal(got.id, m1.id);
+    assert_string_equal(got.url, "/uploads/2022/03/صورة.jpg");
+    assert_string_equal(got.title, "صورة");
+    assert_string_equal(got.alt, "نص بديل");
+    assert_string_equal(got.caption, "تعليق");
+    assert_string_equal(got.description, "وصف");
+    assert_string_equal(got.mime, "image/jpeg");
+    assert_int_equal(got.article_id, f->target);
+    assert_int_equal(got.created_at, NOW - 10);
+    assert_int_equal(store_media_get(f->s, f->a, m2.id, &got), 0);
+    assert_null(got.title);
+    assert_string_equal(got.alt, "");
+    assert_int_equal(got.article_id, 0);
+    assert_int_equal(store_media_get(f->s, f->a, m3.id + 1, &got), NS_ENOTFOUND);
+
+    store_media *ms;
+    size_t n;
+    assert_int_equal(store_media_list(f->s, f->a, 0, 2, &ms, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(ms[0].id, m1.id);
+    assert_int_equal(ms[1].id, m2.id);
+    assert_int_equal(store_media_list(f->s, f->a, m2.id, 10, &ms, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(ms[0].id, m3.id);
+    assert_string_equal(ms[0].mime, "image/png");
+    assert_int_equal(store_media_list(f->s, f->a, m3.id, 10, &ms, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_media_list(f->s, f->a, 0, 0, &ms, &n), NS_EINVAL);
+    assert_int_equal(store_media_list(f->s, f->a, 0, 10001, &ms, &n), NS_EINVAL);
+
+    m2.title = "ملف";
+    m2.article_id = f->e_same_cat;
+    m2.url = "/uploads/x.pdf";
+    assert_int_equal(store_media_update(f->s, &m2), 0);
+    assert_int_equal(store_media_get(f->s, f->a, m2.id, &got), 0);
+    assert_string_equal(got.title, "ملف");
+    assert_string_equal(got.url, "/uploads/x.pdf");
+    assert_int_equal(got.article_id, f->e_same_cat);
+    store_media bad = m2;
+    bad.id = m3.id + 100;
+    assert_int_equal(store_media_update(f->s, &bad), NS_ENOTFOUND);
+    const char *urls[] = { "javascript:alert(1)", "", "//evil.example/x.jpg", "uploads/x" };
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+        bad = m2;
+        bad.url = urls[i];
+        assert_int_equal(store_media_update(f->s, &bad), NS_EINVAL);
+        bad.id = 0;
+        assert_int_equal(store_media_insert(f->s, &bad), NS_EINVAL);
+    }
+    bad = m2;
+    bad.url = NULL;
+    assert_int_equal(store_media_insert(f->s, &bad), NS_EINVAL);
+    bad = m2;
+    bad.id = 0;
+    bad.article_id = f->target + 1000;
+    assert_int_equal(store_media_insert(f->s, &bad), NS_EINVAL);
+    bad.article_id = 0;
+    bad.alt = "\xff";
+    assert_int_equal(store_media_insert(f->s, &bad), NS_EINVAL);
+
+    assert_int_equal(store_article_delete(f->s, f->target), 0);
+    assert_int_equal(store_media_get(f->s, f->a, m1.id, &got), 0);
+    assert_int_equal(got.article_id, 0);
+}
+
+/* The import map: put (insert, then replace), by (source, kind, wp_id),
+ * by GUID within a kind (from any source, this one's first), the items
+ * with a ref in batches. */
+static void test_import_map(void **state)
+{
+    fx *f = *state;
+    const char *src = "https://old.example.com", *moved = "https://new.example.com";
+    store_import_item post = { src, IMPORT_POST, 42, "https://old.example.com/?p=42",
+                               f->target, "h1", 7 };
+    assert_int_equal(store_import_put(f->s, &post), 0);
+    store_import_item page = { src, IMPORT_PAGE, 42, NULL, 3, NULL, 0 };
+    assert_int_equal(store_import_put(f->s, &page), 0);
+    store_import_item got;
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_POST, 42, NULL, &got), 0);
+    assert_string_equal(got.source, src);
+    assert_int_equal(got.kind, IMPORT_POST);
+    assert_int_equal(got.wp_id, 42);
+    assert_string_equal(got.guid, "https://old.example.com/?p=42");
+    assert_int_equal(got.local_id, f->target);
+    assert_string_equal(got.hash, "h1");
+    assert_int_equal(got.ref, 7);
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_PAGE, 42, "", &got), 0);
+    assert_int_equal(got.kind, IMPORT_PAGE);
+    assert_int_equal(got.local_id, 3);
+    assert_null(got.guid);
+    assert_null(got.hash);
+    assert_int_equal(got.ref, 0);
+
+    /* the same site at another address, its ids changed: found by GUID */
+    assert_int_equal(store_import_get(f->s, f->a, moved, IMPORT_POST, 99,
+                                      "https://old.example.com/?p=42", &got), 0);
+    assert_string_equal(got.source, src);
+    assert_int_equal(got.local_id, f->target);
+    /* a GUID of another kind is not this item's */
+    assert_int_equal(store_import_get(f->s, f->a, moved, IMPORT_ATTACHMENT, 42,
+                                      "https://old.example.com/?p=42", &got), NS_ENOTFOUND);
+    /* an unknown GUID: by id */
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_POST, 42, "urn:other", &got), 0);
+    assert_int_equal(got.local_id, f->target);
+    assert_int_equal(store_import_get(f->s, f->a, moved, IMPORT_POST, 42, "urn:other", &got),
+                     NS_ENOTFOUND);
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_TAG, 42, NULL, &got), NS_ENOTFOUND);
+    /* this source's item first when two share the GUID */
+    store_import_item again = { moved, IMPORT_POST, 99, "https://old.example.com/?p=42",
+                                f->a_both, "h2", 0 };
+    assert_int_equal(store_import_put(f->s, &again), 0);
+    assert_int_equal(store_import_get(f->s, f->a, moved, IMPORT_POST, 1,
+                                      "https://old.example.com/?p=42", &got), 0);
+    assert_int_equal(got.local_id, f->a_both);
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_POST, 1,
+                                      "https://old.example.com/?p=42", &got), 0);
+    assert_int_equal(got.local_id, f->target);
+
+    post.local_id = f->e_same_cat;
+    post.hash = "h3";
+    post.ref = 0;
+    post.guid = NULL;
+    assert_int_equal(store_import_put(f->s, &post), 0); /* replaced */
+    assert_int_equal(store_import_get(f->s, f->a, src, IMPORT_POST, 42, NULL, &got), 0);
+    assert_int_equal(got.local_id, f->e_same_cat);
+    assert_string_equal(got.hash, "h3");
+    assert_int_equal(got.ref, 0);
+    assert_null(got.guid);
+
+    for (int64_t id = 1; id <= 6; id++) {
+        store_import_item it = { src, IMPORT_POST, 100 + id, NULL, id, NULL, id % 2 ? 500 + id : 0 };
+        assert_int_equal(store_import_put(f->s, &it), 0);
+    }
+    store_import_item stray = { moved, IMPORT_POST, 200, NULL, 1, NULL, 5 };
+    assert_int_equal(store_import_put(f->s, &stray), 0);
+    store_import_item other_kind = { src, IMPORT_PAGE, 300, NULL, 1, NULL, 5 };
+    assert_int_equal(store_import_put(f->s, &other_kind), 0);
+    store_import_item *items;
+    size_t n;
+    assert_int_equal(store_import_refs(f->s, f->a, src, IMPORT_POST, 0, 2, &items, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(items[0].wp_id, 101);
+    assert_int_equal(items[0].ref, 501);
+    assert_int_equal(items[1].wp_id, 103);
+    assert_int_equal(store_import_refs(f->s, f->a, src, IMPORT_POST, 103, 10, &items, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].wp_id, 105);
+    assert_int_equal(items[0].local_id, 5);
+    assert_int_equal(store_import_refs(f->s, f->a, src, IMPORT_PAGE, 0, 10, &items, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(items[0].wp_id, 300);
+    assert_int_equal(store_import_refs(f->s, f->a, src, IMPORT_POST, 0, 0, &items, &n), NS_EINVAL);
+
+    store_import_item bad = post;
+    bad.kind = (import_kind)0;
+    assert_int_equal(store_import_put(f->s, &bad), NS_EINVAL);
+    bad.kind = (import_kind)(IMPORT_COMMENT + 1);
+    assert_int_equal(store_import_put(f->s, &bad), NS_EINVAL);
+    bad = post;
+    bad.source = "";
+    assert_int_equal(store_import_put(f->s, &bad), NS_EINVAL);
+    assert_int_equal(store_import_get(f->s, f->a, NULL, IMPORT_POST, 42, NULL, &got), NS_EINVAL);
+    assert_int_equal(store_import_get(f->s, f->a, src, (import_kind)0, 42, NULL, &got), NS_EINVAL);
+}
+
+/* A redirect put twice is replaced, not refused. */
+static void test_redirect_put(void **state)
+{
+    fx *f = *state;
+    store_redirect r = { "/?p=42", "/target/", 301 }, got;
+    assert_int_equal(store_redirect_put(f->s, &r), 0);
+    assert_int_equal(store_redirect_lookup(f->s, f->a, "/?p=42", &got), 0);
+    assert_string_equal(got.to_path, "/target/");
+    assert_int_equal(got.status, 301);
+    news(f);
+    r.to_path = "/a-both/";
+    r.status = 302;
+    assert_int_equal(store_redirect_put(f->s, &r), 0);
+    assert_news(f, D(REDIRECTS, 0));
+    assert_int_equal(store_redirect_lookup(f->s, f->a, "/?p=42", &got), 0);
+    assert_string_equal(got.to_path, "/a-both/");
+    assert_int_equal(got.status, 302);
+    r.status = 303;
+    assert_int_equal(store_redirect_put(f->s, &r), NS_EINVAL);
+    r.status = 301;
+    r.to_path = "";
+    assert_int_equal(store_redirect_put(f->s, &r), NS_EINVAL);
+    assert_int_equal(store_redirect_lookup(f->s, f->a, "/?p=42", &got), 0);
+    assert_string_equal(got.to_path, "/a-both/");
+}
+
+/* Ids of every article, any status, in batches. */
+static void test_article_ids(void **state)
+{
+    fx *f = *state;
+    int64_t *ids;
+    size_t n;
+    assert_int_equal(store_article_ids(f->s, f->a, 0, 10000, &ids, &n), 0);
+    assert_int_equal(n, 8); /* drafts and future ones too */
+    for (size_t i = 1; i < n; i++)
+        assert_true(ids[i] > ids[i - 1]);
+    int64_t third = ids[2], last = ids[7];
+    assert_int_equal(store_article_ids(f->s, f->a, third, 2, &ids, &n), 0);
+    assert_int_equal(n, 2);
+    assert_true(ids[0] > third);
+    assert_int_equal(store_article_ids(f->s, f->a, last, 5, &ids, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_article_ids(f->s, f->a, 0, 0, &ids, &n), NS_EINVAL);
+    assert_int_equal(store_article_ids(f->s, f->a, 0, 10001, &ids, &n), NS_EINVAL);
+}
+
+/* Inside a caller's transaction each write is a savepoint: one refused
+ * leaves the others, and a rollback takes them all back. */
+static void test_import_writes_in_transaction(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(store_begin(f->s), 0);
+    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW };
+    assert_int_equal(store_media_insert(f->s, &m), 0);
+    store_import_item it = { "https://x.example", IMPORT_ATTACHMENT, 5, NULL, m.id, NULL, 0 };
+    assert_int_equal(store_import_put(f->s, &it), 0);
+    store_comment c = comment_of(f->target, m.id + 1000, COMMENT_APPROVED, NOW);
+    assert_int_equal(store_comment_import(f->s, &c), NS_EINVAL);
+    assert_true(store_in_transaction(f->s));
+    store_media got;
+    assert_int_equal(store_media_get(f->s, f->a, m.id, &got), 0);
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_int_equal(store_media_get(f->s, f->a, m.id, &got), NS_ENOTFOUND);
+    store_import_item gi;
+    assert_int_equal(store_import_get(f->s, f->a, it.source, it.kind, 5, NULL, &gi), NS_ENOTFOUND);
+}
+
+/* A site of schema version 6 opened by this binary is brought to 7 with
+ * its rows: the new columns read as their defaults, the new tables are
+ * there, and a change of sticky logs the lists. */
+static void test_migration_from_6(void **state)
+{
+    fx *f = *state;
+    int latest = store_schema_version(f->s);
+    assert_int_equal(latest, 7);
+    store_page p = { 0, "about", "من نحن", "نص", true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
+    assert_int_equal(store_page_insert(f->s, &p), 0);
+    close_store(f);
+    raw(f, f->be->v6_schema_sql);
+    raw(f, "INSERT INTO pages(slug, title, body_md, published, published_at, updated_at)"
+           " VALUES ('old', 'قديمة', 'نص قديم', 1, 5, 6)");
+    assert_int_equal(store_open(f->loc.location, 0, &f->s), 0);
+    assert_int_equal(store_schema_version(f->s), 7);
+    store_article ar;
+    assert_int_equal(store_article_by_id(f->s, f->a, f->target, &ar), 0);
+    assert_string_equal(ar.title, "target");
+    assert_string_equal(ar.body_md, "نص **المقال**");
+    assert_int_equal(ar.ntags, 2);
+    assert_false(ar.sticky || ar.video);
+    assert_int_equal(ar.body_format, BODY_MARKDOWN);
+    store_page got;
+    assert_int_equal(store_page_by_slug(f->s, f->a, "old", &got), 0);
+    assert_string_equal(got.title, "قديمة");
+    assert_int_equal(got.published_at, 5);
+    assert_int_equal(got.parent_id, 0);
+    assert_int_equal(got.menu_order, 0);
+    assert_int_equal(got.body_format, BODY_MARKDOWN);
+    assert_int_equal(store_page_by_id(f->s, f->a, p.id, &got), 0);
+    assert_string_equal(got.slug, "about");
+    store_media *ms;
+    size_t n;
+    assert_int_equal(store_media_list(f->s, f->a, 0, 10, &ms, &n), 0);
+    assert_int_equal(n, 0);
+    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, f->target, NOW };
+    assert_int_equal(store_media_insert(f->s, &m), 0);
+    store_import_item it = { "https://x.example", IMPORT_POST, 1, "g", f->target, NULL, 0 };
+    assert_int_equal(store_import_put(f->s, &it), 0);
+    assert_int_equal(store_changes_head(f->s, &f->seq), 0);
+    make_sticky(f, f->target, true);
+    assert_news(f, D(ARTICLE, f->target), D(LIST, 0), D(MODIFIED, 0));
+    int64_t count = raw_int(f, "SELECT count(*) FROM articles");
+    assert_int_equal(count, 8);
+}
+
 /* ---- registration: every test on every backend ---- */
 
 #define CONFORMANCE_TESTS(T)                                   \
@@ -2279,6 +2942,18 @@ static void test_fault_at_every_step(void **state)
     T(reads_record_keys, setup_site)                           \
     T(failed_read_noted, setup_site)                           \
     T(fault_codes, setup_site)                                 \
-    T(fault_at_every_step, setup_site)
+    T(fault_at_every_step, setup_site)                         \
+    T(article_flags, setup_site)                               \
+    T(sticky_only, setup_site)                                 \
+    T(page_hierarchy, setup_site)                              \
+    T(tag_list, setup_site)                                    \
+    T(comment_list_any, setup_site)                            \
+    T(comment_import, setup_site)                              \
+    T(media, setup_site)                                       \
+    T(import_map, setup_site)                                  \
+    T(redirect_put, setup_site)                                \
+    T(article_ids, setup_site)                                 \
+    T(import_writes_in_transaction, setup_site)                \
+    T(migration_from_6, setup_site)
 
 BACKEND_MAIN("conformance", CONFORMANCE_TESTS)

@@ -6,7 +6,9 @@
  * whatever tables the schema has); a target holding a site is refused and
  * left as it was unless the copy replaces it; a failure at any step of the
  * copy, on either side, leaves the target exactly as it was; counts that
- * differ roll the copy back. With NASHRA_TEST_PG_URL (a PostgreSQL URL of
+ * differ roll the copy back; the tables and columns of version 7 (media,
+ * the import map, page parents, sticky and video articles, body formats)
+ * travel like the others. With NASHRA_TEST_PG_URL (a PostgreSQL URL of
  * a role that may create databases) the same site goes SQLite →
  * PostgreSQL → SQLite through a database made for the test.
  */
@@ -30,7 +32,7 @@
 #include "test_util.h"
 
 #define NOW 1764000000LL
-#define NTABLES 10 /* the site's tables: all but the schema's and the change log's */
+#define NTABLES 12 /* the site's tables: all but the schema's and the change log's */
 
 typedef struct {
     char dir[64], src[96], dst[96], scratch_path[96];
@@ -119,9 +121,11 @@ static void fill_site(store_t *s, const char *path)
                         .image_alt = "صورة", .image_caption = "تعليق",
                         .status = ARTICLE_PUBLISHED, .comments_open = true,
                         .created_at = NOW - 100, .published_at = NOW - 50, .updated_at = NOW,
-                        .author_id = au.id, .category_id = c1.id};
+                        .author_id = au.id, .category_id = c1.id, .sticky = true,
+                        .video = true};
     assert_int_equal(store_article_insert(s, &ar, tags, 2), 0);
-    store_article draft = {.slug = "12", .title = "مسودة", .lead = "", .status = ARTICLE_DRAFT};
+    store_article draft = {.slug = "12", .title = "مسودة", .lead = "", .status = ARTICLE_DRAFT,
+                           .body_md = "<p>html</p>", .body_format = BODY_HTML};
     assert_int_equal(store_article_insert(s, &draft, tags + 1, 1), 0);
     store_comment cm = {0, ar.id, 0, "زائر", "v@example.com", "https://v.example", "تعليق أول",
                         "192.0.2.1", "agent", COMMENT_APPROVED, NOW, NULL, 0 };
@@ -129,8 +133,20 @@ static void fill_site(store_t *s, const char *path)
     store_comment reply = {0, ar.id, cm.id, "رد", NULL, "", "رد على التعليق", NULL, NULL,
                            COMMENT_PENDING, NOW + 1, NULL, 0 };
     assert_int_equal(store_comment_insert(s, &reply), 0);
-    store_page pg = {0, "about", "من نحن", "عن **الموقع**", false, NOW - 5, NOW};
+    store_page pg = {0, "about", "من نحن", "عن **الموقع**", false, NOW - 5, NOW, 0, BODY_MARKDOWN, 0 };
     assert_int_equal(store_page_insert(s, &pg), 0);
+    store_page sub = {0, "team", "الفريق", "<p>نحن</p>", true, NOW, NOW, pg.id, BODY_HTML, -4};
+    assert_int_equal(store_page_insert(s, &sub), 0);
+    store_media m1 = {0, "/uploads/2022/03/صورة.jpg", "صورة", "", NULL, "وصف", "image/jpeg",
+                      ar.id, NOW - 7};
+    store_media m2 = {0, "https://cdn.example.com/f.pdf", NULL, NULL, "تعليق", NULL, NULL, 0, 0};
+    assert_int_equal(store_media_insert(s, &m1), 0);
+    assert_int_equal(store_media_insert(s, &m2), 0);
+    store_import_item i1 = {"https://old.example.com", IMPORT_POST, 42, "https://old.example.com/?p=42",
+                            ar.id, "abc", 7};
+    store_import_item i2 = {"https://old.example.com", IMPORT_COMMENT, 3, NULL, cm.id, NULL, 0};
+    assert_int_equal(store_import_put(s, &i1), 0);
+    assert_int_equal(store_import_put(s, &i2), 0);
     store_redirect r1 = {"/2022/03/31/سلاح/", "/سلاح/", 301}, r2 = {"/old", "/", 302};
     assert_int_equal(store_redirect_insert(s, &r1), 0);
     assert_int_equal(store_redirect_insert(s, &r2), 0);
@@ -152,7 +168,12 @@ static void fill_site(store_t *s, const char *path)
         " -9223372036854775808, 0, 1, NULL, '');"
         "INSERT INTO tags(id, slug, name) VALUES (77, 't77', 'وسم');"
         "INSERT INTO article_tags VALUES (500, 77);"
-        "INSERT INTO pages(id, slug, title, published) VALUES (9, 'p9', 'صفحة', 1);");
+        "INSERT INTO pages(id, slug, title, published) VALUES (9, 'p9', 'صفحة', 1);"
+        /* a page whose parent comes later, and one its own parent */
+        "UPDATE pages SET parent_id = 9, menu_order = 3 WHERE slug = 'about';"
+        "UPDATE pages SET parent_id = id WHERE id = 9;"
+        "INSERT INTO media(id, url, article_id, created_at) VALUES (70, '/u/x.png', 500, -1);"
+        "INSERT INTO import_items VALUES ('', 7, 9223372036854775807, '', -5, '', -1);");
 }
 
 static int setup(void **state)
@@ -208,9 +229,27 @@ static void assert_usable(fx *f, store_t *s)
     assert_int_equal(store_article_by_slug(s, f->a, "سلاح", NOW, &ar), 0);
     assert_string_equal(ar.body_html, "<p>نص <em>محفوظ</em> كما هو</p>");
     assert_int_equal(ar.ntags, 2);
+    assert_true(ar.sticky && ar.video);
+    assert_int_equal(ar.body_format, BODY_MARKDOWN);
+    store_page pg;
+    assert_int_equal(store_page_by_slug(s, f->a, "team", &pg), 0);
+    assert_int_equal(pg.body_format, BODY_HTML);
+    assert_int_equal(pg.menu_order, -4);
+    store_page parent;
+    assert_int_equal(store_page_by_id(s, f->a, pg.parent_id, &parent), 0);
+    assert_string_equal(parent.slug, "about");
+    assert_int_equal(parent.parent_id, 9);
+    store_import_item it;
+    assert_int_equal(store_import_get(s, f->a, "https://old.example.com", IMPORT_POST, 42, NULL,
+                                      &it), 0);
+    assert_int_equal(it.local_id, ar.id);
+    assert_int_equal(it.ref, 7);
     store_author au = {0, "new", "جديد", NULL, NULL, NULL};
     assert_int_equal(store_author_insert(s, &au), 0);
     assert_int_equal(au.id, 3); /* after the copied ids, not among them */
+    store_media m = {0, "/uploads/new.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW};
+    assert_int_equal(store_media_insert(s, &m), 0);
+    assert_int_equal(m.id, 71);
 }
 
 static void test_copy_identical(void **state)

@@ -858,6 +858,26 @@ static void test_long_body(void **state)
     assert_int_equal(ndocs, 1);
 }
 
+/* An imported article's body is HTML (body_format BODY_HTML): without the
+ * rendered body_html beside it, its words are indexed, its tags are not. */
+static void test_html_body_indexed_as_text(void **state)
+{
+    fx *f = *state;
+    store_article ar = { .slug = "imported", .title = "عنوان", .status = ARTICLE_PUBLISHED,
+                         .body_md = "<p class=\"lead\">زلزال <em>قوي</em></p><blockquote>شهود</blockquote>",
+                         .body_format = BODY_HTML, .comments_open = true, .category_id = f->cat,
+                         .created_at = NOW - HOUR, .published_at = NOW - HOUR, .updated_at = NOW - HOUR };
+    assert_int_equal(store_article_insert(f->s, &ar, NULL, 0), 0);
+    int64_t md = add(f, (art){ .slug = "written", .title = "مقال", .body = "نص <blockquote>محفوظ</blockquote>" });
+    assert_finds(f, "زلزال قوي", ar.id);
+    assert_finds(f, "شهود", ar.id);
+    assert_finds_none(f, "lead");
+    assert_finds(f, "blockquote", md); /* Markdown's source is its text */
+    assert_int_equal(store_search_rebuild(f->s, NULL, NULL), 0);
+    assert_finds(f, "زلزال", ar.id);
+    assert_finds(f, "blockquote", md);
+}
+
 #define TESTS(T)                                 \
     T(spelling_variants, setup)                  \
     T(and_any, setup)                            \
@@ -884,6 +904,7 @@ static void test_long_body(void **state)
     T(syntax_is_text, setup)                     \
     T(invalid_utf8_document, setup)              \
     T(phrase_within_field, setup)                \
-    T(long_body, setup)
+    T(long_body, setup)                          \
+    T(html_body_indexed_as_text, setup)
 
 BACKEND_MAIN("test_search", TESTS)
