@@ -79,14 +79,14 @@ import_run() {  # site file log: "seconds peak-KiB cpu-seconds peak-anon-KiB"
     while kill -0 "$tpid" 2>/dev/null; do
         [[ -n $pid ]] || pid=$(pgrep -P "$tpid" || true)
         if [[ -n $pid ]]; then
-            while read -r k v _; do
+            { while read -r k v _; do
                 [[ $k == RssAnon: ]] && ((v > anon)) && anon=$v
-            done <"/proc/$pid/status" 2>/dev/null || true
+            done <"/proc/$pid/status"; } 2>/dev/null || true
         fi
         sleep 0.1
     done
     if ! wait "$tpid"; then
-        echo "bench: nashra import wordpress $1 $2 failed:" >&2
+        echo "bench: nashra import wordpress $1 $2 failed ($(head -n 1 "$TMP/time")):" >&2
         tail -n 20 "$3" >&2
         exit 1
     fi

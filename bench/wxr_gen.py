@@ -274,7 +274,7 @@ def local(d):
 
 def plan(n, rng, corpus):
     """Every item but its text, in id order; ids leave gaps (revisions)."""
-    items, used, next_id = [], set(), 10
+    items, used, files, next_id = [], set(), set(), 10
     start = EXPORTED - dt.timedelta(days=n / POSTS_PER_DAY)
     pages = []
     for title, slug, parent in PAGES:
@@ -311,7 +311,8 @@ def plan(n, rng, corpus):
         if status == "publish" and rng.random() < 0.35:
             att = new_item(next_id, "attachment", "inherit", date - dt.timedelta(minutes=rng.randint(2, 50)))
             att.author, att.parent = it.author, it.id
-            att.title = rng.choice(IMAGE_PREFIXES) + str(rng.randint(1000, 99999))
+            att.title = unique_file(att.date.strftime("%Y/%m/"),
+                                    rng.choice(IMAGE_PREFIXES) + str(rng.randint(1000, 99999)), files)
             att.slug = unique_slug(sanitize_title(att.title), used)
             att.file = "%s/%s.jpg" % (att.date.strftime("%Y/%m"), att.title)
             att.link = it.link + att.slug + "/"
@@ -329,6 +330,17 @@ def plan(n, rng, corpus):
     for it in rng.sample(posts, min(2, len(posts))):
         it.sticky = 1
     return items, tags
+
+
+def unique_file(folder, name, files):
+    """name, or name-1, name-2… when the month's folder has it already
+    (wp_unique_filename)"""
+    n, base = 0, name
+    while folder + name in files:
+        n += 1
+        name = "%s-%d" % (base, n)
+    files.add(folder + name)
+    return name
 
 
 def new_item(id_, kind, status, date):

@@ -176,7 +176,7 @@ class Cli(unittest.TestCase):
 # -- nashra db copy ---------------------------------------------------------
 SITE_TABLES = ("authors", "categories", "tags", "articles", "article_tags", "comments",
                "article_related",
-               "pages", "redirects", "settings")
+               "pages", "media", "import_items", "redirects", "settings")
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # the same address in every page, whichever port serves it
 BASE_URL = "http://nashra.test"
