@@ -46,14 +46,13 @@ void wp_skip(wp_ctx *c, const char *reason)
             s->skipped[i].n++;
             return;
         }
-    if (s->nskipped == WP_SKIP_REASONS)
-        reason = "other reasons";
+    /* the last place counts every reason that finds none of its own */
     if (s->nskipped == WP_SKIP_REASONS) {
-        s->skipped[WP_SKIP_REASONS - 1].reason = reason;
         s->skipped[WP_SKIP_REASONS - 1].n++;
         return;
     }
-    s->skipped[s->nskipped].reason = arena_strdup(c->a, reason);
+    bool last = s->nskipped == WP_SKIP_REASONS - 1;
+    s->skipped[s->nskipped].reason = last ? "other reasons" : arena_strdup(c->a, reason);
     s->skipped[s->nskipped++].n = 1;
 }
 

@@ -252,9 +252,11 @@ int wp_attachment_file(wp_ctx *c, const char *rel, const char *old_url, const ch
         wp_skip(c, "attachment files missing from the uploads directory (address kept)");
         return 0;
     }
-    if (rc)
-        return wp_fail(c, 0, "cannot copy %s from %s into %s/uploads: %s", rel, c->o->uploads_dir,
-                       c->o->site_dir, strerror(errno)) ? rc : rc;
+    if (rc) {
+        wp_fail(c, 0, "cannot copy %s from %s into %s/uploads: %s", rel, c->o->uploads_dir,
+                c->o->site_dir, strerror(errno));
+        return rc;
+    }
     *url = arena_printf(c->ia, "/uploads/%s", rel);
     return 0;
 }
