@@ -4,7 +4,7 @@
 # libFuzzer drivers (fuzz/README.md) with clang into build/fuzz.
 # Sources are found by directory, so adding a module needs no edit here.
 
-PKGS    := libh2o-evloop openssl sqlite3 libpq libcmark libsodium zlib libutf8proc libxml-2.0
+PKGS    := libh2o-evloop openssl sqlite3 libpq libcmark libsodium zlib libutf8proc libxml-2.0 vips
 BUILD   ?= build
 OPT     ?= -O2 -g
 CFLAGS  := -std=gnu11 -Wall -Wextra -Werror $(OPT) -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -Isrc \

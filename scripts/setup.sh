@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential pkg-config libh2o-evloop-dev libssl-dev libsqlite3-dev libpq-dev libcmark-dev
       libsodium-dev libxml2-dev libutf8proc-dev zlib1g-dev libcmocka-dev
       libjson-c-dev python3 python3-psycopg2 chromium default-jre-headless nginx-light wrk curl sqlite3
-      clang libclang-rt-dev postgresql libfaketime)
+      clang libclang-rt-dev postgresql libfaketime libvips-dev)
 # node may come from outside Debian; only ask apt for it when it is missing
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     PKGS+=(nodejs npm)

@@ -72,6 +72,13 @@ run_unit() {       # stage-name build-dir
     stage_result "$name" "$pass" "$fail"
 }
 
+# the jobs this shell started for a stage, not the builds in the background
+stage_jobs() { jobs -rp | grep -v -x -e "${BUILDS_PID:-none}"; }
+wait_jobs() {
+    local j
+    for j in $(stage_jobs); do wait "$j"; done
+}
+
 # -- end-to-end suite -----------------------------------------------------
 run_e2e() {        # stage-name binary
     local name=$1 bin=$2 log=$LOGS/$1.log line
@@ -100,25 +107,41 @@ run_sanitized() {  # name label
 }
 
 # -- fuzz drivers: each build/fuzz/fuzz_* for a few seconds ----------------
+# The drivers run side by side, one per CPU (each is one process that
+# keeps its CPU busy for its seconds), and are reported in their order.
 FUZZ_SECONDS=8      # per driver: past the seeds and well into mutations, yet brief
+fuzz_one() {        # binary: runs it, its exit status in build/test-status/fuzz-NAME
+    local bin=$1 drv=${1##*/fuzz_} work seeds
+    work=$ROOT/build/fuzz/corpus/$drv   # what this run finds; the seeds stay as they are
+    seeds=$ROOT/fuzz/corpus/$drv
+    rm -rf "$work" "$LOGS/fuzz-$drv-"*
+    mkdir -p "$work"
+    [ -d "$seeds" ] || seeds=
+    # -timeout: one input running this long is a hang, and a failure;
+    # a crash, leak, hang or failed check leaves its input beside the log
+    timeout $((FUZZ_SECONDS + 120)) "$bin" -max_total_time=$FUZZ_SECONDS -timeout=10 \
+        -artifact_prefix="$LOGS/fuzz-$drv-" "$work" ${seeds:+"$seeds"} >"$LOGS/fuzz-$drv.log" 2>&1
+    echo $? >"$STATUS/fuzz-$drv"
+}
 run_fuzz() {
-    local pass=0 fail=0 bin drv log work seeds rc runs n=0
-    while IFS= read -r bin; do
-        n=$((n + 1))
+    local pass=0 fail=0 bin drv log work rc runs bins
+    mapfile -t bins < <(find "$ROOT/build/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
+    if [ "${#bins[@]}" -eq 0 ]; then
+        broken fuzz "no fuzz drivers under build/fuzz" /dev/null
+        return
+    fi
+    for bin in "${bins[@]}"; do
+        while [ "$(stage_jobs | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+        fuzz_one "$bin" &
+    done
+    wait_jobs
+    for bin in "${bins[@]}"; do
         drv=${bin##*/fuzz_}
         log=$LOGS/fuzz-$drv.log
-        work=$ROOT/build/fuzz/corpus/$drv   # what this run finds; the seeds stay as they are
-        seeds=$ROOT/fuzz/corpus/$drv
-        rm -rf "$work" "$LOGS/fuzz-$drv-"*
-        mkdir -p "$work"
-        [ -d "$seeds" ] || seeds=
-        # -timeout: one input running this long is a hang, and a failure;
-        # a crash, leak, hang or failed check leaves its input beside the log
-        timeout $((FUZZ_SECONDS + 120)) "$bin" -max_total_time=$FUZZ_SECONDS -timeout=10 \
-            -artifact_prefix="$LOGS/fuzz-$drv-" "$work" ${seeds:+"$seeds"} >"$log" 2>&1
-        rc=$?
+        work=$ROOT/build/fuzz/corpus/$drv
+        rc=$(cat "$STATUS/fuzz-$drv" 2>/dev/null || echo "none")
         runs=$(sed -n 's/^Done \([0-9]\+\) runs in .*/\1/p' "$log" | tail -n 1)
-        if [ "$rc" -eq 0 ] && [ -n "$runs" ] && ! ls "$LOGS/fuzz-$drv-"* >/dev/null 2>&1; then
+        if [ "$rc" = 0 ] && [ -n "$runs" ] && ! ls "$LOGS/fuzz-$drv-"* >/dev/null 2>&1; then
             pass=$((pass + 1))
             note "  ok   ${bin#$ROOT/} ($runs inputs in ${FUZZ_SECONDS} s, $(ls "$work" | wc -l) new in the corpus)"
         else
@@ -128,11 +151,7 @@ run_fuzz() {
                 head -n 10 | sed 's/^/    /'
             ls "$LOGS/fuzz-$drv-"* 2>/dev/null | sed "s|^$ROOT/|    replay: ${bin#$ROOT/} |"
         fi
-    done < <(find "$ROOT/build/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
-    if [ "$n" -eq 0 ]; then
-        broken fuzz "no fuzz drivers under build/fuzz" /dev/null
-        return
-    fi
+    done
     stage_result fuzz "$pass" "$fail"
 }
 
@@ -170,9 +189,36 @@ stop_pg() {
         PG_UP=0
     fi
 }
-trap stop_pg EXIT
+stop_builds() {     # what is still building when the script ends early
+    if [ -n "${BUILDS_PID:-}" ] && kill -0 "$BUILDS_PID" 2>/dev/null; then
+        pkill -TERM -P "$BUILDS_PID"
+        kill "$BUILDS_PID" 2>/dev/null
+    fi
+}
+trap 'stop_builds; stop_pg' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# -- the sanitizer and fuzz builds, in the background -----------------------
+# They take most of the CPU the waiting end-to-end stages leave, one after
+# another in the order their stages come, at a lower priority than the
+# tests; each keeps its log, and its status in build/test-status/NAME.
+STATUS=$ROOT/build/test-status
+start_builds() {
+    rm -rf "$STATUS"
+    mkdir -p "$STATUS"
+    (
+        for v in asan tsan fuzz; do
+            nice -n 10 make -j2 "$v" >"$LOGS/build-$v.log" 2>&1
+            echo $? >"$STATUS/$v"
+        done
+    ) &
+    BUILDS_PID=$!
+}
+built() {          # variant: waits for its build; true if it succeeded
+    while [ ! -f "$STATUS/$1" ] && kill -0 "$BUILDS_PID" 2>/dev/null; do sleep 1; done
+    [ "$(cat "$STATUS/$1" 2>/dev/null)" = 0 ]
+}
 
 START=$(date +%s)
 note "== setup"
@@ -182,6 +228,7 @@ fi
 
 note "== build"
 if make -j2 tests >"$LOGS/build.log" 2>&1; then
+    start_builds
     note "== PostgreSQL"
     start_pg
     note "== unit tests"
@@ -196,10 +243,11 @@ if make -j2 tests >"$LOGS/build.log" 2>&1; then
     run_browser
 else
     broken build "make -j2 tests failed" "$LOGS/build.log"
+    start_builds
 fi
 
 note "== sanitizer build"
-if make -j2 asan >"$LOGS/build-asan.log" 2>&1; then
+if built asan; then
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     # what the HTTP library itself never frees (tests/lsan.supp says what and why)
@@ -216,7 +264,7 @@ else
 fi
 
 note "== thread sanitizer build"
-if make -j2 tsan >"$LOGS/build-tsan.log" 2>&1; then
+if built tsan; then
     # Stop at the first report, so that it ends the output a test shows,
     # with an exit status (66) that every caller checks. tests/tsan.supp
     # holds what the uninstrumented libraries report falsely, and why.
@@ -227,7 +275,7 @@ else
 fi
 
 note "== fuzz drivers"
-if make -j2 fuzz >"$LOGS/build-fuzz.log" 2>&1; then
+if built fuzz; then
     run_fuzz
 else
     broken fuzz "make fuzz failed" "$LOGS/build-fuzz.log"

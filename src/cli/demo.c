@@ -23,6 +23,7 @@
 #define DEMO_ARTICLES 210
 #define DEMO_SPAN (60 * 86400)   /* articles spread over the last 60 days */
 #define SLUG_MAX 200
+#define DEMO_IMAGES 8            /* featured images, shared round the articles */
 
 #define PICK(r, arr) ((arr)[rng_below((r), N_ELEMS(arr))])
 
@@ -188,6 +189,9 @@ typedef struct {
     int64_t authors[N_ELEMS(demo_authors)];
     int64_t cats[NCATS];
     int64_t tags[NCATS][5], common[NCOMMON];
+    const char *dir;            /* the site's directory for images; NULL: none */
+    store_media images[DEMO_IMAGES];
+    size_t nimages;
     const char *seed_path;      /* "/slug/" of the seed article */
     int64_t seed_id, seed_published;
 } demo_ctx;
@@ -353,6 +357,12 @@ static int add_article(demo_ctx *d, int i)
         ar.updated_at = d->now;
     ar.author_id = d->authors[rng_below(&d->rng, N_ELEMS(demo_authors))];
     ar.category_id = d->cats[cat];
+    if (d->nimages) {
+        const store_media *m = &d->images[(size_t)i % d->nimages];
+        ar.image_id = m->id;
+        ar.image_url = m->url;
+        ar.image_alt = m->alt;
+    }
     int64_t tags[4];
     size_t ntags = gen_tags(d, cat, tags);
     return insert_unique(d, &ar, tags, ntags);
@@ -527,14 +537,29 @@ static int add_redirects(demo_ctx *d)
     return rc;
 }
 
+static int add_images(demo_ctx *d)
+{
+    if (!d->dir)
+        return 0;
+    int rc = demo_images(d->s, d->a, d->dir, d->now, d->images, DEMO_IMAGES);
+    d->nimages = rc == 0 ? DEMO_IMAGES : 0;
+    return rc;
+}
+
 static int (*const demo_steps[])(demo_ctx *) = {
-    add_settings, add_authors, add_taxonomy, add_seed, add_comments, add_articles,
+    add_images, add_settings, add_authors, add_taxonomy, add_seed, add_comments, add_articles,
     add_unpublished, add_pages, add_redirects,
 };
 
 int demo_populate(store_t *s, int64_t now)
 {
-    demo_ctx d = { .s = s, .a = arena_new(1 << 16), .rng = { 0x6e61736872610001ull }, .now = now };
+    return demo_populate_site(s, NULL, now);
+}
+
+int demo_populate_site(store_t *s, const char *dir, int64_t now)
+{
+    demo_ctx d = { .s = s, .a = arena_new(1 << 16), .rng = { 0x6e61736872610001ull }, .now = now,
+                   .dir = dir };
     /* the articles are indexed and related once they are all there */
     store_index_defer(s, true);
     int rc = store_begin(s);

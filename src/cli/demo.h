@@ -19,6 +19,15 @@
  * an NS_E* code (NS_EEXIST if the store already holds demo rows); when the
  * content fails nothing is written. Not inside a transaction. */
 int demo_populate(store_t *s, int64_t now);
+/* The same, with featured images (demo_images) written under dir/uploads
+ * and shared among the articles; dir NULL: none, as demo_populate. */
+int demo_populate_site(store_t *s, const char *dir, int64_t now);
+
+/* Make n abstract pictures, add each to the media library of the site in
+ * dir (media/library.h, as an upload is) with its variants, and fill
+ * out[0..n) with their rows (strings on a). 0 or the library's code;
+ * NS_EINTERNAL if libvips fails. Deterministic but for the dates. */
+int demo_images(store_t *s, arena_t *a, const char *dir, int64_t now, store_media *out, size_t n);
 
 /* The seed article exactly as scraped (demo_seed.c): demo_seed_len bytes,
  * NUL-terminated, static. */

@@ -26,6 +26,7 @@
 #include "cli/demo.h"
 #include "cli/import.h"
 #include "cli/search.h"
+#include "cli/user.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/text.h"
@@ -51,6 +52,7 @@ static const char usage_text[] =
     "       " CLI_REINDEX_USAGE "\n"
     "       " CLI_IMPORT_USAGE "\n"
     "       " CLI_DB_USAGE "\n"
+    "       " CLI_USER_USAGE "\n"
     "       nashra --help | --version\n"
     "\n"
     "  init    create DIR and an empty site database DIR/nashra.db\n"
@@ -69,6 +71,9 @@ static const char usage_text[] =
     "          every table's rows counted on both sides; refuses a database that\n"
     "          holds a site unless --replace. The site keeps its database until\n"
     "          DIR/nashra.conf (or --db) names the new one\n"
+    "  user    the people who sign in to the newsroom (/admin): add one (the\n"
+    "          password is asked twice on the terminal, or read as one line of\n"
+    "          stdin), set a new password (ending their sessions), list them\n"
     "  serve   serve the site in DIR (default 127.0.0.1:8080, one thread per CPU;\n"
     "          --no-cache or NASHRA_NO_CACHE=1 disables the response cache); an\n"
     "          index made by an older nashra is rebuilt first, as reindex does\n"
@@ -122,7 +127,7 @@ static int cli_init(const char *dir, bool demo, const char *db_opt)
     rc = store_open(db, STORE_CREATE, &s);
     if (rc != NS_OK)
         return cli_store_fail(db, rc);
-    if (demo && (rc = demo_populate(s, (int64_t)time(NULL))) != NS_OK) {
+    if (demo && (rc = demo_populate_site(s, dir, (int64_t)time(NULL))) != NS_OK) {
         store_close(s);
         return cli_fail(EXIT_FAIL, "cannot add demo content: %s", ns_strerror(rc));
     }
@@ -306,7 +311,8 @@ static int cli_serve(serve_args *sa)
     if (!sa->base_url && (strcmp(sa->host, "0.0.0.0") == 0 || strcmp(sa->host, "::") == 0))
         log_warn("listening on all addresses without --base-url: links will read %s", defurl);
     char *base = cli_base_url(sa->base_url ? sa->base_url : defurl);
-    site_config site = {.dir = sa->dir, .base_url = base, .theme = theme, .secret = &key};
+    site_config site = {.dir = sa->dir, .base_url = base, .base_url_setting = !sa->base_url,
+                        .theme = theme, .secret = &key};
     rc = cli_run(sa, db, &site);
     theme_free(theme);
     free(base);
@@ -438,5 +444,7 @@ int main(int argc, char **argv)
         return cli_import(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cli_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "user") == 0)
+        return cli_user(argc - 1, argv + 1);
     return cli_usage("unknown command");
 }

@@ -6,7 +6,7 @@
  * printed where they happen. A code becomes an HTTP status in one place,
  * the table of handlers/error.c (handler_error: NS_ENOTFOUND 404,
  * NS_EINVAL 400, NS_EPERM 403, NS_EMETHOD 405, NS_ETOOLARGE 413,
- * NS_ETOOBIG 414, NS_EBUSY and NS_EUNAVAIL 503, any other code 500), with the themed error
+ * NS_ETOOBIG 414, NS_ECONFLICT 409, NS_EBUSY and NS_EUNAVAIL 503, any other code 500), with the themed error
  * page. http/request.c calls it for every code a handler or the store
  * returns and for the requests it refuses itself, and logs the codes that
  * are not the client's doing. The exceptions: a worker whose database
@@ -34,6 +34,7 @@ enum {
     NS_EMETHOD = -11,   /* request method not supported by this resource */
     NS_ETOOLARGE = -12, /* request body larger than its route accepts */
     NS_EUNAVAIL = -13,  /* a database server that cannot be reached (down, restarting) */
+    NS_ECONFLICT = -14, /* changed by someone else since it was read (409) */
 };
 
 /* Short English description of rc for logs and the command line. Returns a

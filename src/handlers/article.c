@@ -24,21 +24,40 @@ enum { ARTICLE_RELATED = 4, ARTICLE_LATEST = 5, CATEGORY_MAX_DEPTH = 8 };
 
 /* ---- article ---- */
 
-/* Embed URL for a video link: YouTube watch/short links become the
- * privacy-enhanced embed; other http(s) URLs are used as they are. */
+/* Links to a video whose player the page embeds on a click: after the
+ * prefix comes the video's id, put into the player's address. YouTube's
+ * privacy-enhanced domain and Vimeo's do-not-track parameter keep the
+ * reader untracked until they choose to play. */
+static const struct video_site {
+    const char *prefix, *player; /* player: printf format taking the id */
+    const char *id_chars;        /* characters an id is made of */
+} video_sites[] = {
+#define VIDEO_YT "https://www.youtube-nocookie.com/embed/%.*s?autoplay=1"
+#define VIDEO_YT_ID "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+#define VIDEO_VIMEO "https://player.vimeo.com/video/%.*s?autoplay=1&dnt=1"
+    { "https://www.youtube.com/watch?v=", VIDEO_YT, VIDEO_YT_ID },
+    { "https://youtube.com/watch?v=", VIDEO_YT, VIDEO_YT_ID },
+    { "https://m.youtube.com/watch?v=", VIDEO_YT, VIDEO_YT_ID },
+    { "https://youtu.be/", VIDEO_YT, VIDEO_YT_ID },
+    { "https://www.youtube.com/embed/", VIDEO_YT, VIDEO_YT_ID },
+    { "https://vimeo.com/", VIDEO_VIMEO, "0123456789" },
+    { "https://www.vimeo.com/", VIDEO_VIMEO, "0123456789" },
+    { "https://player.vimeo.com/video/", VIDEO_VIMEO, "0123456789" },
+};
+
+/* Embed URL for a video link: a known site's link becomes its player's
+ * address; other http(s) URLs are used as they are. */
 static const char *video_embed(arena_t *a, const char *url)
 {
-    static const char *const yt[] = { "https://www.youtube.com/watch?v=", "https://youtube.com/watch?v=",
-                                      "https://youtu.be/", "https://m.youtube.com/watch?v=",
-                                      "https://www.youtube.com/embed/" };
-    for (size_t i = 0; i < sizeof yt / sizeof *yt; i++) {
-        size_t k = strlen(yt[i]);
-        if (strncmp(url, yt[i], k) == 0) {
-            size_t idn = strcspn(url + k, "&?#/");
-            if (idn == 0 || idn > 32)
-                break;
-            return arena_printf(a, "https://www.youtube-nocookie.com/embed/%.*s?autoplay=1", (int)idn, url + k);
-        }
+    for (size_t i = 0; i < sizeof video_sites / sizeof *video_sites; i++) {
+        const struct video_site *v = &video_sites[i];
+        size_t k = strlen(v->prefix);
+        if (strncmp(url, v->prefix, k) != 0)
+            continue;
+        size_t idn = strspn(url + k, v->id_chars);
+        if (idn == 0 || idn > 32 || !strchr("&?#/", url[k + idn]))
+            break;
+        return arena_printf(a, v->player, (int)idn, url + k);
     }
     return url;
 }
@@ -58,6 +77,20 @@ static void json_field(buf_t *b, const char *key, const char *val, bool comma)
     buf_putc(b, '"');
 }
 
+/* JSON-LD's image: an ImageObject with its size when it is known. */
+static void article_jsonld_image(buf_t *b, arena_t *a, const store_article *ar,
+                                 const char *base_url)
+{
+    const char *url = absolute_url(a, base_url, ar->image_url);
+    if (ar->image_width <= 0 || ar->image_height <= 0) {
+        json_field(b, "image", url, true);
+        return;
+    }
+    buf_puts(b, ",\"image\":{\"@type\":\"ImageObject\"");
+    json_field(b, "url", url, true);
+    buf_printf(b, ",\"width\":%d,\"height\":%d}", ar->image_width, ar->image_height);
+}
+
 static const char *article_jsonld(arena_t *a, const store_article *ar, const char *title,
                                   const char *canonical, const view_settings *st,
                                   const char *base_url)
@@ -71,7 +104,7 @@ static const char *article_jsonld(arena_t *a, const store_article *ar, const cha
     if (ar->lead && *ar->lead)
         json_field(&b, "description", ar->lead, true);
     if (text_url_is_safe_link(ar->image_url))
-        json_field(&b, "image", absolute_url(a, base_url, ar->image_url), true);
+        article_jsonld_image(&b, a, ar, base_url);
     buf_puts(&b, ",\"author\":{\"@type\":\"Person\"");
     json_field(&b, "name", ar->author.id ? ar->author.name : st->site_name, true);
     if (ar->author.id && ar->author.slug)
@@ -112,15 +145,12 @@ static void set_media(arena_t *a, mu_value *o, const store_article *ar, const ch
     }
     /* An image_url another program wrote straight into the database may be
      * anything: one that is not a safe link is no image. */
-    mu_set_bool(o, "image", false);
-    if (text_url_is_safe_link(ar->image_url)) {
-        mu_value *img = mu_object(a);
-        mu_set_str(img, "url", ar->image_url);
+    mu_value *img = view_image_main(a, ar);
+    if (mu_typeof(img) == MU_OBJECT) {
         mu_set_str(img, "abs_url", absolute_url(a, base_url, ar->image_url));
-        mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");
         view_set_opt(img, "caption", ar->image_caption);
-        mu_set(o, "image", img);
     }
+    mu_set(o, "image", img);
 }
 
 static int add_lists(hreq_t *rq, mu_value *o, const store_article *ar, const view_settings *st)

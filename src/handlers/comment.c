@@ -26,8 +26,8 @@
 #include "handlers/moderation.h"
 #include "handlers/syndicate.h"
 
-/* Bounds of the form's fields, in characters (the form says the same). */
-enum { COMMENT_MAX_CHARS = 5000, COMMENT_NAME_MAX = 100, COMMENT_UA_MAX = 512 };
+/* A user agent is kept up to this many bytes. */
+enum { COMMENT_UA_MAX = 512 };
 /* A form token is good for a day after the page was served. */
 #define COMMENT_TOKEN_TTL (24 * 3600)
 /* How long the notice of a held comment is shown to its writer, and how
@@ -35,11 +35,6 @@ enum { COMMENT_MAX_CHARS = 5000, COMMENT_NAME_MAX = 100, COMMENT_UA_MAX = 512 };
 #define COMMENT_HELD_AGE 600
 #define COMMENT_REMEMBER_AGE (365 * 24 * 3600)
 
-#define MSG_EMPTY_TEXT "من فضلك ادخل تعليقك"
-#define MSG_EMPTY_NAME "من فضلك ادخل اسمك هنا"
-#define MSG_LONG_TEXT "التعليق أطول من 5000 حرف"
-#define MSG_LONG_NAME "الاسم أطول من 100 حرف"
-#define MSG_BAD_EMAIL "البريد الإلكتروني غير صحيح"
 #define MSG_TOKEN "تعذّر التحقق من النموذج. أعد الإرسال من هذه الصفحة."
 #define MSG_EXPIRED "انتهت صلاحية النموذج. أعد الإرسال من هذه الصفحة."
 #define MSG_TOO_FAST "أُرسل النموذج بسرعة كبيرة. انتظر لحظة ثم أعد الإرسال."
@@ -88,17 +83,12 @@ static void comment_read_form(hreq_t *rq, comment_post *p)
 /* What the reader must fix in the fields, set at them: true if anything. */
 static bool comment_field_errors(thread_form *f)
 {
-    if (!*f->comment)
-        f->err_comment = MSG_EMPTY_TEXT;
-    else if (comment_text_chars(f->comment) > COMMENT_MAX_CHARS)
-        f->err_comment = MSG_LONG_TEXT;
-    if (!*f->author)
-        f->err_author = MSG_EMPTY_NAME;
-    else if (comment_text_chars(f->author) > COMMENT_NAME_MAX)
-        f->err_author = MSG_LONG_NAME;
-    if (*f->email && !comment_text_email_ok(f->email))
-        f->err_email = MSG_BAD_EMAIL;
-    return f->err_comment || f->err_author || f->err_email;
+    comment_text_errors e;
+    bool bad = comment_text_check(f->comment, f->author, f->email, &e);
+    f->err_comment = e.text;
+    f->err_author = e.name;
+    f->err_email = e.email;
+    return bad;
 }
 
 /* The form token: 0, else the status of the refusal and its message. */

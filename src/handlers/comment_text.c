@@ -16,6 +16,8 @@
 #include "core/text.h"
 
 enum { EMAIL_MAX_BYTES = 200 };
+/* Bounds of a comment's fields, in characters (the forms say the same). */
+enum { COMMENT_MAX_CHARS = 5000, COMMENT_NAME_MAX = 100 };
 
 /* ---- characters ---- */
 
@@ -307,4 +309,23 @@ const char *comment_text_html(arena_t *a, const char *body)
         i = end + 1;
     }
     return buf_cstr(&b);
+}
+
+/* ---- what must be fixed ---- */
+
+bool comment_text_check(const char *text, const char *name, const char *email,
+                        comment_text_errors *err)
+{
+    *err = (comment_text_errors){0};
+    if (!text || !*text)
+        err->text = "من فضلك ادخل تعليقك";
+    else if (comment_text_chars(text) > COMMENT_MAX_CHARS)
+        err->text = "التعليق أطول من 5000 حرف";
+    if (!name || !*name)
+        err->name = "من فضلك ادخل اسمك هنا";
+    else if (comment_text_chars(name) > COMMENT_NAME_MAX)
+        err->name = "الاسم أطول من 100 حرف";
+    if (email && *email && !comment_text_email_ok(email))
+        err->email = "البريد الإلكتروني غير صحيح";
+    return err->text || err->name || err->email;
 }

@@ -46,6 +46,18 @@ int comment_text_links(const char *s);
  * caller's decision). */
 bool comment_text_email_ok(const char *s);
 
+/* What a person must fix in a comment's text, name and email (each as
+ * comment_text_clean made it), at each field in Arabic, NULL where all is
+ * well: the text and the name required, at most 5,000 and 100
+ * characters; the email optional, else an address comment_text_email_ok
+ * accepts. A reader's comment and an editor's change of one are held to
+ * the same rules. Messages are static strings. True if anything is wrong. */
+typedef struct comment_text_errors {
+    const char *text, *name, *email;
+} comment_text_errors;
+bool comment_text_check(const char *text, const char *name, const char *email,
+                        comment_text_errors *err);
+
 /* The HTML a comment body (as comment_text_clean made it) is shown as, on
  * arena a: each line that is not blank a <p>...</p>, joined by "\n"; the
  * text HTML-escaped (& < > " '); each http:// or https:// URL with a host

@@ -8,10 +8,14 @@
  * reader sees exactly the HTML the site would show.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/date.h"
 #include "core/err.h"
+#include "core/text.h"
+#include "media/image.h"
 #include "handlers/handler.h"
 #include "handlers/syndicate.h"
 #include "handlers/view.h"
@@ -22,6 +26,7 @@
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_DC "http://purl.org/dc/elements/1.1/"
 #define NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define NS_MEDIA "http://search.yahoo.com/mrss/"
 
 typedef struct feed {
     synd_site site;
@@ -174,6 +179,62 @@ static void rss_categories(synd_xml *w, const store_article *ar)
         synd_xml_elem(w, "category", ar->tags[i].name);
 }
 
+/* The file a feed offers for an article's image: its widest variant (a
+ * JPEG every reader opens) when there is one, else the original. */
+typedef struct feed_image {
+    const char *url, *mime;
+    int width, height;            /* 0: unknown */
+    int64_t bytes;                /* 0: unknown */
+} feed_image;
+
+static bool feed_image_of(hreq_t *rq, const store_article *ar, feed_image *out)
+{
+    const char *mime = ar->image_url ? image_mime_of_name(ar->image_url) : NULL;
+    if (!mime || !text_url_is_safe_link(ar->image_url))
+        return false;
+    *out = (feed_image){ar->image_url, mime, ar->image_width, ar->image_height, 0};
+    const char *last = ar->image_variants ? strrchr(ar->image_variants, ',') : NULL;
+    int w = last ? atoi(last + 1) : ar->image_variants ? atoi(ar->image_variants) : 0;
+    size_t cap = strlen(ar->image_url) + 32;
+    char *name = arena_alloc(rq->arena, cap);
+    if (ar->image_id && w > 0 && ar->image_width > 0 &&
+        image_variant_name(ar->image_url, w, "jpg", name, cap) == NS_OK)
+        *out = (feed_image){name, "image/jpeg", w,
+                            (int)((int64_t)ar->image_height * w / ar->image_width), 0};
+    struct stat st;
+    if (out->url[0] == '/' && out->url[1] != '/' && rq->site->dir &&
+        stat(arena_printf(rq->arena, "%s%s", rq->site->dir, out->url), &st) == 0)
+        out->bytes = st.st_size;
+    if (out->url[0] == '/' && out->url[1] != '/')
+        out->url = arena_printf(rq->arena, "%s%s", rq->site->base_url ? rq->site->base_url : "",
+                                out->url);
+    return true;
+}
+
+/* The article's image as media:content and as an enclosure. */
+static void rss_image(synd_xml *w, hreq_t *rq, const store_article *ar)
+{
+    feed_image im;
+    if (!feed_image_of(rq, ar, &im))
+        return;
+    synd_xml_start(w, "media:content");
+    synd_xml_attr(w, "url", im.url);
+    synd_xml_attr(w, "medium", "image");
+    synd_xml_attr(w, "type", im.mime);
+    if (im.width > 0 && im.height > 0) {
+        synd_xml_attr(w, "width", arena_printf(rq->arena, "%d", im.width));
+        synd_xml_attr(w, "height", arena_printf(rq->arena, "%d", im.height));
+    }
+    if (ar->image_alt && *ar->image_alt)
+        synd_xml_elem(w, "media:description", ar->image_alt);
+    synd_xml_end(w);
+    synd_xml_start(w, "enclosure");
+    synd_xml_attr(w, "url", im.url);
+    synd_xml_attr(w, "length", arena_printf(rq->arena, "%lld", (long long)im.bytes));
+    synd_xml_attr(w, "type", im.mime);
+    synd_xml_end(w);
+}
+
 static void rss_item(synd_xml *w, hreq_t *rq, const store_article *ar)
 {
     const char *link = synd_article_url(rq, ar->slug);
@@ -190,6 +251,7 @@ static void rss_item(synd_xml *w, hreq_t *rq, const store_article *ar)
     rss_categories(w, ar);
     synd_xml_elem(w, "description", feed_nonempty(ar->lead));
     synd_xml_elem(w, "content:encoded", feed_body_html(rq, ar));
+    rss_image(w, rq, ar);
     synd_xml_end(w);
 }
 
@@ -219,6 +281,7 @@ static void rss_document(synd_xml *w, hreq_t *rq, const feed *f)
     synd_xml_attr(w, "xmlns:atom", NS_ATOM);
     synd_xml_attr(w, "xmlns:dc", NS_DC);
     synd_xml_attr(w, "xmlns:content", NS_CONTENT);
+    synd_xml_attr(w, "xmlns:media", NS_MEDIA);
     rss_channel(w, rq, f);
     synd_xml_end(w);
 }

@@ -32,6 +32,10 @@
 typedef struct site_config {
     const char *dir;          /* site directory */
     const char *base_url;     /* absolute, no trailing slash, e.g. "http://127.0.0.1:8080" */
+    /* base_url is only the listening address (nashra serve without
+     * --base-url): the site_url setting, when it holds one, replaces it
+     * on each request (page.c) */
+    bool base_url_setting;
     const theme_t *theme;
     const secret_key *secret; /* the site's key: form tokens, hashed client addresses */
 } site_config;
@@ -74,10 +78,11 @@ typedef struct hreq {
     void (*stats)(void *cls, buf_t *out);
     void *stats_cls;
     ratelimit_t *limiter;     /* per-client rate of writes (comments), shared */
+    struct worker_t *media;   /* makes uploaded images' variants (media/worker.h); NULL: none */
 } hreq_t;
 
 /* Most extra headers one response may carry. */
-#define HRESP_MAX_HEADERS 8
+#define HRESP_MAX_HEADERS 12
 
 typedef struct hresp {
     int status;               /* default 200 */

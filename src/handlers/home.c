@@ -194,7 +194,10 @@ int handler_home(hreq_t *rq, hresp_t *rs)
     if (page == 1 && (rc = home_sticky_first(rq, &l, &newest)) < 0)
         return rc;
     if (page == 1) {
-        mu_set(home, "top", l.n ? view_summary(rq->arena, &l.items[0], &st) : mu_bool(rq->arena, false));
+        mu_value *top = l.n ? view_summary(rq->arena, &l.items[0], &st) : mu_bool(rq->arena, false);
+        if (l.n)
+            mu_set(top, "image", view_image_main(rq->arena, &l.items[0]));
+        mu_set(home, "top", top);
         if (l.n) {
             l.items++;
             l.n--;

@@ -13,7 +13,10 @@
  * X-Content-Type-Options: nosniff is on every response (http/respond.c).
  * A file may be replaced under the same name, so browsers keep it a day
  * and revalidate with the ETag and Last-Modified the response layer adds
- * (304); small files stay in the response cache for UPLOAD_CACHE_SECONDS,
+ * (304); but an image the media library wrote is named by a hash of its
+ * content (media/image.h: HASH.EXT, HASH-W.EXT), so that name never
+ * means other bytes and browsers may keep it a year without asking
+ * (immutable). Small files stay in the response cache for UPLOAD_CACHE_SECONDS,
  * larger ones are never copied into it.
  */
 #include <errno.h>
@@ -27,12 +30,14 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "handlers/handler.h"
+#include "media/image.h"
 
 #define UPLOAD_MAX_BYTES ((off_t)64 << 20)
 #define UPLOAD_CACHE_BYTES ((off_t)1 << 20)
 #define UPLOAD_CACHE_SECONDS 60
 #define UPLOAD_MAX_AGE 86400
 #define UPLOAD_MAX_DEPTH 16
+#define UPLOAD_IMMUTABLE "public, max-age=31536000, immutable"
 
 enum { UPLOAD_SANDBOX = 1, UPLOAD_DOWNLOAD = 2 };
 
@@ -74,6 +79,24 @@ static const struct upload_type *upload_type_of(const char *name)
         if (strcasecmp(dot + 1, upload_types[i].ext) == 0)
             return &upload_types[i];
     return &upload_unknown;
+}
+
+/* True if name is one the media library gives a cleaned image or its
+ * variant: IMAGE_HASH_HEX lowercase hex digits, optionally "-" and a
+ * width, then the extension of an accepted image. */
+static bool upload_hashed(const char *name)
+{
+    size_t n = strspn(name, "0123456789abcdef");
+    if (n != IMAGE_HASH_HEX)
+        return false;
+    const char *p = name + n;
+    if (*p == '-') {
+        size_t d = strspn(p + 1, "0123456789");
+        if (d == 0 || d > 5)
+            return false;
+        p += 1 + d;
+    }
+    return *p == '.' && strchr(p + 1, '.') == NULL && image_mime_of_name(p) != NULL;
 }
 
 /* True if seg (n bytes) may name a file or directory under uploads: not
@@ -226,6 +249,8 @@ static int upload_send(hreq_t *rq, hresp_t *rs, int fd, const struct stat *st, c
         return rc;
     rs->last_modified = st->st_mtime;
     rs->max_age = UPLOAD_MAX_AGE;
+    if (upload_hashed(name))
+        rs->cache_control = UPLOAD_IMMUTABLE;
     rs->cacheable = r == 0 && st->st_size <= UPLOAD_CACHE_BYTES;
     rs->expires_at = rq->now + UPLOAD_CACHE_SECONDS;
     return 0;

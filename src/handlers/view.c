@@ -19,6 +19,7 @@
 #include "core/date.h"
 #include "core/err.h"
 #include "core/text.h"
+#include "media/image.h"
 #include "render/html.h"
 #include "render/markdown.h"
 
@@ -60,6 +61,17 @@ static const struct {
 };
 #define N_INT_SETTINGS (sizeof int_settings / sizeof *int_settings)
 
+bool view_setting_bounds(const char *key, int *lo, int *hi)
+{
+    for (size_t i = 0; i < N_INT_SETTINGS; i++)
+        if (strcmp(key, int_settings[i].key) == 0) {
+            *lo = int_settings[i].lo;
+            *hi = int_settings[i].hi;
+            return true;
+        }
+    return false;
+}
+
 static void settings_defaults(view_settings *st)
 {
     memset(st, 0, sizeof *st);
@@ -98,6 +110,8 @@ static void settings_apply(view_settings *st, const char *k, const char *v)
         st->comment_moderation = v;
     else if (strcmp(k, "comment_blocklist") == 0)
         st->comment_blocklist = v;
+    else if (strcmp(k, "site_logo") == 0 || strcmp(k, "site_favicon") == 0)
+        *(k[5] == 'l' ? &st->logo : &st->favicon) = text_url_is_safe_link(v) ? v : NULL;
     else
         for (int i = 0; i < VIEW_NFOLLOW; i++)
             if (strcmp(k, follow_sites[i].key) == 0)
@@ -267,6 +281,8 @@ static mu_value *site_object(hreq_t *rq, const view_settings *st, int64_t curren
     mu_value *s = mu_object(a);
     mu_set_str(s, "name", st->site_name);
     view_set_opt(s, "description", st->site_description);
+    view_set_opt(s, "logo", st->logo);
+    view_set_opt(s, "favicon", st->favicon);
     mu_set_str(s, "base_url", rq->site->base_url ? rq->site->base_url : "");
     mu_set_int(s, "year", site_year(rq->now, st->tz_offset));
     mu_set(s, "css", asset_value(rq, "style.css"));
@@ -305,6 +321,65 @@ static mu_value *link_object(arena_t *a, const char *name, const char *fmt, cons
     return o;
 }
 
+/* The srcset of the variants (widths "320,640") of url in format ext,
+ * into *list; the widest one's URL into *widest. */
+static void image_srcset(arena_t *a, const char *url, const char *widths, const char *ext,
+                         const char **list, const char **widest)
+{
+    buf_t b;
+    buf_init(&b, a);
+    size_t cap = strlen(url) + 32;
+    for (const char *p = widths; *p;) {
+        int w = atoi(p);
+        char *name = arena_alloc(a, cap);
+        if (w > 0 && image_variant_name(url, w, ext, name, cap) == NS_OK) {
+            buf_printf(&b, "%s%s %dw", b.len ? ", " : "", name, w);
+            *widest = name;
+        }
+        p += strcspn(p, ",");
+        p += *p == ',';
+    }
+    *list = buf_cstr(&b);
+}
+
+mu_value *view_image(arena_t *a, const store_article *ar)
+{
+    if (!text_url_is_safe_link(ar->image_url)) /* else no image, whatever is stored */
+        return mu_bool(a, false);
+    mu_value *img = mu_object(a);
+    bool sized = ar->image_width > 0 && ar->image_height > 0;
+    mu_set_str(img, "url", ar->image_url);
+    mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");
+    mu_set_int(img, "width", sized ? ar->image_width : 800);
+    mu_set_int(img, "height", sized ? ar->image_height : 450);
+    mu_set_bool(img, "sized", sized);
+    mu_set_str(img, "sizes", "128px");
+    mu_set_bool(img, "eager", false);
+    mu_set_bool(img, "variants", false);
+    /* variants exist only beside an original this site cleaned (its id) */
+    if (ar->image_id && ar->image_variants && *ar->image_variants && ar->image_url[0] == '/') {
+        mu_value *v = mu_object(a);
+        const char *webp, *jpg, *src = ar->image_url, *unused;
+        image_srcset(a, ar->image_url, ar->image_variants, "webp", &webp, &unused);
+        image_srcset(a, ar->image_url, ar->image_variants, "jpg", &jpg, &src);
+        mu_set_str(v, "webp", webp);
+        mu_set_str(v, "jpg", jpg);
+        mu_set_str(v, "src", src);
+        mu_set(img, "variants", v);
+    }
+    return img;
+}
+
+mu_value *view_image_main(arena_t *a, const store_article *ar)
+{
+    mu_value *img = view_image(a, ar);
+    if (mu_typeof(img) == MU_OBJECT) {
+        mu_set_bool(img, "eager", true);
+        mu_set_str(img, "sizes", "(max-width: 52rem) 100vw, 50rem");
+    }
+    return img;
+}
+
 mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings *st)
 {
     mu_value *o = mu_object(a);
@@ -313,13 +388,7 @@ mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings 
     view_set_opt(o, "kicker", ar->kicker);
     view_set_opt(o, "lead", ar->lead);
     mu_set_bool(o, "video", ar->video || (ar->video_url && *ar->video_url));
-    mu_set_bool(o, "image", false);
-    if (text_url_is_safe_link(ar->image_url)) { /* else no image, whatever is stored */
-        mu_value *img = mu_object(a);
-        mu_set_str(img, "url", ar->image_url);
-        mu_set_str(img, "alt", ar->image_alt ? ar->image_alt : "");
-        mu_set(o, "image", img);
-    }
+    mu_set(o, "image", view_image(a, ar));
     mu_set(o, "date", view_date(a, ar->published_at, st));
     mu_set_int(o, "comment_count", ar->comment_count);
     mu_set_bool(o, "has_comments", ar->comment_count > 0);

@@ -34,7 +34,16 @@ typedef struct view_settings {
      * a form sent sooner than min_seconds after it was issued is a bot's. */
     const char *comment_moderation, *comment_blocklist;
     int comment_max_links, comment_rate_limit, comment_min_seconds;
+    /* The header's logo and the pages' icon (site_logo, site_favicon): a
+     * site path or an http(s) URL (text_url_is_safe_link), else NULL. */
+    const char *logo, *favicon;
 } view_settings;
+
+/* The bounds of the numeric setting key (timezone_offset, posts_per_page,
+ * comment_max_links, comment_rate_limit, comment_min_seconds): what pages
+ * accept of it, and what the settings form lets be saved. False if key is
+ * not one of them. */
+bool view_setting_bounds(const char *key, int *lo, int *hi);
 
 /* The later of an article's publication and update times: what readers,
  * feeds and caches call its last modification. */
@@ -84,7 +93,18 @@ mu_value *view_set_opt(mu_value *o, const char *key, const char *s);
 mu_value *view_root(hreq_t *rq, const view_settings *st, const char *title,
                     const char *description, int64_t current_cat);
 
-/* Article for lists: { url, title, kicker, lead, video, image {url,alt},
+/* An article's featured image, or false when it has none (an image_url
+ * that is not a safe link is none): { url, alt, width, height (the
+ * original's, else 800×450), sized (whether they are the original's), and when variants are made, variants
+ * { webp, jpg (srcset lists "URL 320w, …"), src (the widest JPEG) },
+ * else false; sizes (the srcset's sizes for a card), eager (false: the
+ * page sets it for its main image) }. */
+mu_value *view_image(arena_t *a, const store_article *ar);
+/* The same for a page's main image, above the fold: loaded at once with
+ * a high priority, sized for the page's column. */
+mu_value *view_image_main(arena_t *a, const store_article *ar);
+
+/* Article for lists: { url, title, kicker, lead, video, image (view_image),
  * date {iso,text,hijri}, category {name,url}, author {name,url} }; optional
  * keys are false when absent (see view_set_opt). */
 mu_value *view_summary(arena_t *a, const store_article *ar, const view_settings *st);

@@ -98,6 +98,26 @@ static bool page_moved(hreq_t *rq, hresp_t *rs, bool routed)
     return false;
 }
 
+/* The site's address from its site_url setting, for a server told none
+ * (site_config.base_url_setting): a URL --base-url would accept, its
+ * trailing '/' dropped. Read on each request, so a change in the
+ * settings shows on the next page (a setting is an ALL key). */
+static void page_site_url(hreq_t *rq)
+{
+    const char *u = NULL;
+    if (!rq->site->base_url_setting || !rq->store ||
+        store_setting_get(rq->store, rq->arena, "site_url", &u) != NS_OK || !text_url_is_http(u) ||
+        strpbrk(u, "\"<>"))
+        return;
+    size_t n = strlen(u);
+    while (n > 8 && u[n - 1] == '/')
+        n--;
+    site_config *copy = arena_alloc(rq->arena, sizeof *copy);
+    *copy = *rq->site;
+    copy->base_url = arena_strndup(rq->arena, u, n);
+    rq->site = copy;
+}
+
 /* Run the handler; 0 with rs filled, or an NS_E* code. */
 static int page_dispatch(hreq_t *rq, hresp_t *rs, const page_req *pr)
 {
@@ -107,6 +127,8 @@ static int page_dispatch(hreq_t *rq, hresp_t *rs, const page_req *pr)
         memcpy(rq->params, m->params, sizeof m->params);
         rq->nparams = m->nparams;
         rq->page = m->page;
+        if (!(m->route->flags & ROUTE_PROBE))
+            page_site_url(rq);
         rc = m->fn(rq, rs);
     } else if (pr->route_rc == ROUTER_REDIRECT) {
         /* "/x" before "/x/": an old address recorded without its slash
@@ -144,7 +166,7 @@ static int page_form(hreq_t *rq, const page_req *pr)
 int page_run(hreq_t *rq, hresp_t *rs, const page_req *pr, store_deps *deps)
 {
     const route *rt = pr->route_rc == ROUTER_HANDLER ? pr->match->route : NULL;
-    bool writes = rt && (rt->flags & (ROUTE_WRITES | ROUTE_PROBE));
+    bool writes = rt && (rt->flags & (ROUTE_WRITES | ROUTE_PROBE | ROUTE_ADMIN));
     bool probe = rt && (rt->flags & ROUTE_PROBE);
     int rc = NS_OK;
     if (rt && (rt->flags & ROUTE_FORM) && strcmp(rq->method, "POST") == 0)
@@ -196,4 +218,23 @@ bool page_keep(const hresp_t *rs, const store_deps *deps)
 {
     return rs->cacheable && !deps->failed && !page_sets_cookie(rs) &&
            (rs->status == 200 || rs->status == 301 || rs->status == 404);
+}
+
+int page_admin_headers(hresp_t *rs)
+{
+    static const struct {
+        const char *name, *value;
+    } admin_headers[] = {
+        {"Content-Security-Policy", PAGE_ADMIN_CSP},
+        {"X-Frame-Options", "DENY"},
+        {"Referrer-Policy", "same-origin"},
+    };
+    rs->cache_control = "no-store";
+    rs->cacheable = false;
+    for (size_t i = 0; i < sizeof admin_headers / sizeof *admin_headers; i++) {
+        int rc = hresp_header(rs, admin_headers[i].name, admin_headers[i].value);
+        if (rc != NS_OK)
+            return rc;
+    }
+    return NS_OK;
 }

@@ -55,4 +55,13 @@ void page_error(hreq_t *rq, hresp_t *rs, store_deps *deps, int rc);
  * a 404. */
 bool page_keep(const hresp_t *rs, const store_deps *deps);
 
+/* What every answer of a ROUTE_ADMIN route carries, whatever it is (an
+ * error page too): Cache-Control: no-store, a Content-Security-Policy
+ * allowing scripts and styles from the site's files only and no framing,
+ * X-Frame-Options and Referrer-Policy. NS_ETOOBIG if rs has no room left
+ * for them. */
+#define PAGE_ADMIN_CSP "default-src 'self'; script-src 'self'; style-src 'self'; " \
+    "img-src 'self' data: https:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+int page_admin_headers(hresp_t *rs);
+
 #endif

@@ -30,6 +30,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "handlers/admin.h"
 #include "http/form.h"
 #include "http/page.h"
 #include "http/reqcheck.h"
@@ -172,7 +173,8 @@ static int request_params(h2o_req_t *req, const request_info *r, hreq_t *rq)
     arena_t *a = rq->arena;
     /* only a route that reads the query gets it, or can be refused over it */
     int rc = NS_OK;
-    if (r->route && r->route->query && *r->query)
+    bool all = r->route && (r->route->flags & ROUTE_ADMIN); /* the newsroom reads any */
+    if (r->route && (r->route->query || all) && *r->query)
         rc = form_parse_urlencoded(a, r->query, strlen(r->query), (hreq_param **)&rq->query, &rq->nquery);
     if (rc != NS_OK)
         rc = NS_EINVAL;
@@ -216,7 +218,7 @@ static void request_cookies(h2o_req_t *req, arena_t *a, const hreq_param **out, 
 static void request_log(const hreq_t *rq, int rc)
 {
     if (rc != NS_ENOTFOUND && rc != NS_EINVAL && rc != NS_ETOOBIG && rc != NS_EMETHOD &&
-        rc != NS_ETOOLARGE)
+        rc != NS_ETOOLARGE && rc != NS_EPERM && rc != NS_ECONFLICT)
         log_error("%s %s (client %s): %s", rq->method, rq->path, rq->client, ns_strerror(rc));
 }
 
@@ -256,7 +258,7 @@ static arena_t **request_hreq(worker *w, h2o_req_t *req, const request_info *r, 
                    .method = r->method,
                    .path = arena_strdup(a, r->path), .client = request_client(sv, req, a),
                    .now = r->now, .page = 1, .stats = request_stats, .stats_cls = sv,
-                   .limiter = sv->limiter};
+                   .limiter = sv->limiter, .media = sv->media};
     request_cookies(req, a, &rq->cookies, &rq->ncookies);
     return slot;
 }
@@ -276,6 +278,7 @@ typedef struct request_deferred {
     hreq_t rq;
     hresp_t rs;
     const char *allow;
+    bool admin;                     /* a ROUTE_ADMIN route's: page_admin_headers */
 } request_deferred;
 
 static void request_unhook(void *p)
@@ -286,12 +289,12 @@ static void request_unhook(void *p)
 }
 
 static void request_defer(worker *w, h2o_req_t *req, const hreq_t *rq, const hresp_t *rs,
-                          arena_t **slot, const char *allow)
+                          arena_t **slot, const char *allow, bool admin)
 {
     request_deferred *d = arena_alloc(rq->arena, sizeof *d);
     *d = (request_deferred){.job = {.reply = &w->commits, .run = rs->defer.run, .arg = rs->defer.arg},
                             .w = w, .req = req, .arena_slot = slot, .rq = *rq, .rs = *rs,
-                            .allow = allow};
+                            .allow = allow, .admin = admin};
     *slot = NULL;
     d->hook = h2o_mem_alloc_shared(&req->pool, sizeof *d->hook, request_unhook);
     *d->hook = d;
@@ -319,6 +322,8 @@ static void request_answer(worker *w, request_deferred *d)
         request_log(&d->rq, rc);
         page_error(&d->rq, &d->rs, &deps, rc);
     }
+    if (d->admin)
+        page_admin_headers(&d->rs);
     request_finish(w, d->req, &d->rq, &d->rs, &deps, 0, NULL, d->allow);
 }
 
@@ -368,19 +373,28 @@ static void request_render(worker *w, h2o_req_t *req, const request_info *r, int
     if (rc == NS_OK)
         rc = page_run(&rq, &rs, &pr, &deps);
     const char *allow = r->route ? router_allow(r->route) : NULL;
+    bool admin = r->route && (r->route->flags & ROUTE_ADMIN);
     if (rc == NS_OK && rs.defer.run) {
-        request_defer(w, req, &rq, &rs, slot, allow);
+        request_defer(w, req, &rq, &rs, slot, allow, admin);
         return;
     }
-    if (r->route && (r->route->flags & ROUTE_WRITES) && w->sv->cache) /* ours, at once */
+    if (r->route && (r->route->flags & (ROUTE_WRITES | ROUTE_ADMIN)) && w->sv->cache) /* ours, at once */
         changes_poll(w->sv->changes, w->store, w->sv->cache, rq.arena);
     const char *key = r->key;
     if (rc == NS_ENOTFOUND && request_shared_404(w, req, r))
         return;
-    if (rc != NS_OK) {
+    if (rc != NS_OK && admin) {
+        request_log(&rq, rc);
+        hresp_init(&rs, rq.arena);
+        admin_error(&rq, &rs, rc);
+    } else if (rc != NS_OK) {
         request_log(&rq, rc);
         page_error(&rq, &rs, &deps, rc);
         key = rc == NS_ENOTFOUND && r->key ? REQUEST_NOTFOUND_KEY : NULL;
+    }
+    if (admin && page_admin_headers(&rs) != NS_OK) { /* a handler took every header slot */
+        page_error(&rq, &rs, &deps, NS_EINTERNAL);
+        page_admin_headers(&rs);
     }
     request_finish(w, req, &rq, &rs, &deps, epoch, key, allow);
 }
@@ -461,7 +475,7 @@ static const char *request_key(worker *w, h2o_req_t *req, const request_info *r)
         return NULL;
     if (!r->route)
         return r->match.redirect ? NULL : r->path; /* a 404, or a moved page */
-    if (!(r->route->flags & ROUTE_CACHE))
+    if (!(r->route->flags & ROUTE_CACHE) || (r->route->flags & ROUTE_ADMIN))
         return NULL;
     if (!r->route->query || !*r->query)
         return r->path;

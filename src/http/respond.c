@@ -271,6 +271,16 @@ static void respond_push_extra(arena_t *a, h2o_header_t *hs, size_t *n, const hr
     }
 }
 
+/* True if the handler set a header called wire itself (the newsroom's
+ * own Content-Security-Policy and Referrer-Policy): it replaces ours. */
+static bool respond_overridden(const hresp_t *rs, const char *wire)
+{
+    for (size_t i = 0; rs && i < rs->nheaders; i++)
+        if (strcasecmp(rs->headers[i].name, wire) == 0)
+            return true;
+    return false;
+}
+
 /* Append one header (skipped when value is NULL); values live on arena a. */
 static void respond_push(arena_t *a, h2o_header_t *hs, size_t *n, h2o_iovec_t *name,
                          const char *wire, const char *value)
@@ -293,7 +303,8 @@ static h2o_header_t *respond_headers(cache_entry *e, const respond_meta *m, cons
     /* first, so that respond_send can tell a miss from a hit by one copy */
     respond_push(a, hs, &n, &respond_name_xcache, "X-Cache", m->xcache);
     for (size_t i = 0; i < sizeof respond_fixed / sizeof *respond_fixed; i++)
-        respond_push(a, hs, &n, respond_fixed[i].h.name, respond_fixed[i].h.wire, respond_fixed[i].value);
+        if (!respond_overridden(m->rs, respond_fixed[i].h.wire))
+            respond_push(a, hs, &n, respond_fixed[i].h.name, respond_fixed[i].h.wire, respond_fixed[i].value);
     respond_push(a, hs, &n, &H2O_TOKEN_CACHE_CONTROL->buf, "Cache-Control", m->cache_control);
     respond_push(a, hs, &n, &H2O_TOKEN_ETAG->buf, "ETag", v->etag[0] ? v->etag : NULL);
     respond_push(a, hs, &n, &H2O_TOKEN_LAST_MODIFIED->buf, "Last-Modified", m->last_modified);

@@ -13,6 +13,8 @@
 
 #include <string.h>
 #include "core/err.h"
+#include "handlers/admin.h"
+#include "media/library.h"
 
 /* Pages every reader gets alike: GET/HEAD, cached. */
 #define PAGE(pattern, fn) {pattern, ROUTE_GET, fn, ROUTE_CACHE, 0, NULL}
@@ -32,9 +34,21 @@ static const char *const search_query[] = {"page", "q", NULL};
  * (how «رد» works without JavaScript). */
 static const char *const article_query[] = {"cpage", "replytocom", NULL};
 
+/* The newsroom: its forms carry an article's text at most (uploads have
+ * their own route). */
+#define ADMIN_BODY_LIMIT (1024 * 1024)
+#define ADMIN(pattern, methods, fn) \
+    {pattern, methods, fn, ROUTE_ADMIN | ROUTE_FORM, ADMIN_BODY_LIMIT, NULL}
+
 /* A comment form: a few KiB of text at most (the text's own limit is
  * 5,000 characters, up to 4 bytes each, plus the other fields). */
 #define COMMENT_BODY_LIMIT (64 * 1024)
+
+/* An article's text is at most 8 MiB (render/markdown.h): the editor's
+ * forms and its preview take that with room for the other fields. */
+#define ADMIN_EDIT_LIMIT (9 * 1024 * 1024)
+#define ADMIN_EDITOR(pattern, methods, fn) \
+    {pattern, methods, fn, ROUTE_ADMIN | ROUTE_FORM, ADMIN_EDIT_LIMIT, NULL}
 
 static const route router_table[] = {
     {"/", ROUTE_GET, handler_home, ROUTE_CACHE, 0, home_query},
@@ -62,11 +76,45 @@ static const route router_table[] = {
     PAGE("/opensearch.xml", handler_opensearch),
     {"/healthz", ROUTE_GET, handler_healthz, ROUTE_PROBE, 0, NULL},
     PAGE("/assets/{path}", handler_asset),
+    ADMIN("/admin/", ROUTE_GET, handler_admin_home),
+    ADMIN("/admin/login", ROUTE_GET | ROUTE_POST, handler_admin_login),
+    ADMIN("/admin/logout", ROUTE_POST, handler_admin_logout),
+    ADMIN("/admin/users/", ROUTE_GET | ROUTE_POST, handler_admin_users),
+    ADMIN("/admin/users/{path}", ROUTE_GET | ROUTE_POST, handler_admin_users),
+    ADMIN("/admin/profile", ROUTE_GET | ROUTE_POST, handler_admin_users),
+    {"/admin/media/", ROUTE_GET | ROUTE_POST, handler_admin_media, ROUTE_ADMIN | ROUTE_FORM,
+     LIBRARY_UPLOAD_LIMIT, NULL},
+    ADMIN("/admin/media/{slug}/", ROUTE_GET, handler_admin_media),
+    ADMIN("/admin/media/{slug}/delete", ROUTE_POST, handler_admin_media),
+    ADMIN("/admin/comments/", ROUTE_GET | ROUTE_POST, handler_admin_comments),
+    ADMIN("/admin/comments/{slug}/", ROUTE_GET | ROUTE_POST, handler_admin_comments),
+    ADMIN("/admin/comments/{slug}/{slug}", ROUTE_POST, handler_admin_comments),
+    ADMIN("/admin/settings", ROUTE_GET | ROUTE_POST, handler_admin_settings),
     PAGE("/uploads/{path}", handler_upload),
+    ADMIN("/admin/articles/", ROUTE_GET, handler_admin_articles),
+    ADMIN_EDITOR("/admin/articles/new", ROUTE_GET | ROUTE_POST, handler_admin_edit),
+    ADMIN("/admin/articles/{slug}/revisions/", ROUTE_GET, handler_admin_revisions),
+    ADMIN("/admin/articles/{slug}/revisions/{slug}/", ROUTE_GET, handler_admin_revisions),
+    ADMIN("/admin/articles/{slug}/revisions/{slug}/restore", ROUTE_POST, handler_admin_revisions),
+    ADMIN_EDITOR("/admin/articles/{slug}/", ROUTE_GET | ROUTE_POST, handler_admin_edit),
+    ADMIN("/admin/articles/{slug}/{slug}", ROUTE_POST, handler_admin_article_action),
+    ADMIN_EDITOR("/admin/preview", ROUTE_POST, handler_admin_preview),
+    /* the site's own page, with its inline style and script: not under the
+     * newsroom's Content-Security-Policy; the handler says no-store itself */
+    {"/admin/preview/{slug}/", ROUTE_GET, handler_admin_preview, ROUTE_WRITES, 0, NULL},
     {"/{slug}/comments", ROUTE_POST, handler_comment_post, ROUTE_FORM | ROUTE_WRITES,
      COMMENT_BODY_LIMIT, NULL},
     {"/{slug}/", ROUTE_GET, handler_article, ROUTE_CACHE | ROUTE_PERSONAL, 0, article_query},
 };
+
+size_t router_body_max(void)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < sizeof router_table / sizeof *router_table; i++)
+        if (router_table[i].body_limit > max)
+            max = router_table[i].body_limit;
+    return max;
+}
 
 /* Feed addresses WordPress answers and nashra has under another name:
  * each pattern 301s to its target, where "{slug}" stands for the capture.

@@ -32,6 +32,10 @@ enum {
     ROUTE_PERSONAL = 16, /* a commenter's cookies (HREQ_COOKIE_HELD, _COMMENTER), or a
                             query parameter named in ROUTER_PERSONAL_QUERY, make the
                             answer that reader's: never the shared cache's */
+    ROUTE_ADMIN = 32, /* the newsroom (handlers/admin.h): no read snapshot (it writes,
+                         if only a session's last use), never the shared cache's, the
+                         whole query given to the handler, and every answer, errors
+                         included, with the headers of page_admin_headers */
 };
 
 /* The query parameter that makes a ROUTE_PERSONAL page one reader's: the
@@ -67,5 +71,9 @@ int router_match(arena_t *a, const char *path, route_match *m);
 
 /* The Allow header value of r ("GET, HEAD", "POST"...), a static string. */
 const char *router_allow(const route *r);
+
+/* The largest body_limit of the table: what the server reads of a body
+ * before a route says whether it wants it. */
+size_t router_body_max(void);
 
 #endif

@@ -42,6 +42,7 @@
 #include <unistd.h>
 #include "core/err.h"
 #include "http/cache.h"
+#include "http/router.h"
 #include "http/server_priv.h"
 
 #define SERVER_BACKLOG 1024
@@ -267,7 +268,11 @@ static void server_configure(server_t *sv, unsigned timeout)
     sv->conf.server_name = h2o_iovec_init(H2O_STRLIT("")); /* no Server header */
     sv->conf.http1.req_timeout = (uint64_t)timeout * 1000;
     sv->conf.http1.upgrade_to_http2 = 0; /* requests are checked as HTTP/1 heads */
-    sv->conf.max_request_entity_size = SERVER_MAX_BODY;
+    /* h2o holds a whole body before the route is known, so its bound is
+     * what one connection may make the server hold: the largest a route
+     * takes (an upload) plus a margin within which the route's limit
+     * still answers with the site's own 413 page; beyond it h2o's plain 413 */
+    sv->conf.max_request_entity_size = router_body_max() + 2 * SERVER_MAX_BODY;
     h2o_hostconf_t *host = h2o_config_register_host(&sv->conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *paths[] = {h2o_config_register_path(host, "/", 0), &host->fallback_path};
     for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
@@ -301,6 +306,7 @@ static server_t *server_new(const server_opts *o)
     sv->changes = changes_new();
     sv->peers = peer_table_new(o->max_conns_per_client);
     sv->commit = commit_new(o->db_path);
+    sv->media = worker_new(o->db_path, o->site->dir ? o->site->dir : ".");
     sv->limiter = ratelimit_new(SERVER_RATE_SLOTS);
     sv->ntrusted = o->ntrusted;
     memcpy(sv->trusted, o->trusted, o->ntrusted * sizeof *o->trusted);
@@ -369,6 +375,7 @@ void server_stop(server_t *sv)
         arena_free(w->scratch);
     }
     commit_free(sv->commit); /* after the workers: none is waiting for a job */
+    worker_free(sv->media);
     ratelimit_free(sv->limiter);
     h2o_config_dispose(&sv->conf);
     cache_free(sv->cache);

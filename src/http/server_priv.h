@@ -15,6 +15,7 @@
 #include "http/cache.h"
 #include "http/changes.h"
 #include "http/commit.h"
+#include "media/worker.h"
 #include "http/peer.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -60,6 +61,7 @@ struct server {
     changes_t *changes;        /* the change log as applied to the cache */
     peer_table *peers;
     commit_t *commit;          /* the group commit of writes readers wait for */
+    worker_t *media;           /* image variants made off the request threads */
     ratelimit_t *limiter;      /* per-client rate of comments */
     peer_net trusted[SERVER_MAX_TRUSTED];
     size_t ntrusted;

@@ -4,8 +4,9 @@
  * (store_impl.h). The site's tables are data here, in an order where
  * every reference points to an earlier table, so rows go in with their
  * ids and every foreign key already satisfied; a column referring to its
- * own table (a category's parent, a comment's reply-to) is filled in a
- * second pass once all of its table's rows are in. Values travel as text
+ * own table (a category's parent, a comment's reply-to) or to a later one
+ * (an article's featured image) is filled in a second pass once every
+ * table's rows are in. Values travel as text
  * (NULL stays NULL): both backends turn the text of a number back into the
  * number their integer columns hold, and text columns take it as it is.
  * Not copied: the schema's bookkeeping and the change log, which belong
@@ -25,8 +26,9 @@ typedef struct copy_table {
     const char *name;
     const char *const *cols; /* cols[0] orders the rows; the id where there is one */
     size_t ncols;
-    int self;                /* index in cols of the column naming a row of this
-                                same table by its id; -1: none */
+    int late;                /* index in cols of a column naming a row of this
+                                table or a later one by its id, filled once every
+                                table's rows are in; -1: none */
 } copy_table;
 
 #define COLS(a) a, sizeof a / sizeof a[0]
@@ -38,7 +40,8 @@ static const char *const tags_cols[] = {"id", "slug", "name"};
 static const char *const articles_cols[] = {
     "id", "slug", "title", "kicker", "lead", "body_md", "source", "video_url", "image_url",
     "image_alt", "image_caption", "status", "comments_open", "created_at", "published_at",
-    "updated_at", "author_id", "category_id", "body_html", "sticky", "video", "body_format"};
+    "updated_at", "author_id", "category_id", "body_html", "sticky", "video", "body_format",
+    "breaking", "trashed_at", "revision", "image_id"};
 static const char *const article_tags_cols[] = {"article_id", "tag_id"};
 /* related articles are copied as they are: computed again, from an index
  * built at once rather than article by article, they would differ */
@@ -50,7 +53,14 @@ static const char *const pages_cols[] = {"id", "parent_id", "slug", "title", "bo
                                          "published", "published_at", "updated_at",
                                          "body_format", "menu_order"};
 static const char *const media_cols[] = {"id", "url", "title", "alt", "caption", "description",
-                                         "mime", "article_id", "created_at"};
+                                         "mime", "article_id", "created_at", "width", "height",
+                                         "bytes", "variants", "user_id"};
+/* sessions and sign-in failures are not a site's content: not copied */
+static const char *const users_cols[] = {"id", "login", "pass_hash", "role", "disabled",
+                                         "created_at"};
+static const char *const revisions_cols[] = {"id", "article_id", "user_id", "created_at",
+                                             "revision", "title", "slug", "kicker", "lead",
+                                             "body_md", "source", "video_url", "body_format"};
 static const char *const import_items_cols[] = {"source", "kind", "wp_id", "guid", "local_id",
                                                 "hash", "ref"};
 static const char *const redirects_cols[] = {"from_path", "to_path", "status"};
@@ -59,12 +69,14 @@ static const char *const settings_cols[] = {"key", "value"};
 /* Every table of a site, referenced tables first. */
 static const copy_table copy_tables[] = {
     {"authors", COLS(authors_cols), -1},
+    {"users", COLS(users_cols), -1},
     {"categories", COLS(categories_cols), 1},
     {"tags", COLS(tags_cols), -1},
-    {"articles", COLS(articles_cols), -1},
+    {"articles", COLS(articles_cols), 25}, /* image_id: media come later */
     {"article_tags", COLS(article_tags_cols), -1},
     {"comments", COLS(comments_cols), 2},
     {"article_related", COLS(article_related_cols), -1},
+    {"revisions", COLS(revisions_cols), -1},
     {"pages", COLS(pages_cols), 1},
     {"media", COLS(media_cols), -1},
     {"import_items", COLS(import_items_cols), -1},
@@ -175,11 +187,11 @@ int store_copy_sql(char *sql, size_t size, store_copy_stmt kind, const char *tab
 /* ---- the copy ---- */
 
 /* What the table above promises: names fit for SQL, few enough columns, a
- * self reference only from a table whose first column is its id. */
+ * late reference only from a table whose first column is its id. */
 static bool copy_table_ok(const copy_table *t)
 {
     return copy_names_ok(STORE_COPY_SELECT, t->name, t->cols, t->ncols) &&
-           (t->self < 0 || (t->self > 0 && (size_t)t->self < t->ncols &&
+           (t->late < 0 || (t->late > 0 && (size_t)t->late < t->ncols &&
                             strcmp(t->cols[0], "id") == 0));
 }
 
@@ -188,35 +200,41 @@ typedef struct copy_ctx {
     const copy_table *t;
 } copy_ctx;
 
-/* One row of the source into the target, its self reference left NULL
+/* One row of the source into the target, its late reference left NULL
  * (the row it names may come later). */
 static int copy_put(void *arg, const char *const *vals)
 {
     const copy_ctx *c = arg;
     const char *row[STORE_COPY_MAX_COLS];
     memcpy(row, vals, c->t->ncols * sizeof *row);
-    if (c->t->self >= 0)
-        row[c->t->self] = NULL;
+    if (c->t->late >= 0)
+        row[c->t->late] = NULL;
     return c->to->ops->row_put(c->to, c->t->name, c->t->cols, c->t->ncols, row);
 }
 
-/* vals: the id of a row and its self reference, set if not NULL. */
+/* vals: the id of a row and its late reference, set if not NULL. */
 static int copy_link(void *arg, const char *const *vals)
 {
     const copy_ctx *c = arg;
     if (!vals[1])
         return 0;
     return c->to->ops->row_set(c->to, c->t->name, c->t->cols[0], vals[0],
-                               c->t->cols[c->t->self], vals[1]);
+                               c->t->cols[c->t->late], vals[1]);
 }
 
 static int copy_table_rows(store_t *from, store_t *to, const copy_table *t)
 {
     copy_ctx c = {to, t};
-    int rc = from->ops->rows(from, t->name, t->cols, t->ncols, copy_put, &c);
-    if (rc || t->self < 0)
-        return rc;
-    const char *link[] = {t->cols[0], t->cols[t->self]};
+    return from->ops->rows(from, t->name, t->cols, t->ncols, copy_put, &c);
+}
+
+/* The late references of table t, once every row they may name is in. */
+static int copy_table_links(store_t *from, store_t *to, const copy_table *t)
+{
+    copy_ctx c = {to, t};
+    if (t->late < 0)
+        return 0;
+    const char *link[] = {t->cols[0], t->cols[t->late]};
     return from->ops->rows(from, t->name, link, 2, copy_link, &c);
 }
 
@@ -266,6 +284,8 @@ static int copy_site(store_t *from, store_t *to, bool replace, store_copy_report
     int rc = replace ? copy_clear(to) : copy_check_empty(to);
     for (size_t i = 0; rc == 0 && i < COPY_NTABLES; i++)
         rc = copy_table_rows(from, to, &copy_tables[i]);
+    for (size_t i = 0; rc == 0 && i < COPY_NTABLES; i++)
+        rc = copy_table_links(from, to, &copy_tables[i]);
     for (size_t i = 0; rc == 0 && i < COPY_NTABLES; i++)
         rc = copy_verify(from, to, i, out);
     return rc ? rc : to->ops->copied(to);

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Most columns a copied table has (articles has 19). */
+/* Most columns a copied table has (articles has 26). */
 #define STORE_COPY_MAX_COLS 32
 /* Room for the longest statement text (an INSERT of STORE_COPY_MAX_COLS
  * columns of short names). */

@@ -19,6 +19,11 @@ static const char *const comment_status_names[] = {
     [COMMENT_SPAM] = "spam", [COMMENT_TRASH] = "trash",
 };
 
+static const char *const user_role_names[] = {
+    [ROLE_NONE] = "", [ROLE_CONTRIBUTOR] = "contributor", [ROLE_AUTHOR] = "author",
+    [ROLE_EDITOR] = "editor", [ROLE_ADMIN] = "admin",
+};
+
 static const char *const body_format_names[] = {
     [BODY_MARKDOWN] = "markdown", [BODY_HTML] = "html",
 };
@@ -51,6 +56,16 @@ comment_status store_comment_status_parse(const char *name)
     return (comment_status)status_index(comment_status_names, 4, name);
 }
 
+const char *store_user_role_name(user_role r)
+{
+    return r > ROLE_NONE && r <= ROLE_ADMIN ? user_role_names[r] : NULL;
+}
+
+user_role store_user_role_parse(const char *name)
+{
+    return name && *name ? (user_role)status_index(user_role_names, 5, name) : ROLE_NONE;
+}
+
 const char *store_body_format_name(body_format f)
 {
     return (unsigned)f <= BODY_HTML ? body_format_names[f] : NULL;
@@ -79,6 +94,9 @@ int store_check_row(const store_fields *fs, const void *row)
         const store_field *f = &fs->f[i];
         if (f->kind == STORE_F_BODY_FORMAT &&
             !store_body_format_name(*(const body_format *)((const char *)row + f->off)))
+            return NS_EINVAL;
+        if (f->kind == STORE_F_USER_ROLE &&
+            !store_user_role_name(*(const user_role *)((const char *)row + f->off)))
             return NS_EINVAL;
         if (f->kind != STORE_F_TEXT && f->kind != STORE_F_TEXT_REQ)
             continue;
@@ -159,6 +177,10 @@ static const store_field article_fields[] = {
     FIELD(store_article, sticky, STORE_F_BOOL, ":sticky"),
     FIELD(store_article, video, STORE_F_BOOL, ":is_video"),
     FIELD(store_article, body_format, STORE_F_BODY_FORMAT, ":format"),
+    FIELD(store_article, breaking, STORE_F_BOOL, ":breaking"),
+    FIELD(store_article, trashed_at, STORE_F_I64, ":trashed"),
+    FIELD(store_article, revision, STORE_F_I64, ":revision"),
+    FIELD(store_article, image_id, STORE_F_REF, ":image_id"),
 };
 const store_fields store_article_fields = FIELDS(store_article, article_fields);
 
@@ -210,6 +232,11 @@ static const store_field media_fields[] = {       /* SQL_MEDIA_COLS */
     FIELD(store_media, mime, STORE_F_TEXT, ":mime"),
     FIELD(store_media, article_id, STORE_F_REF, ":article"),
     FIELD(store_media, created_at, STORE_F_I64, ":created"),
+    FIELD(store_media, width, STORE_F_INT, ":width"),
+    FIELD(store_media, height, STORE_F_INT, ":height"),
+    FIELD(store_media, bytes, STORE_F_I64, ":bytes"),
+    FIELD(store_media, variants, STORE_F_TEXT, ":variants"),
+    FIELD(store_media, user_id, STORE_F_REF, ":user"),
 };
 const store_fields store_media_fields = FIELDS(store_media, media_fields);
 
@@ -232,3 +259,46 @@ static const store_field setting_fields[] = {
     FIELD(store_setting, value, STORE_F_TEXT, ":value"),
 };
 const store_fields store_setting_fields = FIELDS(store_setting, setting_fields);
+
+static const store_field user_fields[] = {        /* SQL_USER_COLS */
+    FIELD(store_user, id, STORE_F_I64, ":id"),
+    FIELD(store_user, login, STORE_F_TEXT_REQ, ":login"),
+    FIELD(store_user, pass_hash, STORE_F_TEXT, ":pass"),
+    FIELD(store_user, role, STORE_F_USER_ROLE, ":role"),
+    FIELD(store_user, disabled, STORE_F_BOOL, ":disabled"),
+    FIELD(store_user, created_at, STORE_F_I64, ":created"),
+    /* read only: the author it is */
+    FIELD(store_user, author.id, STORE_F_I64, ":author_id"),
+    FIELD(store_user, author.slug, STORE_F_TEXT, ":author_slug"),
+    FIELD(store_user, author.name, STORE_F_TEXT, ":author_name"),
+    FIELD(store_user, author.bio, STORE_F_TEXT, ":author_bio"),
+    FIELD(store_user, author.email, STORE_F_TEXT, ":author_email"),
+    FIELD(store_user, author.avatar_url, STORE_F_TEXT, ":author_avatar"),
+};
+const store_fields store_user_fields = FIELDS(store_user, user_fields);
+
+static const store_field session_fields[] = {     /* SQL_SESSION_COLS */
+    FIELD(store_session, id_hash, STORE_F_TEXT_REQ, ":id_hash"),
+    FIELD(store_session, user_id, STORE_F_I64, ":user"),
+    FIELD(store_session, created_at, STORE_F_I64, ":created"),
+    FIELD(store_session, seen_at, STORE_F_I64, ":seen"),
+    FIELD(store_session, user_agent, STORE_F_TEXT, ":ua"),
+};
+const store_fields store_session_fields = FIELDS(store_session, session_fields);
+
+static const store_field revision_fields[] = {    /* SQL_REVISION_COLS */
+    FIELD(store_revision, id, STORE_F_I64, ":id"),
+    FIELD(store_revision, article_id, STORE_F_I64, ":article"),
+    FIELD(store_revision, user_id, STORE_F_REF, ":user"),
+    FIELD(store_revision, created_at, STORE_F_I64, ":created"),
+    FIELD(store_revision, revision, STORE_F_I64, ":revision"),
+    FIELD(store_revision, title, STORE_F_TEXT, ":title"),
+    FIELD(store_revision, slug, STORE_F_TEXT, ":slug"),
+    FIELD(store_revision, kicker, STORE_F_TEXT, ":kicker"),
+    FIELD(store_revision, lead, STORE_F_TEXT, ":lead"),
+    FIELD(store_revision, body_md, STORE_F_TEXT, ":body"),
+    FIELD(store_revision, source, STORE_F_TEXT, ":source"),
+    FIELD(store_revision, video_url, STORE_F_TEXT, ":video"),
+    FIELD(store_revision, body_format, STORE_F_BODY_FORMAT, ":format"),
+};
+const store_fields store_revision_fields = FIELDS(store_revision, revision_fields);

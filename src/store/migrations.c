@@ -224,6 +224,14 @@ static const char *const migrations[] = {
     MIG_V7_INDEXES
     "DROP TRIGGER IF EXISTS articles_log_upd;"
     MIG_ARTICLES_LOG_UPD(" OR old.sticky IS NOT new.sticky"),
+    /* 8: the newsroom (MIG_V8). Pages now show a featured image's size
+     * and variants, read from its media row: their change logs the
+     * articles shown with it. */
+    MIG_V8("INTEGER", "INTEGER PRIMARY KEY")
+    "CREATE TRIGGER media_log_upd AFTER UPDATE ON media WHEN old.width IS NOT new.width"
+    " OR old.height IS NOT new.height OR old.variants IS NOT new.variants BEGIN"
+    " INSERT INTO changes(kind, id) SELECT " MIG_STR(STORE_DEP_ARTICLE) ", a.id FROM articles a"
+    "  WHERE a.image_id = new.id AND " MIG_SHOWN("a") "; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -68,6 +68,50 @@ int store_user_version(sqlite3 *db, int *version);
     "CREATE INDEX pages_parent ON pages(parent_id);" \
     "CREATE INDEX media_article ON media(article_id);"
 
+/* Version 8, the newsroom, in both dialects: I is the dialect's 64-bit
+ * integer type, SERIAL its generated primary key. People who sign in
+ * (users.id is their author's id), their signed-in browsers (only the
+ * hash of a session's id), failed sign-ins by account or address, and
+ * every saved state of an article's text; an article's breaking flag,
+ * trash time, revision number and featured image's media row; an
+ * image's size, file size, variants and uploader. No reader page shows
+ * the four new tables: they log nothing (a sign-in must not empty the
+ * page cache). */
+#define MIG_V8(I, SERIAL) \
+    "CREATE TABLE users(" \
+    " id " I " PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE," \
+    " login TEXT UNIQUE NOT NULL, pass_hash TEXT," \
+    " role TEXT NOT NULL CHECK (role IN ('contributor','author','editor','admin'))," \
+    " disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))," \
+    " created_at " I " NOT NULL DEFAULT 0);" \
+    "CREATE TABLE sessions(" \
+    " id_hash TEXT PRIMARY KEY," \
+    " user_id " I " NOT NULL REFERENCES users(id) ON DELETE CASCADE," \
+    " created_at " I " NOT NULL DEFAULT 0, seen_at " I " NOT NULL DEFAULT 0, user_agent TEXT);" \
+    "CREATE INDEX sessions_user ON sessions(user_id);" \
+    "CREATE TABLE login_failures(key TEXT NOT NULL, at " I " NOT NULL);" \
+    "CREATE INDEX login_failures_key ON login_failures(key, at);" \
+    "CREATE TABLE revisions(" \
+    " id " SERIAL "," \
+    " article_id " I " NOT NULL REFERENCES articles(id) ON DELETE CASCADE," \
+    " user_id " I ", created_at " I " NOT NULL DEFAULT 0, revision " I " NOT NULL DEFAULT 0," \
+    " title TEXT, slug TEXT, kicker TEXT, lead TEXT, body_md TEXT, source TEXT, video_url TEXT," \
+    " body_format TEXT NOT NULL DEFAULT 'markdown' CHECK (body_format IN ('markdown','html')));" \
+    "CREATE INDEX revisions_article ON revisions(article_id, id);" \
+    "ALTER TABLE articles ADD COLUMN breaking INTEGER NOT NULL DEFAULT 0" \
+    " CHECK (breaking IN (0, 1));" \
+    "ALTER TABLE articles ADD COLUMN trashed_at " I " NOT NULL DEFAULT 0;" \
+    "ALTER TABLE articles ADD COLUMN revision " I " NOT NULL DEFAULT 0;" \
+    "ALTER TABLE articles ADD COLUMN image_id " I " REFERENCES media(id) ON DELETE SET NULL;" \
+    "CREATE INDEX articles_image ON articles(image_id);" \
+    "CREATE INDEX articles_changed ON articles(trashed_at, updated_at);" \
+    "ALTER TABLE media ADD COLUMN width INTEGER NOT NULL DEFAULT 0;" \
+    "ALTER TABLE media ADD COLUMN height INTEGER NOT NULL DEFAULT 0;" \
+    "ALTER TABLE media ADD COLUMN bytes " I " NOT NULL DEFAULT 0;" \
+    "ALTER TABLE media ADD COLUMN variants TEXT NOT NULL DEFAULT '';" \
+    "ALTER TABLE media ADD COLUMN user_id " I ";" \
+    "CREATE INDEX media_created ON media(created_at);"
+
 /* The SQLite search index (version 6): the index terms of search/terms.h
  * through the "nashra" tokenizer (sqlite_search.c), one row per article
  * with rowid = its id. Its content is kept (not contentless), so the

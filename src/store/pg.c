@@ -84,6 +84,9 @@ static void pg_arg_member(pg_args *a, const store_field *f, const void *row)
     case STORE_F_BODY_FORMAT:
         pg_arg_text(a, store_body_format_name(*(const body_format *)m));
         break;
+    case STORE_F_USER_ROLE:
+        pg_arg_text(a, store_user_role_name(*(const user_role *)m));
+        break;
     }
 }
 
@@ -133,6 +136,9 @@ void pg_read_row(arena_t *a, const PGresult *r, int row, int col0, const store_f
             break;
         case STORE_F_BODY_FORMAT:
             *(body_format *)m = store_body_format_parse(PQgetvalue(r, row, col));
+            break;
+        case STORE_F_USER_ROLE:
+            *(user_role *)m = store_user_role_parse(PQgetvalue(r, row, col));
             break;
         }
     }
@@ -828,7 +834,8 @@ static const store_ops pg_ops = {
     .author_list = pg_author_list, .page_by_slug = pg_page_by_slug, .page_list = pg_page_list,
     .redirect_lookup = pg_redirect_lookup, .setting_get = pg_setting_get,
     .setting_list = pg_setting_list, .author_insert = pg_author_insert,
-    .category_insert = pg_category_insert, .tag_ensure = pg_tag_ensure,
+    .category_insert = pg_category_insert,
+    .category_update = pg_category_update, .tag_ensure = pg_tag_ensure,
     .article_insert = pg_article_insert, .article_update = pg_article_update,
     .article_delete = pg_article_delete, .comment_insert = pg_comment_insert,
     .comment_set_status = pg_comment_set_status, .comment_delete = pg_comment_delete,
@@ -847,4 +854,7 @@ static const store_ops pg_ops = {
     .search_clear = pg_search_clear, .search_recount = pg_search_recount, .search_rebuilt = pg_search_rebuilt, .related_set = pg_related_set, .article_ids = pg_article_ids,
     .rows = pg_rows, .row_put = pg_row_put, .row_set = pg_row_set, .count = pg_count,
     .clear = pg_clear, .copied = pg_copied,
+    .nr_read = pg_nr_read, .nr_row = pg_nr_row, .nr_write = pg_nr_write,
+    .nr_articles = pg_nr_articles, .nr_match = pg_match,
+    .nr_match_clause = "a.id IN (SELECT article_id FROM search_docs WHERE doc @@ $%d::tsquery)",
 };

@@ -120,7 +120,7 @@ int pg_clear(store_t *self, const char *table)
 int pg_copied(store_t *self)
 {
     static const char *const tables[] = {"authors", "categories", "tags", "articles",
-                                         "comments", "pages", "media"};
+                                         "comments", "pages", "media", "revisions"};
     pg_store *s = pgs(self);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {

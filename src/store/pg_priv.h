@@ -30,7 +30,7 @@ enum pg_stmt_id {
     PS_CATEGORY_BY_SLUG, PS_CATEGORY_BY_ID, PS_CATEGORY_LIST,
     PS_TAG_BY_SLUG, PS_AUTHOR_BY_SLUG, PS_AUTHOR_LIST,
     PS_PAGE_BY_SLUG, PS_PAGE_LIST, PS_REDIRECT, PS_SETTING_GET, PS_SETTING_LIST,
-    PS_AUTHOR_INSERT, PS_CATEGORY_INSERT, PS_TAG_INSERT,
+    PS_AUTHOR_INSERT, PS_CATEGORY_INSERT, PS_CATEGORY_UPDATE, PS_TAG_INSERT,
     PS_ARTICLE_INSERT, PS_ARTICLE_UPDATE, PS_ARTICLE_DELETE,
     PS_ARTICLE_TAG_INSERT, PS_ARTICLE_TAGS_KEEP,
     PS_COMMENT_INSERT, PS_COMMENT_STATUS, PS_COMMENT_DELETE, PS_PAGE_INSERT, PS_SETTING_SET,
@@ -42,8 +42,9 @@ enum pg_stmt_id {
     PS_PAGE_BY_ID, PS_PAGE_LIST_ALL, PS_TAG_LIST, PS_COMMENT_LIST_ANY, PS_MEDIA_GET, PS_MEDIA_LIST,
     PS_IMPORT_GET, PS_IMPORT_BY_GUID, PS_IMPORT_REFS, PS_PAGE_UPDATE, PS_COMMENT_PARENT,
     PS_COMMENT_IMPORT, PS_COMMENT_REPLACE, PS_MEDIA_INSERT, PS_MEDIA_UPDATE, PS_IMPORT_PUT,
-    PS_REDIRECT_PUT, PS_PAGE_CYCLE,
-    PS__COUNT
+    PS_REDIRECT_PUT, PS_PAGE_CYCLE, PS_ARTICLE_LOCK,
+    PS_NR,                    /* the newsroom's (store_nr) from here */
+    PS__COUNT = PS_NR + NR__COUNT
 };
 
 /* Article list and count variants, by the filters a query uses. */
@@ -241,6 +242,7 @@ int pg_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
 int pg_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
 int pg_author_insert(store_t *s, store_author *au);
 int pg_category_insert(store_t *s, store_category *c);
+int pg_category_update(store_t *s, const store_category *c);
 int pg_tag_ensure(store_t *s, store_tag *t);
 int pg_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 int pg_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
@@ -271,6 +273,23 @@ int pg_search_recount(store_t *s);
 int pg_search_rebuilt(store_t *s);
 int pg_related_set(store_t *s, int64_t id, const int64_t *ids, size_t n);
 int pg_article_ids(store_t *s, arena_t *a, int64_t after, int limit, int64_t **ids, size_t *n);
+/* The newsroom's operations (pg_newsroom.c), contracts in store_impl.h. */
+int pg_nr_read(store_t *s, arena_t *a, enum store_nr q, const store_param *p, size_t np,
+               const store_fields *fs, void **rows, size_t *n);
+int pg_nr_row(store_t *s, enum store_nr q, const store_fields *fs, const void *row, int64_t *id,
+              int if_none);
+int pg_nr_write(store_t *s, enum store_nr q, const store_param *p, size_t np, int if_none);
+int pg_nr_articles(store_t *s, arena_t *a, const char *sql, const char *count_sql,
+                   const store_param *p, size_t np, struct store_article_list *out,
+                   int64_t *total);
+/* What the reads and writes of the other files lend it: every row of a
+ * result through fs onto arena a (pg_read.c); a checked one-row write in
+ * a transaction of its own (pg_write.c); the tsquery of a reader's query,
+ * every group required, NULL when it can match nothing (pg_search.c). */
+void *pg_rows_of(arena_t *a, const PGresult *r, const store_fields *fs, size_t *n);
+int pg_row_store(store_t *s, enum pg_stmt_id stmt, const store_fields *fs, const void *row,
+                 int64_t *id, int if_none);
+const char *pg_match(arena_t *a, const query_t *q);
 /* store_copy's operations (pg_copy.c), contracts in store_impl.h; but
  * for pg_count, only inside a transaction (a read snapshot or a write),
  * else NS_EINTERNAL. */

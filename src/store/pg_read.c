@@ -27,7 +27,7 @@ static int pg_get(pg_store *s, int id, const pg_args *a, PGresult **r)
 }
 
 /* Every row of a result as structs of table fs, onto arena a. */
-static void *pg_rows_of(arena_t *a, const PGresult *r, const store_fields *fs, size_t *n)
+void *pg_rows_of(arena_t *a, const PGresult *r, const store_fields *fs, size_t *n)
 {
     *n = (size_t)PQntuples(r);
     char *items = arena_zalloc(a, (*n ? *n : 1) * fs->size);
@@ -70,7 +70,7 @@ static int pg_all(pg_store *s, arena_t *a, int id, const pg_args *args, const st
 
 void pg_article_row(arena_t *a, const PGresult *r, int row, store_article *ar)
 {
-    enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5 };
+    enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5, IMAGE = 6 };
     const int j = (int)store_article_fields.n;
     memset(ar, 0, sizeof *ar);
     pg_read_row(a, r, row, 0, &store_article_fields, ar);
@@ -86,6 +86,9 @@ void pg_article_row(arena_t *a, const PGresult *r, int row, store_article *ar)
         ar->category.parent_id = pg_int(r, row, j + CATEGORY_PARENT);
     }
     ar->comment_count = pg_int(r, row, j + COMMENTS);
+    ar->image_width = (int)pg_int(r, row, j + IMAGE);
+    ar->image_height = (int)pg_int(r, row, j + IMAGE + 1);
+    ar->image_variants = pg_str(a, r, row, j + IMAGE + 2);
 }
 
 /* The ids of items as a PostgreSQL array literal, on arena a. */
@@ -160,7 +163,8 @@ int pg_article_by_id(store_t *self, arena_t *a, int64_t id, store_article *out)
 {
     pg_args args = { .n = 0 };
     pg_arg_int(&args, id);
-    return article_one(pgs(self), a, PS_ARTICLE_BY_ID, &args, out);
+    pg_store *s = pgs(self);
+    return article_one(s, a, s->in_write ? PS_ARTICLE_LOCK : PS_ARTICLE_BY_ID, &args, out);
 }
 
 /* ---- article lists ---- */

@@ -166,6 +166,11 @@ static const char *pg_tsquery(arena_t *a, const query_t *q, bool any)
     return groups ? buf_cstr(&b) : NULL;
 }
 
+const char *pg_match(arena_t *a, const query_t *q)
+{
+    return pg_tsquery(a, q, false);
+}
+
 /* terms as a text[] literal: each element double-quoted, a quote or a
  * backslash inside escaped. */
 static const char *pg_text_array(arena_t *a, const char *const *terms, size_t n)
@@ -203,7 +208,7 @@ static const char *pg_int_array(arena_t *a, const int64_t *ids, size_t n)
  * and the indexed body. */
 static void search_hits(arena_t *a, const PGresult *r, store_search_result *out)
 {
-    const int j = (int)store_article_fields.n + 6;
+    const int j = (int)store_article_fields.n + SQL_ART_JOINED;
     out->n = (size_t)PQntuples(r);
     out->hits = arena_zalloc(a, (out->n ? out->n : 1) * sizeof *out->hits);
     for (size_t i = 0; i < out->n; i++) {

@@ -37,6 +37,12 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " WHERE a.slug = $1 AND " PG_VISIBLE("$2"), NULL },
     [PS_ARTICLE_BY_ID] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
         " WHERE a.id = $1", NULL },
+    /* the same inside a write: the row is kept from other writers until
+     * the transaction ends, so that what it checked (the revision an
+     * editor read) still holds when it writes, as under SQLite's single
+     * writer */
+    [PS_ARTICLE_LOCK] = { "SELECT " SQL_ART_COLS("a.body_md", "a.body_html", "0") " FROM " SQL_ART_FROM
+        " WHERE a.id = $1 FOR UPDATE OF a", NULL },
     /* the tags of several articles at once (lists with tags: one round
      * trip, not one per article) */
     [PS_ARTICLE_TAGS] = { "SELECT x.article_id, t.id, t.slug, t.name FROM article_tags x"
@@ -117,24 +123,29 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " VALUES ($1, $2, $3, $4, $5) RETURNING id", ":slug :name :bio :email :avatar" },
     [PS_CATEGORY_INSERT] = { "INSERT INTO categories(parent_id, slug, name, description, position)"
         " VALUES ($1, $2, $3, $4, $5) RETURNING id", ":parent :slug :name :description :position" },
+    [PS_CATEGORY_UPDATE] = { "UPDATE categories SET parent_id = $1, slug = $2, name = $3,"
+        " description = $4, position = $5 WHERE id = $6", ":parent :slug :name :description :position :id" },
     [PS_TAG_INSERT] = { "INSERT INTO tags(slug, name) VALUES ($1, $2)"
         " ON CONFLICT (slug) DO NOTHING", NULL },
     [PS_ARTICLE_INSERT] = { "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
         " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
-        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format)"
+        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format,"
+        " breaking, trashed_at, revision, image_id)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-        " $19, $20, $21) RETURNING id",
+        " $19, $20, $21, $22, $23, 0, $24) RETURNING id",
         ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
         " :status :comments_open :created :published :updated :author :category :body_html"
-        " :sticky :is_video :format" },
+        " :sticky :is_video :format :breaking :trashed :image_id" },
     [PS_ARTICLE_UPDATE] = { "UPDATE articles SET slug = $1, title = $2, kicker = $3, lead = $4,"
         " body_md = $5, source = $6, video_url = $7, image_url = $8, image_alt = $9,"
-        " image_caption = $10, status = $11, comments_open = $12, created_at = $13,"
+        " image_caption = $10, status = CASE WHEN trashed_at = 0 THEN $11 ELSE 'draft' END,"
+        " comments_open = $12, created_at = $13,"
         " published_at = $14, updated_at = $15, author_id = $16, category_id = $17,"
-        " body_html = $18, sticky = $19, video = $20, body_format = $21 WHERE id = $22",
+        " body_html = $18, sticky = $19, video = $20, body_format = $21, breaking = $22,"
+        " image_id = $23, revision = revision + 1 WHERE id = $24 RETURNING revision",
         ":slug :title :kicker :lead :body :source :video :image :image_alt :image_caption"
         " :status :comments_open :created :published :updated :author :category :body_html"
-        " :sticky :is_video :format :id" },
+        " :sticky :is_video :format :breaking :image_id :id" },
     [PS_ARTICLE_DELETE] = { "DELETE FROM articles WHERE id = $1", NULL },
     [PS_ARTICLE_TAG_INSERT] = { "INSERT INTO article_tags(article_id, tag_id) VALUES ($1, $2)"
         " ON CONFLICT DO NOTHING", NULL },
@@ -263,11 +274,15 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " thread_no = " SQL_COMMENT_RENUMBER("$2::bigint", "$1::bigint") " WHERE id = $12",
         ":article :parent :name :email :url :body :ip :ua :status :created :fp :id" },
     [PS_MEDIA_INSERT] = { "INSERT INTO media(url, title, alt, caption, description, mime,"
-        " article_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        ":url :title :alt :caption :description :mime :article :created" },
+        " article_id, created_at, width, height, bytes, variants, user_id) VALUES ($1, $2, $3,"
+        " $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12, ''), $13) RETURNING id",
+        ":url :title :alt :caption :description :mime :article :created :width :height :bytes"
+        " :variants :user" },
     [PS_MEDIA_UPDATE] = { "UPDATE media SET url = $1, title = $2, alt = $3, caption = $4,"
-        " description = $5, mime = $6, article_id = $7, created_at = $8 WHERE id = $9",
-        ":url :title :alt :caption :description :mime :article :created :id" },
+        " description = $5, mime = $6, article_id = $7, created_at = $8, width = $9,"
+        " height = $10, bytes = $11, variants = coalesce($12, ''), user_id = $13 WHERE id = $14",
+        ":url :title :alt :caption :description :mime :article :created :width :height :bytes"
+        " :variants :user :id" },
     [PS_IMPORT_PUT] = { "INSERT INTO import_items(source, kind, wp_id, guid, local_id, hash, ref)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (source, kind, wp_id) DO UPDATE SET"
         " guid = excluded.guid, local_id = excluded.local_id, hash = excluded.hash,"
@@ -277,6 +292,22 @@ const pg_stmt pg_sql[PS__COUNT] = {
         " status = excluded.status", ":from :to :status" },
     [PS_CHANGES_PRUNE] = { "DELETE FROM changes WHERE seq <= (SELECT seq FROM change_head) - 10000",
         NULL },
+
+#define PG_P(n) "$" #n
+#define PG_W(text) { text, NULL }
+    SQL_NR(PS_NR, PG_W, PG_P, "ILIKE", " COLLATE \"C\"", "IS DISTINCT FROM"),
+    [PS_NR + NR_USER_INSERT] = { SQL_NR_USER_INSERT " VALUES ($1, $2, $3, $4, $5, $6)",
+        ":id :login :pass :role :disabled :created" },
+    [PS_NR + NR_USER_UPDATE] = { "UPDATE users SET login = $1, pass_hash = $2, role = $3,"
+        " disabled = $4 WHERE id = $5", ":login :pass :role :disabled :id" },
+    [PS_NR + NR_SESSION_INSERT] = { SQL_NR_SESSION_INSERT " VALUES ($1, $2, $3, $4, $5)",
+        ":id_hash :user :created :seen :ua" },
+    [PS_NR + NR_REVISION_INSERT] = { SQL_NR_REVISION_INSERT " VALUES ($1, $2, $3, $4, $5, $6,"
+        " $7, $8, $9, $10, $11, $12) RETURNING id",
+        ":article :user :created :revision :title :slug :kicker :lead :body :source :video"
+        " :format" },
+    [PS_NR + NR_COMMENT_UPDATE] = { "UPDATE comments SET author_name = $1, author_email = $2,"
+        " author_url = $3, body = $4 WHERE id = $5", ":name :email :url :body :id" },
 };
 
 /* Filters of the list variants, each with its parameter's number taken

@@ -38,8 +38,8 @@ static int pg_row_fn(store_t *self, void *arg)
 }
 
 /* Validate, then write one row in a transaction of its own. */
-static int pg_row(store_t *self, enum pg_stmt_id stmt, const store_fields *fs, const void *row,
-                  int64_t *id, int if_none)
+int pg_row_store(store_t *self, enum pg_stmt_id stmt, const store_fields *fs, const void *row,
+                 int64_t *id, int if_none)
 {
     struct pg_row_write x = { stmt, fs, row, id, if_none };
     int rc = store_check_row(fs, row);
@@ -48,56 +48,61 @@ static int pg_row(store_t *self, enum pg_stmt_id stmt, const store_fields *fs, c
 
 int pg_author_insert(store_t *s, store_author *au)
 {
-    return pg_row(s, PS_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
+    return pg_row_store(s, PS_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
 }
 
 int pg_category_insert(store_t *s, store_category *c)
 {
-    return pg_row(s, PS_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
+    return pg_row_store(s, PS_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
+}
+
+int pg_category_update(store_t *s, const store_category *c)
+{
+    return pg_row_store(s, PS_CATEGORY_UPDATE, &store_category_fields, c, NULL, NS_ENOTFOUND);
 }
 
 int pg_page_insert(store_t *s, store_page *p)
 {
-    return pg_row(s, PS_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
+    return pg_row_store(s, PS_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
 }
 
 int pg_setting_set(store_t *s, const char *key, const char *value)
 {
     store_setting kv = { key, value ? value : "" };
-    return pg_row(s, PS_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
+    return pg_row_store(s, PS_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
 }
 
 int pg_redirect_insert(store_t *s, const store_redirect *r)
 {
     if (r->status != 301 && r->status != 302)
         return NS_EINVAL;
-    return pg_row(s, PS_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
+    return pg_row_store(s, PS_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }
 
 int pg_redirect_put(store_t *s, const store_redirect *r)
 {
-    return pg_row(s, PS_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
+    return pg_row_store(s, PS_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
 }
 
 int pg_media_insert(store_t *s, store_media *m)
 {
-    return pg_row(s, PS_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
+    return pg_row_store(s, PS_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
 }
 
 int pg_media_update(store_t *s, const store_media *m)
 {
-    return pg_row(s, PS_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
+    return pg_row_store(s, PS_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
 }
 
 int pg_import_put(store_t *s, const store_import_item *it)
 {
-    return pg_row(s, PS_IMPORT_PUT, &store_import_fields, it, NULL, 0);
+    return pg_row_store(s, PS_IMPORT_PUT, &store_import_fields, it, NULL, 0);
 }
 
 int pg_setting_ensure(store_t *s, const char *key, const char *value)
 {
     store_setting kv = { key, value ? value : "" };
-    return pg_row(s, PS_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
+    return pg_row_store(s, PS_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
 }
 
 /* The same text from the same person is refused before the insert, in
@@ -246,9 +251,12 @@ static int pg_set_tags(pg_store *s, int64_t id, const int64_t *tag_ids, size_t n
 static int pg_article_fn(store_t *self, void *arg)
 {
     struct pg_article *x = arg;
+    /* an update returns the revision it made */
     struct pg_row_write w = { x->update ? PS_ARTICLE_UPDATE : PS_ARTICLE_INSERT,
-                              &store_article_fields, x->ar, x->update ? NULL : &x->ar->id,
-                              NS_ENOTFOUND };
+                              &store_article_fields, x->ar,
+                              x->update ? &x->ar->revision : &x->ar->id, NS_ENOTFOUND };
+    if (!x->update)
+        x->ar->revision = 0;
     int rc = pg_row_fn(self, &w);
     return rc ? rc : pg_set_tags(pgs(self), x->ar->id, x->tag_ids, x->ntags);
 }

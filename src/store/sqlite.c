@@ -580,6 +580,7 @@ const store_ops sq_ops = {
     .setting_list = sq_setting_list,
     .author_insert = sq_author_insert,
     .category_insert = sq_category_insert,
+    .category_update = sq_category_update,
     .tag_ensure = sq_tag_ensure,
     .article_insert = sq_article_insert,
     .article_update = sq_article_update,
@@ -607,6 +608,9 @@ const store_ops sq_ops = {
     .count = sq_count,
     .clear = sq_clear,
     .copied = sq_copied,
+    .nr_read = sq_nr_read, .nr_row = sq_nr_row, .nr_write = sq_nr_write,
+    .nr_articles = sq_nr_articles, .nr_match = sq_match,
+    .nr_match_clause = "a.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $%d)",
 };
 
 /* In WAL mode, FULL syncs the log at every commit, NORMAL only at

@@ -26,7 +26,7 @@ enum store_stmt_id {
     ST_CATEGORY_BY_SLUG, ST_CATEGORY_BY_ID, ST_CATEGORY_LIST,
     ST_TAG_BY_SLUG, ST_AUTHOR_BY_SLUG, ST_AUTHOR_LIST,
     ST_PAGE_BY_SLUG, ST_PAGE_LIST, ST_REDIRECT, ST_SETTING_GET, ST_SETTING_LIST,
-    ST_AUTHOR_INSERT, ST_CATEGORY_INSERT, ST_TAG_INSERT,
+    ST_AUTHOR_INSERT, ST_CATEGORY_INSERT, ST_CATEGORY_UPDATE, ST_TAG_INSERT,
     ST_ARTICLE_INSERT, ST_ARTICLE_UPDATE, ST_ARTICLE_DELETE,
     ST_ARTICLE_TAG_INSERT,
     ST_COMMENT_INSERT, ST_COMMENT_STATUS, ST_COMMENT_DELETE, ST_PAGE_INSERT, ST_SETTING_SET,
@@ -41,7 +41,8 @@ enum store_stmt_id {
     ST_IMPORT_GET, ST_IMPORT_BY_GUID, ST_IMPORT_REFS, ST_PAGE_UPDATE, ST_COMMENT_PARENT,
     ST_COMMENT_IMPORT, ST_COMMENT_REPLACE, ST_MEDIA_INSERT, ST_MEDIA_UPDATE, ST_IMPORT_PUT,
     ST_REDIRECT_PUT, ST_PAGE_CYCLE,
-    ST__COUNT
+    ST_NR,                  /* the newsroom's (store_nr) from here */
+    ST__COUNT = ST_NR + NR__COUNT
 };
 
 /* How long a statement waits for a lock before SQLITE_BUSY (the write
@@ -147,6 +148,7 @@ int sq_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
 int sq_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
 int sq_author_insert(store_t *s, store_author *au);
 int sq_category_insert(store_t *s, store_category *c);
+int sq_category_update(store_t *s, const store_category *c);
 int sq_tag_ensure(store_t *s, store_tag *t);
 int sq_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 int sq_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
@@ -213,6 +215,26 @@ int sq_row_set(store_t *s, const char *table, const char *key, const char *keyva
 int sq_count(store_t *s, const char *table, int64_t *n);
 int sq_clear(store_t *s, const char *table);
 int sq_copied(store_t *s);
+/* The newsroom's operations (sqlite_newsroom.c), contracts in store_impl.h. */
+int sq_nr_read(store_t *s, arena_t *a, enum store_nr q, const store_param *p, size_t np,
+               const store_fields *fs, void **rows, size_t *n);
+int sq_nr_row(store_t *s, enum store_nr q, const store_fields *fs, const void *row, int64_t *id,
+              int if_none);
+int sq_nr_write(store_t *s, enum store_nr q, const store_param *p, size_t np, int if_none);
+int sq_nr_articles(store_t *s, arena_t *a, const char *sql, const char *count_sql,
+                   const store_param *p, size_t np, struct store_article_list *out,
+                   int64_t *total);
+/* What the reads and writes of the other files lend it: a statement's
+ * rows through fs (sqlite_read.c: every row into a new array *out when n
+ * is not NULL, else the one row into *out, NS_ENOTFOUND without one); a
+ * checked one-row write in a savepoint (sqlite_write.c); the FTS5 query
+ * of a reader's query, every group required, NULL when it can match
+ * nothing (sqlite_search.c). */
+int sq_read_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs,
+                 void **out, size_t *n);
+int sq_row_store(sq_store *s, enum store_stmt_id stmt, const store_fields *fs, const void *row,
+                 int64_t *id, int if_none);
+const char *sq_match(arena_t *a, const query_t *q);
 extern const store_ops sq_ops;
 
 /* SQL text of each fixed statement. */

@@ -44,6 +44,9 @@ void store_bind_row(sqlite3_stmt *st, const store_fields *fs, const void *row)
         case STORE_F_BODY_FORMAT:
             store_bind_text(st, f->param, store_body_format_name(*(const body_format *)m));
             break;
+        case STORE_F_USER_ROLE:
+            store_bind_text(st, f->param, store_user_role_name(*(const user_role *)m));
+            break;
         }
     }
 }
@@ -80,6 +83,9 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
         case STORE_F_BODY_FORMAT:
             *(body_format *)m = store_body_format_parse((const char *)sqlite3_column_text(st, col));
             break;
+        case STORE_F_USER_ROLE:
+            *(user_role *)m = store_user_role_parse((const char *)sqlite3_column_text(st, col));
+            break;
         }
     }
 }
@@ -88,7 +94,7 @@ void store_read_row(arena_t *a, sqlite3_stmt *st, const store_fields *fs, void *
  * author, category and comment count. */
 void sq_article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
 {
-    enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5 }; /* after own columns */
+    enum { AUTHOR = 0, CATEGORY = 2, CATEGORY_PARENT = 4, COMMENTS = 5, IMAGE = 6 }; /* after own columns */
     const int j = (int)store_article_fields.n;
     memset(ar, 0, sizeof *ar);
     store_read_row(a, st, &store_article_fields, ar);
@@ -104,6 +110,9 @@ void sq_article_row(arena_t *a, sqlite3_stmt *st, store_article *ar)
         ar->category.parent_id = sqlite3_column_int64(st, j + CATEGORY_PARENT);
     }
     ar->comment_count = sqlite3_column_int64(st, j + COMMENTS);
+    ar->image_width = sqlite3_column_int(st, j + IMAGE);
+    ar->image_height = sqlite3_column_int(st, j + IMAGE + 1);
+    ar->image_variants = store_col_str(a, st, j + IMAGE + 2);
 }
 
 static int article_tags(sq_store *s, arena_t *a, store_article *ar)
@@ -449,8 +458,8 @@ int sq_last_modified(store_t *self, int64_t now, int64_t *when)
 
 /* Step st, filling structs described by fs; one row into *out if n is NULL
  * (NS_ENOTFOUND when none), else all rows into a new arena array. */
-static int rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs, void **out,
-                size_t *n)
+int sq_read_rows(sq_store *s, arena_t *a, sqlite3_stmt *st, const store_fields *fs,
+                 void **out, size_t *n)
 {
     size_t sz = fs->size, cap = n ? 0 : 1, cnt = 0;
     char *items = n ? NULL : *out;
@@ -482,7 +491,7 @@ static int by_text(sq_store *s, arena_t *a, enum store_stmt_id id, const char *n
         return NS_EINVAL;
     store_bind_text(st, name, key);
     memset(out, 0, fs->size);
-    return rows(s, a, st, fs, &out, NULL);
+    return sq_read_rows(s, a, st, fs, &out, NULL);
 }
 
 /* The one row of statement `id` for :id = key (NS_ENOTFOUND if none). */
@@ -494,7 +503,7 @@ static int by_id(sq_store *s, arena_t *a, enum store_stmt_id id, int64_t key,
         return NS_EINTERNAL;
     store_bind_int(st, ":id", key);
     memset(out, 0, fs->size);
-    return rows(s, a, st, fs, &out, NULL);
+    return sq_read_rows(s, a, st, fs, &out, NULL);
 }
 
 /* All rows of an unparameterised statement. */
@@ -504,7 +513,7 @@ static int all_rows(sq_store *s, arena_t *a, enum store_stmt_id id, const store_
     sqlite3_stmt *st = store_stmt(s, id);
     if (!st)
         return NS_EINTERNAL;
-    return rows(s, a, st, fs, out, n);
+    return sq_read_rows(s, a, st, fs, out, n);
 }
 
 static int comment_list(sq_store *s, arena_t *a, enum store_stmt_id id, int64_t article_id,
@@ -519,7 +528,7 @@ static int comment_list(sq_store *s, arena_t *a, enum store_stmt_id id, int64_t 
     store_bind_int(st, ":article", article_id);
     store_bind_text(st, ":status", name);
     store_dep_note(s, STORE_DEP_COMMENTS, article_id);
-    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
 int sq_comment_list(store_t *self, arena_t *a, int64_t article_id, comment_status cs,
@@ -607,7 +616,7 @@ int sq_comment_list_any(store_t *self, arena_t *a, int64_t article_id, store_com
         return NS_EINTERNAL;
     store_bind_int(st, ":article", article_id);
     store_dep_note(s, STORE_DEP_COMMENTS, article_id);
-    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
 int sq_media_get(store_t *self, arena_t *a, int64_t id, store_media *out)
@@ -624,7 +633,7 @@ int sq_media_list(store_t *self, arena_t *a, int64_t after, int limit, store_med
         return NS_EINTERNAL;
     store_bind_int(st, ":after", after);
     store_bind_int(st, ":limit", limit);
-    return rows(s, a, st, &store_media_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_media_fields, (void **)out, n);
 }
 
 /* Statement `id` of the import map bound with an item's key. */
@@ -650,12 +659,12 @@ int sq_import_get(store_t *self, arena_t *a, const char *source, import_kind kin
         if (!st)
             return NS_EINTERNAL;
         store_bind_text(st, ":guid", guid);
-        rc = rows(s, a, st, &store_import_fields, (void **)&out, NULL);
+        rc = sq_read_rows(s, a, st, &store_import_fields, (void **)&out, NULL);
     }
     if (rc != NS_ENOTFOUND)
         return rc;
     sqlite3_stmt *st = import_stmt(s, ST_IMPORT_GET, source, kind, wp_id);
-    return st ? rows(s, a, st, &store_import_fields, (void **)&out, NULL) : NS_EINTERNAL;
+    return st ? sq_read_rows(s, a, st, &store_import_fields, (void **)&out, NULL) : NS_EINTERNAL;
 }
 
 int sq_import_refs(store_t *self, arena_t *a, const char *source, import_kind kind, int64_t after,
@@ -667,7 +676,7 @@ int sq_import_refs(store_t *self, arena_t *a, const char *source, import_kind ki
         return NS_EINTERNAL;
     store_bind_int(st, ":after", after);
     store_bind_int(st, ":limit", limit);
-    return rows(s, a, st, &store_import_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_import_fields, (void **)out, n);
 }
 
 int sq_redirect_lookup(store_t *self, arena_t *a, const char *path, store_redirect *out)
@@ -724,7 +733,7 @@ int sq_comment_recent(store_t *self, arena_t *a, const char *status, int limit,
         return NS_EINTERNAL;
     store_bind_text(st, ":status", status);
     store_bind_int(st, ":limit", limit);
-    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
 int sq_comment_known(store_t *self, const char *name, const char *email, bool *known)
@@ -766,7 +775,7 @@ int sq_comment_threads(store_t *self, arena_t *a, int64_t article_id, int64_t fi
     store_bind_int(st, ":limit", limit);
     store_bind_int(st, ":offset", first);
     store_dep_note(s, STORE_DEP_COMMENTS, article_id);
-    return rows(s, a, st, &store_comment_fields, (void **)out, n);
+    return sq_read_rows(s, a, st, &store_comment_fields, (void **)out, n);
 }
 
 int sq_comment_stats(store_t *self, int64_t article_id, store_comment_stats *out)

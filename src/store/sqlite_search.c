@@ -240,6 +240,11 @@ static const char *match_text(arena_t *a, const query_t *q, bool any)
     return groups ? buf_cstr(&b) : NULL;
 }
 
+const char *sq_match(arena_t *a, const query_t *q)
+{
+    return match_text(a, q, false);
+}
+
 /* A match: what the order is decided by. */
 typedef struct search_match {
     int64_t id, pub;
@@ -352,7 +357,7 @@ static int search_card(sq_store *s, arena_t *a, const search_match *m, store_sea
     if (rc == SQLITE_ROW) {
         sq_article_row(a, st, &h->article);
         h->article.comment_count = 0; /* as a list without comments */
-        h->text = store_col_str(a, st, (int)store_article_fields.n + 6); /* after SQL_ART_COLS */
+        h->text = store_col_str(a, st, (int)store_article_fields.n + SQL_ART_JOINED); /* after SQL_ART_COLS */
         h->score = m->score;
     }
     return store_done(st, rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? NS_EINTERNAL

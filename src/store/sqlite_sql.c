@@ -105,21 +105,26 @@ const char *const store_sql[ST__COUNT] = {
         " VALUES (:slug, :name, :bio, :email, :avatar)",
     [ST_CATEGORY_INSERT] = "INSERT INTO categories(parent_id, slug, name, description, position)"
         " VALUES (:parent, :slug, :name, :description, :position)",
+    [ST_CATEGORY_UPDATE] = "UPDATE categories SET parent_id = :parent, slug = :slug, name = :name,"
+        " description = :description, position = :position WHERE id = :id",
     [ST_TAG_INSERT] = "INSERT INTO tags(slug, name) VALUES (:slug, :name)"
         " ON CONFLICT(slug) DO NOTHING",
     [ST_ARTICLE_INSERT] = "INSERT INTO articles(slug, title, kicker, lead, body_md, source,"
         " video_url, image_url, image_alt, image_caption, status, comments_open, created_at,"
-        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format)"
+        " published_at, updated_at, author_id, category_id, body_html, sticky, video, body_format,"
+        " breaking, trashed_at, revision, image_id)"
         " VALUES (:slug, :title, :kicker, :lead, :body, :source, :video, :image, :image_alt,"
         " :image_caption, :status, :comments_open, :created, :published, :updated, :author,"
-        " :category, :body_html, :sticky, :is_video, :format)",
+        " :category, :body_html, :sticky, :is_video, :format, :breaking, :trashed, 0, :image_id)",
     [ST_ARTICLE_UPDATE] = "UPDATE articles SET slug = :slug, title = :title, kicker = :kicker,"
         " lead = :lead, body_md = :body, body_html = :body_html, source = :source, video_url = :video,"
         " image_url = :image, image_alt = :image_alt, image_caption = :image_caption,"
-        " status = :status, comments_open = :comments_open, created_at = :created,"
+        " status = CASE WHEN trashed_at = 0 THEN :status ELSE 'draft' END,"
+        " comments_open = :comments_open, created_at = :created,"
         " published_at = :published, updated_at = :updated, author_id = :author,"
-        " category_id = :category, sticky = :sticky, video = :is_video, body_format = :format"
-        " WHERE id = :id",
+        " category_id = :category, sticky = :sticky, video = :is_video, body_format = :format,"
+        " breaking = :breaking, image_id = :image_id, revision = revision + 1"
+        " WHERE id = :id RETURNING revision",
     [ST_ARTICLE_DELETE] = "DELETE FROM articles WHERE id = :id",
     [ST_ARTICLE_TAG_INSERT] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id)"
         " VALUES (:article, :tag)",
@@ -211,13 +216,30 @@ const char *const store_sql[ST__COUNT] = {
         " user_agent = :ua, status = :status, created_at = :created, fingerprint = :fp,"
         " thread_no = " SQL_COMMENT_RENUMBER(":parent", ":article") " WHERE id = :id",
     [ST_MEDIA_INSERT] = "INSERT INTO media(url, title, alt, caption, description, mime,"
-        " article_id, created_at) VALUES (:url, :title, :alt, :caption, :description, :mime,"
-        " :article, :created)",
+        " article_id, created_at, width, height, bytes, variants, user_id) VALUES (:url, :title,"
+        " :alt, :caption, :description, :mime, :article, :created, :width, :height, :bytes,"
+        " coalesce(:variants, ''), :user)",
     [ST_MEDIA_UPDATE] = "UPDATE media SET url = :url, title = :title, alt = :alt,"
         " caption = :caption, description = :description, mime = :mime, article_id = :article,"
-        " created_at = :created WHERE id = :id",
+        " created_at = :created, width = :width, height = :height, bytes = :bytes,"
+        " variants = coalesce(:variants, ''), user_id = :user WHERE id = :id",
     [ST_IMPORT_PUT] = "INSERT INTO import_items(source, kind, wp_id, guid, local_id, hash, ref)"
         " VALUES (:source, :kind, :wp_id, :guid, :local, :hash, :ref)"
         " ON CONFLICT(source, kind, wp_id) DO UPDATE SET guid = excluded.guid,"
         " local_id = excluded.local_id, hash = excluded.hash, ref = excluded.ref",
+
+#define SQ_P(n) "?" #n
+#define SQ_W(text) text
+    SQL_NR(ST_NR, SQ_W, SQ_P, "LIKE", "", "IS NOT"),
+    [ST_NR + NR_USER_INSERT] = SQL_NR_USER_INSERT
+        " VALUES (:id, :login, :pass, :role, :disabled, :created)",
+    [ST_NR + NR_USER_UPDATE] = "UPDATE users SET login = :login, pass_hash = :pass, role = :role,"
+        " disabled = :disabled WHERE id = :id",
+    [ST_NR + NR_SESSION_INSERT] = SQL_NR_SESSION_INSERT
+        " VALUES (:id_hash, :user, :created, :seen, :ua)",
+    [ST_NR + NR_REVISION_INSERT] = SQL_NR_REVISION_INSERT
+        " VALUES (:article, :user, :created, :revision, :title, :slug, :kicker, :lead, :body,"
+        " :source, :video, :format)",
+    [ST_NR + NR_COMMENT_UPDATE] = "UPDATE comments SET author_name = :name, author_email = :email,"
+        " author_url = :url, body = :body WHERE id = :id",
 };

@@ -39,17 +39,18 @@ static int row_write(store_t *self, void *arg)
     if (!st)
         return NS_EINTERNAL;
     store_bind_row(st, x->fs, x->row);
-    int changes = 0, rc = step_write(s, st, &changes);
-    if (rc == 0 && changes == 0)
-        rc = x->if_none;
-    if (rc == 0 && x->id)
-        *x->id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    int rc = store_step(s, st);
+    /* a statement with RETURNING gives its value as a row */
+    bool wrote = rc == SQLITE_ROW || (rc == SQLITE_DONE && sqlite3_changes(s->db) > 0);
+    if (wrote && x->id)
+        *x->id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : sqlite3_last_insert_rowid(s->db);
+    rc = store_done(st, store_map_rc(rc));
+    return rc ? rc : wrote ? 0 : x->if_none;
 }
 
 /* check_row, then row_write in a savepoint of its own. */
-static int row_store(sq_store *s, enum store_stmt_id stmt, const store_fields *fs,
-                     const void *row, int64_t *id, int if_none)
+int sq_row_store(sq_store *s, enum store_stmt_id stmt, const store_fields *fs, const void *row,
+                 int64_t *id, int if_none)
 {
     struct row_ctx x = { stmt, fs, row, id, if_none };
     int rc = store_check_row(fs, row);
@@ -61,13 +62,18 @@ static int row_store(sq_store *s, enum store_stmt_id stmt, const store_fields *f
 int sq_author_insert(store_t *self, store_author *au)
 {
     sq_store *s = sq(self);
-    return row_store(s, ST_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
+    return sq_row_store(s, ST_AUTHOR_INSERT, &store_author_fields, au, &au->id, 0);
 }
 
 int sq_category_insert(store_t *self, store_category *c)
 {
     sq_store *s = sq(self);
-    return row_store(s, ST_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
+    return sq_row_store(s, ST_CATEGORY_INSERT, &store_category_fields, c, &c->id, 0);
+}
+
+int sq_category_update(store_t *self, const store_category *c)
+{
+    return sq_row_store(sq(self), ST_CATEGORY_UPDATE, &store_category_fields, c, NULL, NS_ENOTFOUND);
 }
 
 struct tag_ctx {
@@ -159,8 +165,11 @@ static int article_write(store_t *self, void *arg)
 {
     sq_store *s = sq(self);
     struct article_ctx *x = arg;
+    /* an update returns the revision it made */
     struct row_ctx w = { x->update ? ST_ARTICLE_UPDATE : ST_ARTICLE_INSERT, &store_article_fields,
-                         x->ar, x->update ? NULL : &x->ar->id, NS_ENOTFOUND };
+                         x->ar, x->update ? &x->ar->revision : &x->ar->id, NS_ENOTFOUND };
+    if (!x->update)
+        x->ar->revision = 0;
     int rc = row_write(&s->base, &w);
     return rc ? rc : article_set_tags(s, x->ar->id, x->tag_ids, x->ntags);
 }
@@ -253,20 +262,20 @@ int sq_comment_delete(store_t *self, int64_t id)
 int sq_page_insert(store_t *self, store_page *p)
 {
     sq_store *s = sq(self);
-    return row_store(s, ST_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
+    return sq_row_store(s, ST_PAGE_INSERT, &store_page_fields, p, &p->id, 0);
 }
 
 int sq_setting_set(store_t *self, const char *key, const char *value)
 {
     sq_store *s = sq(self);
     store_setting kv = { key, value ? value : "" };
-    return row_store(s, ST_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
+    return sq_row_store(s, ST_SETTING_SET, &store_setting_fields, &kv, NULL, 0);
 }
 
 int sq_setting_ensure(store_t *self, const char *key, const char *value)
 {
     store_setting kv = { key, value ? value : "" };
-    return row_store(sq(self), ST_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
+    return sq_row_store(sq(self), ST_SETTING_ENSURE, &store_setting_fields, &kv, NULL, 0);
 }
 
 int sq_redirect_insert(store_t *self, const store_redirect *r)
@@ -274,12 +283,12 @@ int sq_redirect_insert(store_t *self, const store_redirect *r)
     sq_store *s = sq(self);
     if (r->status != 301 && r->status != 302)
         return NS_EINVAL;
-    return row_store(s, ST_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
+    return sq_row_store(s, ST_REDIRECT_INSERT, &store_redirect_fields, r, NULL, 0);
 }
 
 int sq_redirect_put(store_t *self, const store_redirect *r)
 {
-    return row_store(sq(self), ST_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
+    return sq_row_store(sq(self), ST_REDIRECT_PUT, &store_redirect_fields, r, NULL, 0);
 }
 
 /* A row write after a check: statement `check`, bound with the row, must
@@ -330,15 +339,15 @@ int sq_comment_import(store_t *self, store_comment *c)
 
 int sq_media_insert(store_t *self, store_media *m)
 {
-    return row_store(sq(self), ST_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
+    return sq_row_store(sq(self), ST_MEDIA_INSERT, &store_media_fields, m, &m->id, 0);
 }
 
 int sq_media_update(store_t *self, const store_media *m)
 {
-    return row_store(sq(self), ST_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
+    return sq_row_store(sq(self), ST_MEDIA_UPDATE, &store_media_fields, m, NULL, NS_ENOTFOUND);
 }
 
 int sq_import_put(store_t *self, const store_import_item *it)
 {
-    return row_store(sq(self), ST_IMPORT_PUT, &store_import_fields, it, NULL, 0);
+    return sq_row_store(sq(self), ST_IMPORT_PUT, &store_import_fields, it, NULL, 0);
 }

@@ -419,6 +419,11 @@ int store_category_insert(store_t *s, store_category *c)
     return s->ops->category_insert(s, c);
 }
 
+int store_category_update(store_t *s, const store_category *c)
+{
+    return s->ops->category_update(s, c);
+}
+
 int store_tag_ensure(store_t *s, store_tag *t)
 {
     return s->ops->tag_ensure(s, t);

@@ -73,6 +73,21 @@ typedef struct store_article {
     bool sticky;                  /* shown first on the home page */
     bool video;                   /* a video report (the headline's «(شاهد)»),
                                      with or without video_url */
+    bool breaking;                /* breaking news: marked on cards and the page */
+    /* In the trash since this time (0: not). A trashed article is kept as a
+     * draft (invisible); restoring it clears trashed_at and leaves it a draft. */
+    int64_t trashed_at;
+    /* Incremented by the store on every store_article_update (never by the
+     * caller): an editor saves only over the revision it read, so a second
+     * editor's save cannot silently overwrite the first's (admin editor). */
+    int64_t revision;
+    int64_t image_id;             /* featured image's media row; 0: none (image_url
+                                     may still name one, as imports leave it) */
+    /* Filled by reads from the media row of image_id (0 / NULL without
+     * one): the original's size, and its variants' widths ("320,640"),
+     * for srcset, width and height on cards and pages. */
+    int image_width, image_height;
+    const char *image_variants;
     int64_t created_at, published_at, updated_at;
     int64_t author_id, category_id;
     /* Filled by reads: */
@@ -125,6 +140,13 @@ typedef struct store_media {
     const char *title, *alt, *caption, *description, *mime;
     int64_t article_id;           /* the article it was attached to; 0: none */
     int64_t created_at;
+    int width, height;            /* pixels of the original (0: unknown, not an image) */
+    int64_t bytes;                /* size of the original file (0: unknown) */
+    /* Widths of the resized variants made so far, ascending, comma separated
+     * ("320,640,1280"; "" while none is made). Each width w exists as
+     * NAME-w.webp and NAME-w.jpg beside the original (media/image.h). */
+    const char *variants;
+    int64_t user_id;              /* who uploaded it; 0: imported */
 } store_media;
 
 /* What a site imported from another one (src/import/): the row each of
@@ -147,6 +169,58 @@ typedef struct store_import_item {
                                      everything is in (a post's featured image, a
                                      page's parent); 0: none */
 } store_import_item;
+
+/* ---- the newsroom: people who sign in, their sessions, revisions ---- */
+
+/* Roles with WordPress's meaning, each able to do all the lower ones can:
+ * a contributor writes own drafts and submits them for review, an author
+ * publishes own articles, an editor handles everyone's articles, comments
+ * and categories, an admin also users and settings. Stored as their
+ * names ("contributor"...). */
+typedef enum {
+    ROLE_NONE = 0, ROLE_CONTRIBUTOR, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN
+} user_role;
+
+/* Someone who signs in to /admin. Every user is an author (the byline
+ * they write under): users.id is authors.id. */
+typedef struct store_user {
+    int64_t id;                   /* = author id */
+    const char *login;            /* unique sign-in name */
+    const char *pass_hash;        /* crypto_pwhash_str text; NULL/"": cannot sign in */
+    user_role role;
+    bool disabled;                /* cannot sign in; sessions refused */
+    int64_t created_at;
+    store_author author;          /* filled by reads */
+} store_user;
+
+/* A signed-in browser. The cookie holds a random id; the store only ever
+ * sees its keyed hash (core/secret.h secret_hash). */
+typedef struct store_session {
+    const char *id_hash;          /* key */
+    int64_t user_id;
+    int64_t created_at;           /* absolute expiry counts from here */
+    int64_t seen_at;              /* idle expiry counts from here */
+    const char *user_agent;       /* shown on the user's sessions list; may be NULL */
+} store_session;
+
+/* One saved state of an article's text (every save keeps one). */
+typedef struct store_revision {
+    int64_t id, article_id;
+    int64_t user_id;              /* who saved it; 0: unknown (command line, import) */
+    int64_t created_at;
+    int64_t revision;             /* the article's revision number this text became */
+    const char *title, *slug, *kicker, *lead, *body_md, *source, *video_url;
+    body_format body_format;
+} store_revision;
+
+/* The newsroom's list of articles: any status, filtered. */
+typedef struct store_admin_query {
+    int status;                   /* -1: any but trashed; else an article_status */
+    bool trashed;                 /* only trashed ones (status ignored) */
+    int64_t category_id, author_id; /* 0: any (category without descendants) */
+    const query_t *text;          /* NULL: none; else the articles matching every group */
+    int limit, offset;            /* limit 1..100 */
+} store_admin_query;
 
 typedef struct store_setting {
     const char *key, *value;
@@ -181,6 +255,9 @@ struct store_article_list {
  * names it); NULL if out of range. */
 const char *store_article_status_name(article_status st);
 const char *store_comment_status_name(comment_status st);
+const char *store_user_role_name(user_role r);
+/* Role from its stored name; ROLE_NONE for an unknown one. */
+user_role store_user_role_parse(const char *name);
 
 /* Status from its stored name; unknown or NULL names read as the first. */
 article_status store_article_status_parse(const char *name);
@@ -341,7 +418,9 @@ int store_streaming(store_t *s);
 /* Visible article by slug, with author, category and tags (comment_count
  * is left 0: store_comment_count counts an article's comments). */
 int store_article_by_slug(store_t *s, arena_t *a, const char *slug, int64_t now, store_article *out);
-/* Any article by id whatever its status, same fields. */
+/* Any article by id whatever its status, same fields. Read inside a
+ * write transaction, the row is kept from other writers until it ends: a
+ * check made on it (the revision an editor read) holds for the write. */
 int store_article_by_id(store_t *s, arena_t *a, int64_t id, store_article *out);
 /* Visible articles, newest first, with author and category (and body/tags if asked). */
 int store_article_list(store_t *s, arena_t *a, const store_query *q, struct store_article_list *out);
@@ -542,6 +621,39 @@ int store_import_refs(store_t *s, arena_t *a, const char *source, import_kind ki
 /* Redirect for an exact decoded path. */
 int store_redirect_lookup(store_t *s, arena_t *a, const char *path, store_redirect *out);
 
+/* ---- the newsroom's reads ---- */
+
+/* A user by id or by login, with its author; NS_ENOTFOUND if none. */
+int store_user_get(store_t *s, arena_t *a, int64_t id, store_user *out);
+int store_user_by_login(store_t *s, arena_t *a, const char *login, store_user *out);
+/* Every user, by login. */
+int store_user_list(store_t *s, arena_t *a, store_user **out, size_t *n);
+/* A session by the hash of its id; NS_ENOTFOUND if none. */
+int store_session_get(store_t *s, arena_t *a, const char *id_hash, store_session *out);
+/* A user's sessions, newest first. */
+int store_session_list(store_t *s, arena_t *a, int64_t user_id, store_session **out, size_t *n);
+/* Failed sign-ins recorded under key since `since` (store_login_failed). */
+int store_login_failures(store_t *s, const char *key, int64_t since, int64_t *count);
+/* Articles for the newsroom's list, most recently changed first, with
+ * author and category (no body), and how many match in all. */
+int store_admin_articles(store_t *s, arena_t *a, const store_admin_query *q,
+                         struct store_article_list *out, int64_t *total);
+/* An article's revisions, newest first, without their text fields but
+ * title (a list to choose from); one revision with every field. */
+int store_revision_list(store_t *s, arena_t *a, int64_t article_id, store_revision **out,
+                        size_t *n);
+int store_revision_get(store_t *s, arena_t *a, int64_t id, store_revision *out);
+/* Comments with status st (or any when st is -1), newest first, every
+ * field, a page of them (limit 1..1000); and how many there are with that status. */
+int store_comment_queue(store_t *s, arena_t *a, int st, int limit, int offset,
+                        store_comment **out, size_t *n);
+int store_comment_status_count(store_t *s, int st, int64_t *count);
+/* Media whose title, alt text or file name holds text (NULL or "": all),
+ * newest first, a page of them (limit 1..1000), and how many match; case-insensitive for
+ * Latin letters. */
+int store_media_search(store_t *s, arena_t *a, const char *text, int limit, int offset,
+                       store_media **out, size_t *n, int64_t *total);
+
 /* Setting value, NS_ENOTFOUND if unset. */
 int store_setting_get(store_t *s, arena_t *a, const char *key, const char **value);
 /* All settings by key. */
@@ -552,13 +664,19 @@ int store_setting_list(store_t *s, arena_t *a, store_setting **out, size_t *n);
  * invalid field (empty title/slug, non-UTF-8). */
 int store_author_insert(store_t *s, store_author *au);
 int store_category_insert(store_t *s, store_category *c);
+/* Every field of c by c->id (the navigation's order is position);
+ * NS_ENOTFOUND if there is none. */
+int store_category_update(store_t *s, const store_category *c);
 /* Tag by name: returns the existing one (same slug) or inserts it. */
 int store_tag_ensure(store_t *s, store_tag *t);
 /* Insert article with its tags (tag ids) */
 int store_article_insert(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
-/* Update every field of ar (by ar->id) and replace its tags; sets updated_at
- * if ar->updated_at is 0. A writer changing body_md sets body_html to its
- * rendering (or NULL); left as read, it is cleared by the database. */
+/* Update every field of ar (by ar->id) but trashed_at and replace its tags; sets updated_at
+ * if ar->updated_at is 0; the stored revision becomes the stored one plus
+ * one (ar->revision is set to it; what the caller put there is ignored). A writer changing body_md sets body_html to its
+ * rendering (or NULL); left as read, it is cleared by the database. An
+ * article in the trash stays a draft whatever status ar has. NS_ENOTFOUND
+ * if there is none. */
 int store_article_update(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
 int store_article_delete(store_t *s, int64_t id);
 /* A comment. NS_EINVAL when the article is gone or the parent (if any) is
@@ -593,6 +711,42 @@ int store_redirect_insert(store_t *s, const store_redirect *r);
 /* Insert, or replace the target and status of the redirect from
  * r->from_path. */
 int store_redirect_put(store_t *s, const store_redirect *r);
+
+/* ---- the newsroom's writes ---- */
+
+/* A user for an existing author (u->id = its author id); NS_EEXIST when
+ * the login or the author already has a user. */
+int store_user_insert(store_t *s, const store_user *u);
+/* Every field of u by u->id (login, pass_hash, role, disabled). */
+int store_user_update(store_t *s, const store_user *u);
+int store_session_insert(store_t *s, const store_session *ss);
+/* Set seen_at; NS_ENOTFOUND if the session is gone. */
+int store_session_touch(store_t *s, const char *id_hash, int64_t seen_at);
+int store_session_delete(store_t *s, const char *id_hash);
+/* Every session of a user ("log out everywhere", a new password, a user
+ * disabled), but the one whose hash is keep (NULL: none kept). */
+int store_session_delete_user(store_t *s, int64_t user_id, const char *keep);
+/* Sessions created before created_before or idle since seen_before. */
+int store_session_prune(store_t *s, int64_t created_before, int64_t seen_before);
+/* Record a failed sign-in under key (an account's or an address's) at
+ * time now; every key's failures older than `forget` seconds before now
+ * are dropped meanwhile. */
+int store_login_failed(store_t *s, const char *key, int64_t now, int64_t forget);
+/* Forget key's failures (a successful sign-in). */
+int store_login_clear(store_t *s, const char *key);
+/* Keep a revision (r->id set). */
+int store_revision_insert(store_t *s, store_revision *r);
+/* Into the trash (trashed_at = now, status draft) or out of it
+ * (trashed_at 0, still a draft); either counts as a revision (an editor's
+ * save over what it read before conflicts); NS_ENOTFOUND if no such
+ * article. */
+int store_article_trash(store_t *s, int64_t id, int64_t now);
+int store_article_restore(store_t *s, int64_t id);
+/* A comment's author_name, author_email, author_url and body replaced
+ * (moderation's edit); NS_ENOTFOUND if there is none. */
+int store_comment_update(store_t *s, const store_comment *c);
+/* NS_ENOTFOUND if there is none; articles showing it keep no reference. */
+int store_media_delete(store_t *s, int64_t id);
 
 /* ---- moving a whole site between databases (nashra db copy) ---- */
 

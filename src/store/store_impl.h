@@ -8,7 +8,46 @@
 #ifndef NS_STORE_STORE_IMPL_H
 #define NS_STORE_STORE_IMPL_H
 
+#include "store/fields.h"
 #include "store/store.h"
+
+/* The newsroom's statements (newsroom.c runs them through the nr_*
+ * operations below): the same on both backends but for their text, which
+ * each keeps at its statement number for them plus this one (sqlite_sql.c,
+ * pg_sql.c). Reads and parameter writes take numbered parameters (?1 on
+ * SQLite, $1 on PostgreSQL) in the order newsroom.c gives them; row
+ * writes bind a struct through its field table (fields.h). */
+enum store_nr {
+    NR_USER_GET, NR_USER_BY_LOGIN, NR_USER_LIST, NR_SESSION_GET, NR_SESSION_LIST,
+    NR_LOGIN_FAILURES, NR_REVISION_LIST, NR_REVISION_GET, NR_COMMENT_QUEUE,
+    NR_COMMENT_QUEUE_ANY, NR_COMMENT_COUNT, NR_COMMENT_COUNT_ANY, NR_MEDIA_SEARCH,
+    NR_MEDIA_COUNT,
+    /* row writes */
+    NR_USER_INSERT, NR_USER_UPDATE, NR_SESSION_INSERT, NR_REVISION_INSERT, NR_COMMENT_UPDATE,
+    /* parameter writes */
+    NR_SESSION_TOUCH, NR_SESSION_DELETE, NR_SESSION_DELETE_USER, NR_SESSION_PRUNE,
+    NR_LOGIN_FAILED, NR_LOGIN_FORGET, NR_LOGIN_CLEAR, NR_ARTICLE_TRASH, NR_ARTICLE_RESTORE,
+    NR_MEDIA_DELETE,
+    NR__COUNT
+};
+
+/* A parameter of a newsroom statement: text (NULL: SQL NULL) or an
+ * integer. */
+typedef struct store_param {
+    bool is_text;
+    const char *text;
+    int64_t num;
+} store_param;
+#define STORE_TEXT(t) ((store_param){ .is_text = true, .text = (t) })
+#define STORE_NUM(n) ((store_param){ .num = (n) })
+/* One parameter write (nr_write) as the backends pass it to their write
+ * path. */
+typedef struct store_nr_call {
+    enum store_nr q;
+    const store_param *p;
+    size_t np;
+    int if_none;
+} store_nr_call;
 
 /* Each member has the contract of the store.h function of the same name
  * (without the store_ prefix). */
@@ -68,6 +107,7 @@ typedef struct store_ops {
     int (*setting_list)(store_t *s, arena_t *a, store_setting **out, size_t *n);
     int (*author_insert)(store_t *s, store_author *au);
     int (*category_insert)(store_t *s, store_category *c);
+    int (*category_update)(store_t *s, const store_category *c);
     int (*tag_ensure)(store_t *s, store_tag *t);
     int (*article_insert)(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
     int (*article_update)(store_t *s, store_article *ar, const int64_t *tag_ids, size_t ntags);
@@ -127,6 +167,31 @@ typedef struct store_ops {
     int (*count)(store_t *s, const char *table, int64_t *n);
     int (*clear)(store_t *s, const char *table);
     int (*copied)(store_t *s);
+    /* The newsroom's (newsroom.c). nr_read: statement q with parameters
+     * p[0..np), its rows read through fs onto arena a: all of them into
+     * a new array *rows (n not NULL), or the one row into the struct at
+     * *rows (n NULL; NS_ENOTFOUND when there is none). nr_row: store_check_row,
+     * then statement q binding row through fs, through the write path; id
+     * (if not NULL) gets the new row's id; if_none when no row was
+     * written. nr_write: statement q with parameters, through the write
+     * path; if_none when it changed no row. */
+    int (*nr_read)(store_t *s, arena_t *a, enum store_nr q, const store_param *p, size_t np,
+                   const store_fields *fs, void **rows, size_t *n);
+    int (*nr_row)(store_t *s, enum store_nr q, const store_fields *fs, const void *row,
+                  int64_t *id, int if_none);
+    int (*nr_write)(store_t *s, enum store_nr q, const store_param *p, size_t np, int if_none);
+    /* The newsroom's article list: rows of SQL_ART_COLS (no body, no
+     * comment count) of the statement text `sql` (store_admin_sql) with
+     * parameters p[0..np), and the count of its count text. */
+    int (*nr_articles)(store_t *s, arena_t *a, const char *sql, const char *count_sql,
+                       const store_param *p, size_t np, struct store_article_list *out,
+                       int64_t *total);
+    /* q as this backend's text search expression for the parameter of
+     * STORE_ADMIN_TEXT's clause; NULL when it can match nothing. */
+    const char *(*nr_match)(arena_t *a, const query_t *q);
+    /* The clause keeping the articles whose indexed text matches
+     * parameter %d (printf format, one %d). */
+    const char *nr_match_clause;
 } store_ops;
 
 /* The generic handle: every backend's connection struct begins with it. */

@@ -3,7 +3,7 @@
 // through playwright-core with no network beyond this machine, and runs
 // axe-core in a page.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -109,4 +109,43 @@ export async function axeViolations(page) {
   await page.addScriptTag({ content: AXE });
   return page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })));
+}
+
+// A user of the site at dir made through the command line, the password
+// given on standard input as a script would.
+export function addUser(dir, role, login, password, displayName) {
+  const args = ['user', dir, 'add', '--role', role, login];
+  if (displayName) args.push('--display-name', displayName);
+  const r = spawnSync(BIN, args, { input: `${password}\n`, encoding: 'utf8', env: ENV });
+  if (r.status !== 0) throw new Error(`nashra user add: ${r.stderr}`);
+}
+
+// Sign in through the newsroom's form in page; fails if the sign-in page
+// comes back.
+export async function signIn(page, base, login, password) {
+  await page.goto(`${base}/admin/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('form.login [type=submit]')]);
+  if (new URL(page.url()).pathname.startsWith('/admin/login'))
+    throw new Error(`sign-in refused, still at ${page.url()}`);
+}
+
+// The Nu checker's errors in the pages (name → HTML).
+export function vnuErrors(pages) {
+  const jar = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
+  const dir = mkdtempSync(join(tmpdir(), 'nashra-vnu-'));
+  try {
+    const files = Object.entries(pages).map(([name, html]) => {
+      const f = join(dir, `${name}.html`);
+      writeFileSync(f, html);
+      return f;
+    });
+    const r = spawnSync('java', ['-jar', jar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8' });
+    const out = (r.stderr || r.stdout || '').trim();
+    const msgs = out ? JSON.parse(out).messages : [];
+    return msgs.filter((m) => m.type === 'error' || m.type === 'non-document-error');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

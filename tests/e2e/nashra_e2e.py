@@ -20,6 +20,7 @@ import html
 import html.parser
 import http.client
 import itertools
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -383,6 +384,47 @@ class Response:
         return [v for k, v in self.header_lines if k.lower() == n]
 
 
+def init_site(site_dir, demo, cli_args=()):
+    args = ["init", site_dir] + (["--demo"] if demo else []) + list(cli_args)
+    r = run_cli(*args, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("nashra %s failed (%s): %s" % (" ".join(args), r.returncode, r.stderr))
+
+
+DEMO_TEMPLATE_SECONDS = 120
+_demo_template = {}         # pid -> (directory, time made)
+
+
+def demo_template():
+    """The directory of an SQLite demo site made by this process less than
+    DEMO_TEMPLATE_SECONDS ago, for a new site to be a copy of: the same
+    binary makes the same demo every time, only its dates follow the clock,
+    and making one costs seconds of CPU under the sanitizers, which most
+    test classes would spend again. Removed when the process ends."""
+    made = _demo_template.get(os.getpid())
+    if made is not None and time.monotonic() - made[1] < DEMO_TEMPLATE_SECONDS:
+        return made[0]
+    tmp = tempfile.mkdtemp(prefix="nashra-e2e-demo-")
+    try:
+        init_site(os.path.join(tmp, "site"), True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if made is not None:
+        shutil.rmtree(os.path.dirname(made[0]), ignore_errors=True)
+    else:
+        # run at the exit of this process, the worker processes of
+        # run.py included (which end without running atexit's functions)
+        multiprocessing.util.Finalize(None, _remove_demo_template, args=(os.getpid(),), exitpriority=0)
+    _demo_template[os.getpid()] = (os.path.join(tmp, "site"), time.monotonic())
+    return _demo_template[os.getpid()][0]
+
+
+def _remove_demo_template(pid):
+    if os.getpid() == pid and pid in _demo_template:
+        shutil.rmtree(os.path.dirname(_demo_template.pop(pid)[0]), ignore_errors=True)
+
+
 class Site:
     """A demo site in a temporary directory and a server process on it.
 
@@ -405,10 +447,10 @@ class Site:
         self.database = None
         try:
             self.database = Database(self.dir)
-            args = ["init", self.dir] + (["--demo"] if demo else []) + self.database.cli_args
-            r = run_cli(*args, timeout=120)
-            if r.returncode != 0:
-                raise RuntimeError("nashra %s failed (%s): %s" % (" ".join(args), r.returncode, r.stderr))
+            if demo and not self.database.is_pg:
+                shutil.copytree(demo_template(), self.dir)
+            else:
+                init_site(self.dir, demo, self.database.cli_args)
         except BaseException:
             self.cleanup()
             raise

@@ -228,6 +228,7 @@ class _Load:
 
 @unittest.skipUnless(PG_DIR, NEED_PG_DIR)
 class DatabaseDown(_Nodes):
+    e2e_alone = True        # stops the database server every other class uses
     PAGES = ("/", None, "/category/economy/", "/about/", "/feed/")     # None: the seed article
     DOWN_SECONDS = 3
 
@@ -299,6 +300,7 @@ class DatabaseDown(_Nodes):
 
 @unittest.skipUnless(PG_DIR, NEED_PG_DIR)
 class PasswordNeverShown(_Nodes):
+    e2e_alone = True        # stops the database server every other class uses
     SECRET = "hunter2-secret"
 
     def assert_no_secret(self, what, text):

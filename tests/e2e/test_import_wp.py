@@ -1009,7 +1009,7 @@ class ServedDuringImport(FastComments, ServerTestCase):
     # long enough to be polled many times: PostgreSQL and the sanitizer
     # builds import more slowly
     SLOW = os.environ.get("NASHRA_E2E_PG_URL") or "/asan/" in BIN or "/tsan/" in BIN
-    POSTS = 600 if SLOW else 2000
+    POSTS = 300 if SLOW else 1000
 
     def test_site_answers_while_importing(self):
         path = os.path.join(self.site.tmp, "big.xml")

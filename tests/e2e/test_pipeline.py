@@ -471,8 +471,10 @@ class MethodsAndBodies(FastComments, PipelineCase):
     def test_body_over_server_limit(self):
         aid, slug = self.article()
         n = self.comment_count(aid)
-        # refused on its Content-Length, before any byte of the body is sent
-        status = self.raw_post(slug, "Content-Length: %d\r\n" % (1024 * 1024 + 4096))
+        # refused on its Content-Length, before any byte of the body is
+        # sent, past what the server holds for any route (the largest
+        # route limit, an upload's 16 MiB, plus 2 MiB)
+        status = self.raw_post(slug, "Content-Length: %d\r\n" % (18 * 1024 * 1024 + 4096))
         self.assertRegex(status, r"^HTTP/1\.[01] 413 ")
         # refused once more than 1 MiB has come in chunks (the same framing
         # of a small form is a comment like any other)

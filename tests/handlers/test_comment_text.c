@@ -243,6 +243,35 @@ static void test_html_not_linked(void **state)
                         "<p>" LINK("http://a.com/javascript:alert(1)") "</p>");
 }
 
+/* The rules a reader's comment and an editor's change of one share: each
+ * field's message, and nothing else refused. */
+static void test_check(void **state)
+{
+    (void)state;
+    comment_text_errors e;
+    assert_false(comment_text_check("نص", "اسم", "", &e));
+    assert_null(e.text);
+    assert_null(e.name);
+    assert_null(e.email);
+    assert_false(comment_text_check("نص", "اسم", NULL, &e));
+    assert_true(comment_text_check("", "", "a@b", &e));
+    assert_string_equal(e.text, "من فضلك ادخل تعليقك");
+    assert_string_equal(e.name, "من فضلك ادخل اسمك هنا");
+    assert_string_equal(e.email, "البريد الإلكتروني غير صحيح");
+    char text[5002 * 2 + 1] = "", name[101 * 2 + 1] = "";
+    for (int i = 0; i < 5000; i++)
+        strcat(text, "ب"); /* 5000 characters, 10000 bytes: allowed */
+    for (int i = 0; i < 100; i++)
+        strcat(name, "ن");
+    assert_false(comment_text_check(text, name, "x@example.org", &e));
+    strcat(text, "ب");
+    strcat(name, "ن");
+    assert_true(comment_text_check(text, name, NULL, &e));
+    assert_string_equal(e.text, "التعليق أطول من 5000 حرف");
+    assert_string_equal(e.name, "الاسم أطول من 100 حرف");
+    assert_null(e.email);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_html_links),
         cmocka_unit_test(test_html_link_ends),
         cmocka_unit_test(test_html_not_linked),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, test_util_arena_setup, test_util_arena_teardown);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/err.h"
+#include "handlers/admin.h"
 #include "http/router.h"
 
 typedef struct rcase {
@@ -94,6 +95,16 @@ static const rcase cases[] = {
     {"/uploads/../nashra.db", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"/uploads/2022/..", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"/uploads/", ROUTER_HANDLER, handler_article, 1, "uploads", NULL, NULL},
+    {"/admin/articles/", ROUTER_HANDLER, handler_admin_articles, 1, NULL, NULL, NULL},
+    {"/admin/articles/new", ROUTER_HANDLER, handler_admin_edit, 1, NULL, NULL, NULL},
+    {"/admin/articles/12/", ROUTER_HANDLER, handler_admin_edit, 1, "12", NULL, NULL},
+    {"/admin/articles/12", ROUTER_REDIRECT, NULL, 0, NULL, NULL, "/admin/articles/12/"},
+    {"/admin/articles/12/publish", ROUTER_HANDLER, handler_admin_article_action, 1, "12", "publish", NULL},
+    {"/admin/articles/12/revisions/", ROUTER_HANDLER, handler_admin_revisions, 1, "12", NULL, NULL},
+    {"/admin/articles/12/revisions/7/", ROUTER_HANDLER, handler_admin_revisions, 1, "12", "7", NULL},
+    {"/admin/articles/12/revisions/7/restore", ROUTER_HANDLER, handler_admin_revisions, 1, "12", "7", NULL},
+    {"/admin/preview", ROUTER_HANDLER, handler_admin_preview, 1, NULL, NULL, NULL},
+    {"/admin/preview/12/", ROUTER_HANDLER, handler_admin_preview, 1, "12", NULL, NULL},
     {"relative/", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
     {"", NS_ENOTFOUND, NULL, 0, NULL, NULL, NULL},
 };
@@ -114,6 +125,8 @@ static void test_table(void **state)
             assert_int_equal(m.nparams, (c->p0 != NULL) + (c->p1 != NULL));
             if (c->p0)
                 assert_string_equal(m.params[0], c->p0);
+            if (c->p1)
+                assert_string_equal(m.params[1], c->p1);
         } else if (r == ROUTER_REDIRECT) {
             assert_string_equal(m.redirect, c->redirect);
             assert_null(m.fn);

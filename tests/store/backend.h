@@ -115,7 +115,12 @@ static const backend backend_sqlite = {
     .query_int = backend_sqlite_query_int,
     .newer_schema_sql = "PRAGMA user_version = 999",
     /* a column goes after what names it: its trigger, its indexes */
-    .v6_schema_sql = "DROP TRIGGER articles_log_upd; DROP INDEX articles_sticky;"
+    .v6_schema_sql = "DROP TRIGGER media_log_upd; DROP TABLE sessions; DROP TABLE users;"
+        " DROP TABLE login_failures; DROP TABLE revisions; DROP INDEX articles_image;"
+        " DROP INDEX articles_changed; ALTER TABLE articles DROP COLUMN breaking;"
+        " ALTER TABLE articles DROP COLUMN trashed_at; ALTER TABLE articles DROP COLUMN revision;"
+        " ALTER TABLE articles DROP COLUMN image_id;"
+        " DROP TRIGGER articles_log_upd; DROP INDEX articles_sticky;"
         " DROP INDEX pages_parent; DROP TABLE media; DROP TABLE import_items;"
         " ALTER TABLE articles DROP COLUMN sticky; ALTER TABLE articles DROP COLUMN video;"
         " ALTER TABLE articles DROP COLUMN body_format; ALTER TABLE pages DROP COLUMN parent_id;"
@@ -225,7 +230,10 @@ static const backend backend_pg = {
     .exec = backend_pg_exec,
     .query_int = backend_pg_query_int,
     .newer_schema_sql = "UPDATE nashra_meta SET value = '999' WHERE key = 'schema_version'",
-    .v6_schema_sql = "DROP TABLE media, import_items;"
+    .v6_schema_sql = "DROP TABLE sessions, users, login_failures, revisions;"
+        " ALTER TABLE articles DROP COLUMN breaking, DROP COLUMN trashed_at, DROP COLUMN revision,"
+        " DROP COLUMN image_id;"
+        " DROP TABLE media, import_items; DROP FUNCTION log_media();"
         " ALTER TABLE articles DROP COLUMN sticky, DROP COLUMN video, DROP COLUMN body_format;"
         " ALTER TABLE pages DROP COLUMN parent_id, DROP COLUMN menu_order, DROP COLUMN body_format;"
         " UPDATE nashra_meta SET value = '6' WHERE key = 'schema_version'",

@@ -1952,6 +1952,34 @@ static void test_new_connection_sees_earlier_commit(void **state)
     assert_false(changed(late));
 }
 
+/* A category updated by id: the navigation's order follows its position,
+ * the change is a site-wide key, and a missing or broken one is refused. */
+static void test_category_update(void **state)
+{
+    fx *f = *state;
+    store_category c, *cats;
+    size_t n;
+    news(f);
+    assert_int_equal(store_category_by_id(f->s, f->a, f->sports, &c), 0);
+    c.position = -1;
+    c.name = "الرياضة";
+    assert_int_equal(store_category_update(f->s, &c), 0);
+    assert_news(f, D(ALL, 0));
+    assert_int_equal(store_category_list(f->s, f->a, &cats, &n), 0);
+    assert_int_equal(cats[0].id, f->sports);
+    assert_string_equal(cats[0].name, "الرياضة");
+    assert_string_equal(cats[0].slug, "sports");
+    c.id = 999999;
+    assert_int_equal(store_category_update(f->s, &c), NS_ENOTFOUND);
+    c.id = f->sports;
+    c.slug = "politics";
+    assert_int_equal(store_category_update(f->s, &c), NS_EEXIST);
+    c.slug = "sports";
+    c.parent_id = 5555;
+    assert_int_equal(store_category_update(f->s, &c), NS_EINVAL);
+    assert_no_news(f);
+}
+
 /* Each kind of write logs the keys of what it changed, and only those. */
 static void test_writes_log_their_keys(void **state)
 {
@@ -2596,9 +2624,10 @@ static void test_media(void **state)
 {
     fx *f = *state;
     store_media m1 = { 0, "/uploads/2022/03/صورة.jpg", "صورة", "نص بديل", "تعليق", "وصف",
-                       "image/jpeg", f->target, NOW - 10 };
-    store_media m2 = { 0, "https://cdn.example.com/x.pdf", NULL, "", NULL, NULL, NULL, 0, NOW };
-    store_media m3 = { 0, "/uploads/y.png", NULL, NULL, NULL, NULL, "image/png", f->a_both, NOW };
+                       "image/jpeg", f->target, NOW - 10, 1200, 800, 123456,
+                       "320,640", 0 };
+    store_media m2 = { 0, "https://cdn.example.com/x.pdf", NULL, "", NULL, NULL, NULL, 0, NOW, 0, 0, 0, NULL, 0 };
+    store_media m3 = { 0, "/uploads/y.png", NULL, NULL, NULL, NULL, "image/png", f->a_both, NOW, 0, 0, 0, NULL, 0 };
     assert_int_equal(store_media_insert(f->s, &m1), 0);
     assert_int_equal(store_media_insert(f->s, &m2), 0);
     assert_int_equal(store_media_insert(f->s, &m3), 0);
@@ -2822,7 +2851,7 @@ static void test_import_writes_in_transaction(void **state)
 {
     fx *f = *state;
     assert_int_equal(store_begin(f->s), 0);
-    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW };
+    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW, 0, 0, 0, NULL, 0 };
     assert_int_equal(store_media_insert(f->s, &m), 0);
     store_import_item it = { "https://x.example", IMPORT_ATTACHMENT, 5, NULL, m.id, NULL, 0 };
     assert_int_equal(store_import_put(f->s, &it), 0);
@@ -2837,14 +2866,14 @@ static void test_import_writes_in_transaction(void **state)
     assert_int_equal(store_import_get(f->s, f->a, it.source, it.kind, 5, NULL, &gi), NS_ENOTFOUND);
 }
 
-/* A site of schema version 6 opened by this binary is brought to 7 with
+/* A site of schema version 6 opened by this binary is brought to the latest version with
  * its rows: the new columns read as their defaults, the new tables are
  * there, and a change of sticky logs the lists. */
 static void test_migration_from_6(void **state)
 {
     fx *f = *state;
     int latest = store_schema_version(f->s);
-    assert_int_equal(latest, 7);
+    assert_int_equal(latest, 8);
     store_page p = { 0, "about", "من نحن", "نص", true, NOW, NOW, 0, BODY_MARKDOWN, 0 };
     assert_int_equal(store_page_insert(f->s, &p), 0);
     close_store(f);
@@ -2852,13 +2881,17 @@ static void test_migration_from_6(void **state)
     raw(f, "INSERT INTO pages(slug, title, body_md, published, published_at, updated_at)"
            " VALUES ('old', 'قديمة', 'نص قديم', 1, 5, 6)");
     assert_int_equal(store_open(f->loc.location, 0, &f->s), 0);
-    assert_int_equal(store_schema_version(f->s), 7);
+    assert_int_equal(store_schema_version(f->s), 8);
     store_article ar;
     assert_int_equal(store_article_by_id(f->s, f->a, f->target, &ar), 0);
     assert_string_equal(ar.title, "target");
     assert_string_equal(ar.body_md, "نص **المقال**");
     assert_int_equal(ar.ntags, 2);
-    assert_false(ar.sticky || ar.video);
+    assert_false(ar.sticky || ar.video || ar.breaking);
+    assert_int_equal(ar.trashed_at, 0);
+    assert_int_equal(ar.revision, 0);
+    assert_int_equal(ar.image_id, 0);
+    assert_null(ar.image_variants);
     assert_int_equal(ar.body_format, BODY_MARKDOWN);
     store_page got;
     assert_int_equal(store_page_by_slug(f->s, f->a, "old", &got), 0);
@@ -2873,7 +2906,11 @@ static void test_migration_from_6(void **state)
     size_t n;
     assert_int_equal(store_media_list(f->s, f->a, 0, 10, &ms, &n), 0);
     assert_int_equal(n, 0);
-    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, f->target, NOW };
+    store_user *us;
+    assert_int_equal(store_user_list(f->s, f->a, &us, &n), 0);
+    assert_int_equal(n, 0);
+    store_media m = { 0, "/uploads/a.jpg", NULL, NULL, NULL, NULL, NULL, f->target, NOW,
+                      0, 0, 0, NULL, 0 };
     assert_int_equal(store_media_insert(f->s, &m), 0);
     store_import_item it = { "https://x.example", IMPORT_POST, 1, "g", f->target, NULL, 0 };
     assert_int_equal(store_import_put(f->s, &it), 0);
@@ -2935,6 +2972,7 @@ static void test_migration_from_6(void **state)
     T(changed, setup_site)                                     \
     T(new_connection_sees_earlier_commit, setup_site)          \
     T(writes_log_their_keys, setup_site)                       \
+    T(category_update, setup_site)                             \
     T(same_tags_log_no_list_change, setup_site)                \
     T(raw_sql_is_logged, setup_site)                           \
     T(gap_means_all, setup_site)                               \

@@ -32,7 +32,8 @@
 #include "test_util.h"
 
 #define NOW 1764000000LL
-#define NTABLES 12 /* the site's tables: all but the schema's and the change log's */
+#define NTABLES 14 /* the site's tables: all but the schema's, the change log's and the
+                      sessions' and sign-in failures' (not copied) */
 
 typedef struct {
     char dir[64], src[96], dst[96], scratch_path[96];
@@ -79,7 +80,7 @@ static const char *dump(fx *f, const char *path)
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db,
         "SELECT name FROM sqlite_schema WHERE type = 'table'"
-        " AND name NOT IN ('changes', 'sqlite_sequence')"
+        " AND name NOT IN ('changes', 'sqlite_sequence', 'sessions', 'login_failures')"
         /* the search index is not copied: the copy's site rebuilds it
          * (store_search_rebuild, as nashra db copy does) */
         " AND name NOT LIKE 'search\\_%' ESCAPE '\\' ORDER BY name", -1, &st, NULL), SQLITE_OK);
@@ -138,8 +139,9 @@ static void fill_site(store_t *s, const char *path)
     store_page sub = {0, "team", "الفريق", "<p>نحن</p>", true, NOW, NOW, pg.id, BODY_HTML, -4};
     assert_int_equal(store_page_insert(s, &sub), 0);
     store_media m1 = {0, "/uploads/2022/03/صورة.jpg", "صورة", "", NULL, "وصف", "image/jpeg",
-                      ar.id, NOW - 7};
-    store_media m2 = {0, "https://cdn.example.com/f.pdf", NULL, NULL, "تعليق", NULL, NULL, 0, 0};
+                      ar.id, NOW - 7, 640, 480, 5000, "320", 0};
+    store_media m2 = {0, "https://cdn.example.com/f.pdf", NULL, NULL, "تعليق", NULL, NULL, 0, 0,
+                      0, 0, 0, NULL, 0};
     assert_int_equal(store_media_insert(s, &m1), 0);
     assert_int_equal(store_media_insert(s, &m2), 0);
     store_import_item i1 = {"https://old.example.com", IMPORT_POST, 42, "https://old.example.com/?p=42",
@@ -173,7 +175,19 @@ static void fill_site(store_t *s, const char *path)
         "UPDATE pages SET parent_id = 9, menu_order = 3 WHERE slug = 'about';"
         "UPDATE pages SET parent_id = id WHERE id = 9;"
         "INSERT INTO media(id, url, article_id, created_at) VALUES (70, '/u/x.png', 500, -1);"
-        "INSERT INTO import_items VALUES ('', 7, 9223372036854775807, '', -5, '', -1);");
+        "INSERT INTO import_items VALUES ('', 7, 9223372036854775807, '', -5, '', -1);"
+        /* the newsroom's: an article whose image comes later and names it
+         * back; people, and what is not copied (sessions, failures) */
+        "UPDATE articles SET image_id = 70, breaking = 1, trashed_at = 4, revision = 6"
+        " WHERE id = 500;"
+        "UPDATE media SET width = 1, height = 2, bytes = 3, variants = '320', user_id = 1"
+        " WHERE id = 70;"
+        "INSERT INTO users VALUES (1, 'ahmed', '$argon2id$h', 'admin', 0, 5);"
+        "INSERT INTO users VALUES (2, '12', NULL, 'contributor', 1, -1);"
+        "INSERT INTO sessions VALUES ('h', 1, 1, 2, NULL);"
+        "INSERT INTO login_failures VALUES ('k', 3);"
+        "INSERT INTO revisions(id, article_id, user_id, created_at, revision, title, body_md,"
+        " body_format) VALUES (8, 500, 1, 9, 3, 'عنوان', NULL, 'html');");
 }
 
 static int setup(void **state)
@@ -218,8 +232,8 @@ static void assert_report(const store_copy_report *r)
         assert_int_equal(r->tables[i].from_rows, r->tables[i].to_rows);
     assert_string_equal(r->tables[0].table, "authors");
     assert_int_equal(r->tables[0].to_rows, 2);
-    assert_string_equal(r->tables[5].table, "comments");
-    assert_int_equal(r->tables[5].to_rows, 4);
+    assert_string_equal(r->tables[6].table, "comments");
+    assert_int_equal(r->tables[6].to_rows, 4);
 }
 
 /* What the copy wrote, as nashra reads it, and what comes after it. */
@@ -247,7 +261,7 @@ static void assert_usable(fx *f, store_t *s)
     store_author au = {0, "new", "جديد", NULL, NULL, NULL};
     assert_int_equal(store_author_insert(s, &au), 0);
     assert_int_equal(au.id, 3); /* after the copied ids, not among them */
-    store_media m = {0, "/uploads/new.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW};
+    store_media m = {0, "/uploads/new.jpg", NULL, NULL, NULL, NULL, NULL, 0, NOW, 0, 0, 0, NULL, 0};
     assert_int_equal(store_media_insert(s, &m), 0);
     assert_int_equal(m.id, 71);
 }

@@ -308,7 +308,7 @@ static void test_other_process_writes_while_serving(void **state)
         bool seen = false;
         while (!writer_wrote(&w, i, 0)) {
             seen |= serve_once(f);
-            assert_true(seconds_since(&t0) < 5);
+            assert_true(seconds_since(&t0) < 300); /* a writer that never goes on: a hang, not a speed */
         }
         seen |= changed(f->s);
         assert_true(seen);
