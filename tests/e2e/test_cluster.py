@@ -368,7 +368,7 @@ class PasswordNeverShown(_Nodes):
         if r.status != 200:   # what the server said, for whoever reads the failure
             health = site.get("/healthz")
             self.fail("/ answers %d %ds after the database returned; /healthz: %d %s\nlog:\n%s"
-                      % (r.status, RECOVERY_DEADLINE, health.status, health.text()[:500], site.log_tail()))
+                      % (r.status, RECOVERY_DEADLINE, health.status, health.text[:500], site.log_tail()))
         self.stop_all()
         with open(site.log_path, encoding="utf-8", errors="replace") as f:
             log = f.read()
